@@ -1,0 +1,38 @@
+"""Locate the data that ships with the package: rules/*.yaml and lexicons/*.
+
+Installed, they live in the packages ``auditor.rules`` and ``auditor.lexicons``
+(mapped from the top-level folders in pyproject.toml); from a source checkout
+they are the top-level ``rules/`` and ``lexicons/`` folders.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+@lru_cache(maxsize=None)
+def data_dir(name: str) -> Path:
+    """Return the folder holding the shipped data ``name`` ("rules" or "lexicons")."""
+    from importlib.resources import files
+
+    try:
+        shipped = Path(str(files(f"auditor.{name}")))
+    except (ModuleNotFoundError, TypeError):
+        shipped = None
+    if shipped is not None and shipped.is_dir():
+        return shipped
+    return _ROOT / name
+
+
+def lexicon(name: str) -> list[str]:
+    """Read lexicons/<name>.txt: one entry a line, '#' starts a comment, blanks skipped."""
+    path = data_dir("lexicons") / f"{name}.txt"
+    words = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            words.append(line)
+    return words
