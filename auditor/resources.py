@@ -10,21 +10,14 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-_ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
 
 
 @lru_cache(maxsize=None)
 def data_dir(name: str) -> Path:
     """Return the folder holding the shipped data ``name`` ("rules" or "lexicons")."""
-    from importlib.resources import files
-
-    try:
-        shipped = Path(str(files(f"auditor.{name}")))
-    except (ModuleNotFoundError, TypeError):
-        shipped = None
-    if shipped is not None and shipped.is_dir():
-        return shipped
-    return _ROOT / name
+    inside = _PACKAGE / name  # an installed wheel
+    return inside if inside.is_dir() else _PACKAGE.parent / name  # a source checkout
 
 
 def lexicon(name: str) -> list[str]:
