@@ -1,0 +1,1 @@
+"""Rule engine: load the rule catalog (rules/*.yaml) and run its checkers over departments."""

@@ -1,0 +1,1 @@
+"""Output writers: rows, findings, scores and HTML scorecards. Every file goes through atomic.py."""
