@@ -1,0 +1,1 @@
+"""Rule catalog as YAML data (shipped as package auditor.rules)."""
