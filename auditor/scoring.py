@@ -41,7 +41,7 @@ def settings(config=None) -> dict[str, Any]:
     return _merge(_defaults(), override)
 
 
-def _title(code: str) -> str:
+def rule_title(code: str) -> str:
     try:
         from auditor.checks.catalog import get_rule
     except ImportError:
@@ -111,7 +111,7 @@ def rule_deductions(findings: list[Finding], cfg: dict[str, Any]) -> list[Deduct
             continue
         rows = sorted({f.row for f in items if f.row is not None})
         where = f"（第{'、'.join(str(r) for r in rows)}行）" if rows else ""
-        title = _title(code)
+        title = rule_title(code)
         reason = f"{code}{' ' + title if title else ''}：{len(items)} 处{where}，每处 {_fmt(each)} 分"
         if raw > cap:
             reason += f"，本规则上限 {_fmt(cap)} 分"
@@ -181,7 +181,7 @@ def score_department(
         deductions.append(Deduction(points=_pts(FULL - dc["no_projects_score"]), reason="未识别到项目支出绩效目标表"))
     else:
         for project, weight, ps in zip(dept.projects, _weights(dept.projects, cfg), project_scores, strict=True):
-            lost = (FULL - ps.score) * weight
+            lost = _pts((FULL - ps.score) * weight)
             if lost > 0:
                 deductions.append(
                     Deduction(

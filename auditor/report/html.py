@@ -1,0 +1,207 @@
+"""HTML reports: index.html (all departments ranked) and one scorecard per department.
+
+Jinja2 templates in report/templates with autoescape on (document text is untrusted); charts
+are inline SVG from report/svg.py, so each page is one self-contained file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader
+
+from auditor.model import Department, Finding, Score
+from auditor.report import svg
+from auditor.report.atomic import atomic_open
+from auditor.scoring import rule_title, settings
+
+DECISIONS = ("通过", "修改后通过", "退回")
+GRADE_COLORS = {"优": "#1e8449", "良": "#2874a6", "中": "#b9770e", "差": "#b03a2e"}
+CELL_FIELDS = ("level1", "level2", "name", "description", "value", "basis")
+_UNSAFE = re.compile(r"[^\w\u4e00-\u9fff.-]+")
+
+
+def _env() -> Environment:
+    env = Environment(loader=PackageLoader("auditor.report", "templates"), autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["num"] = lambda x: "" if x is None else f"{x:g}"
+    env.globals["GRADE_COLORS"] = GRADE_COLORS
+    return env
+
+
+def short_title(code: str) -> str:
+    """A rule's title without its parenthetical, or the code when the catalog is not there."""
+    return (rule_title(code) or code).split("（")[0]
+
+
+def safe_name(dept: Department, taken: set[str] | None = None) -> str:
+    """``<code>-<name>.html`` with anything but letters, digits, CJK, '.', '-' replaced; unique in ``taken``."""
+    stem = "-".join(p for p in (dept.code, dept.name) if p) or Path(dept.source).stem or "department"
+    stem = _UNSAFE.sub("_", stem).strip("._-")[:80] or "department"
+    name, n = f"{stem}.html", 2
+    while taken is not None and name in taken:
+        name, n = f"{stem}-{n}.html", n + 1
+    if taken is not None:
+        taken.add(name)
+    return name
+
+
+def _rows_text(findings: list[Finding]) -> str:
+    rows = sorted({f.row for f in findings if f.row is not None})
+    return f"（第{'、'.join(map(str, rows))}行）" if rows else ""
+
+
+def _problems(findings: list[Finding], limit: int = 5, rows: bool = True) -> str:
+    by_rule: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_rule[f.rule].append(f)
+    ranked = sorted(by_rule.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:limit]
+    return "；".join(f"{short_title(code)}{len(fs)}处{_rows_text(fs) if rows else ''}" for code, fs in ranked)
+
+
+def project_opinion(score: Score, findings: list[Finding]) -> str:
+    """A formal 审核意见 for one project table."""
+    text = f"经审核，该项目绩效目标表得分{score.score:g}分，评定等级为“{score.grade}”，审核结论为“{score.decision}”。"
+    if not findings:
+        return text + "未发现指标质量问题，绩效指标设置规范、完整，予以通过。"
+    text += f"存在的主要问题：{_problems(findings)}。"
+    if score.decision == "通过":
+        return text + "上述问题不影响绩效目标的可考核性，予以通过，请在执行中一并完善。"
+    if score.decision == "退回":
+        return text + "上述问题影响绩效目标的完整性和可考核性，予以退回，请按修改建议重新编制后报送。"
+    return text + "请按上述问题及修改建议逐项修改完善后重新报送，经复核无误后予以通过。"
+
+
+def department_opinion(dept: Department, score: Score, project_scores: list[Score], findings: list[Finding]) -> str:
+    """A formal 审核意见 for a department's whole submission."""
+    counts = Counter(s.decision for s in project_scores)
+    name = dept.name or dept.source
+    year = f"{dept.year}年度" if dept.year else ""
+    text = (
+        f"经审核，{name}{year}共报送项目支出绩效目标表{len(dept.projects)}个，预算合计{score.budget or 0:g}万元。"
+        f"部门综合得分{score.score:g}分，评定等级为“{score.grade}”。"
+    )
+    if project_scores:
+        text += "其中" + "、".join(f"{d}{counts.get(d, 0)}个" for d in DECISIONS) + "。"
+    if findings:
+        text += f"共发现指标质量问题{len(findings)}处，主要集中在：{_problems(findings, 3, rows=False)}。"
+        text += (
+            f"请{name}对照本评分卡所列问题和修改建议，逐项修改完善绩效目标表，"
+            "确保绩效指标具体、可衡量、可考核，并在规定时限内重新报送。"
+        )
+    else:
+        text += "未发现指标质量问题，绩效目标编制规范。"
+    return text
+
+
+def _cell_flags(findings: list[Finding]) -> dict[int, dict[str, str]]:
+    """row -> {field: severity}; a row finding without a field flags the whole row ("*")."""
+    order = {"info": 0, "warning": 1, "error": 2}
+    flags: dict[int, dict[str, str]] = defaultdict(dict)
+    for f in findings:
+        if f.row is None:
+            continue
+        key = f.field if f.field in CELL_FIELDS else "*"
+        old = flags[f.row].get(key)
+        if old is None or order.get(f.severity, 0) > order.get(old, 0):
+            flags[f.row][key] = f.severity
+    return flags
+
+
+def _grade_hist(project_scores: list[Score], config) -> list[tuple[str, float]]:
+    cfg = settings(config)
+    bounds = sorted(cfg["grades"].items(), key=lambda kv: -kv[1])
+    items, upper = [], 100
+    for name, floor in bounds:
+        items.append((f"{name} {floor:g}–{upper:g}", sum(1 for s in project_scores if floor <= s.score <= upper)))
+        upper = floor
+    items.append((f"{cfg['lowest_grade']} <{upper:g}", sum(1 for s in project_scores if s.score < upper)))
+    return items
+
+
+def _grade_color_list(items: list[tuple[str, float]]) -> list[str]:
+    return [GRADE_COLORS.get(label.split(" ")[0], svg.COLORS["bar"]) for label, _ in items]
+
+
+def _rule_chart(findings: list[Finding], title: str, limit: int = 12):
+    counts = Counter(f.rule for f in findings).most_common(limit)
+    severity = {f.rule: f.severity for f in findings}
+    items = [(f"{code} {short_title(code)}" if short_title(code) != code else code, n) for code, n in counts]
+    return svg.bar_chart(items, title, unit="处", colors=[svg.COLORS.get(severity[c], "#888") for c, _ in counts],
+                         label_chars=16)
+
+
+def build(departments: list[Department], findings: list[Finding], scores: list[Score], config=None) -> dict:
+    """Everything the templates need, keyed and grouped once."""
+    by_dept: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_dept[f.source].append(f)
+    dept_score = {s.source: s for s in scores if s.project_no is None}
+    proj_score = {(s.source, s.project_no): s for s in scores if s.project_no is not None}
+    taken: set[str] = {"index.html"}
+    cards = []
+    for dept in departments:
+        dfind = by_dept[dept.source]
+        by_project: dict[int | None, list[Finding]] = defaultdict(list)
+        for f in dfind:
+            by_project[f.project_no].append(f)
+        projects = []
+        for p in dept.projects:
+            pf = by_project.get(p.no, [])
+            ps = proj_score[(dept.source, p.no)]
+            projects.append({
+                "p": p, "score": ps, "findings": pf,
+                "project_findings": [f for f in pf if f.row is None],
+                "row_findings": {r: [f for f in pf if f.row == r] for r in {f.row for f in pf if f.row is not None}},
+                "flags": _cell_flags(pf),
+                "opinion": project_opinion(ps, pf),
+            })
+        pscores = [x["score"] for x in projects]
+        ds = dept_score[dept.source]
+        known = {p.no for p in dept.projects}
+        cards.append({
+            "dept": dept, "score": ds, "file": safe_name(dept, taken), "projects": projects,
+            "findings": dfind,
+            "dept_findings": [f for f in dfind if f.project_no not in known],
+            "decisions": {d: sum(1 for s in pscores if s.decision == d) for d in DECISIONS},
+            "severity": Counter(f.severity for f in dfind),
+            "rules": sorted({f.rule for f in dfind}),
+            "opinion": department_opinion(dept, ds, pscores, dfind),
+            "rule_chart": _rule_chart(dfind, "问题分布（按规则）"),
+            "score_chart": svg.bar_chart(
+                [(f"{x['p'].no}. {x['p'].name}", x["score"].score) for x in projects], "项目得分",
+                unit="分", max_value=100, colors=[GRADE_COLORS.get(x["score"].grade) for x in projects],
+                label_chars=18,
+            ),
+        })
+    ranked = sorted(cards, key=lambda c: -c["score"].score)
+    for i, c in enumerate(ranked, 1):
+        c["rank"] = i
+    all_projects = [s for s in scores if s.project_no is not None]
+    hist = _grade_hist(all_projects, config)
+    return {
+        "cards": cards, "ranked": ranked, "decisions": DECISIONS, "grades": list(GRADE_COLORS),
+        "rules": sorted({f.rule for f in findings}), "rule_titles": {c: short_title(c) for c in {f.rule for f in findings}},
+        "findings": findings, "project_count": len(all_projects),
+        "dist_chart": svg.column_chart(hist, "项目得分分布", colors=_grade_color_list(hist)),
+        "top_chart": _rule_chart(findings, "最常见问题（按规则）", limit=10),
+        "cfg": settings(config),
+    }
+
+
+def write_html(departments, findings, scores, out_dir: Path, config=None) -> list[Path]:
+    """Write index.html and one scorecard per department; return the paths written."""
+    env = _env()
+    ctx = build(departments, findings, scores, config)
+    written = []
+    for card in ctx["cards"]:
+        path = out_dir / card["file"]
+        with atomic_open(path) as out:
+            out.write(env.get_template("scorecard.html").render(card=card, **ctx))
+        written.append(path)
+    path = out_dir / "index.html"
+    with atomic_open(path) as out:
+        out.write(env.get_template("index.html").render(**ctx))
+    return [path, *written]
