@@ -58,7 +58,7 @@ def _problems(findings: list[Finding], limit: int = 5, rows: bool = True) -> str
     for f in findings:
         by_rule[f.rule].append(f)
     ranked = sorted(by_rule.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:limit]
-    return "；".join(f"{short_title(code)}{len(fs)}处{_rows_text(fs) if rows else ''}" for code, fs in ranked)
+    return "；".join(f"“{short_title(code)}”{len(fs)}处{_rows_text(fs) if rows else ''}" for code, fs in ranked)
 
 
 def project_opinion(score: Score, findings: list[Finding]) -> str:
