@@ -19,21 +19,73 @@ SOURCE = "000_8a1b00379ebc752e.txt"
 def sample():
     """Two departments from real seed rows; one project name and one indicator carry hostile text."""
     rows = [
-        Indicator(row=1, level1="产出指标", level2="数量指标", name="系统维护数量", description="反映系统维护数量", value="1 个", basis="合同"),
-        Indicator(row=2, level1="产出指标", level2="质量指标", name=HOSTILE, description="系统故障率=系统出故障时间/总运行时间*100%", value="≤3%", basis="合同"),
-        Indicator(row=3, level1="效益指标", level2="可持续影响指标", name="对全市工业经济发展影响", description="对全市工业经济发展影响", value="长效影响", basis="工作计划"),
+        Indicator(
+            row=1,
+            level1="产出指标",
+            level2="数量指标",
+            name="系统维护数量",
+            description="反映系统维护数量",
+            value="1 个",
+            basis="合同",
+        ),
+        Indicator(
+            row=2,
+            level1="产出指标",
+            level2="质量指标",
+            name=HOSTILE,
+            description="系统故障率=系统出故障时间/总运行时间*100%",
+            value="≤3%",
+            basis="合同",
+        ),
+        Indicator(
+            row=3,
+            level1="效益指标",
+            level2="可持续影响指标",
+            name="对全市工业经济发展影响",
+            description="对全市工业经济发展影响",
+            value="长效影响",
+            basis="工作计划",
+        ),
     ]
-    p1 = Project(no=1, code="13030024P000006100054", name="电子政务外网服务费" + HOSTILE, budget=165.76, indicators=rows)
-    p2 = Project(no=2, code="13030024P00004410002T", name="工信业务工作经费", budget=40, goal="目标内容 1", indicators=rows[:1])
+    p1 = Project(
+        no=1, code="13030024P000006100054", name="电子政务外网服务费" + HOSTILE, budget=165.76, indicators=rows
+    )
+    p2 = Project(
+        no=2, code="13030024P00004410002T", name="工信业务工作经费", budget=40, goal="目标内容 1", indicators=rows[:1]
+    )
     d1 = Department(source=SOURCE, code="471", name="秦皇岛市工业和信息化局", year=2024, projects=[p1, p2])
     d2 = Department(source="004_x.txt", code="../306", name="海港区/科技:局*?\x07", year=2025, projects=[])
     findings = [
-        Finding(source=SOURCE, rule="VAGUE", severity="warning", project_no=1, row=3, field="value",
-                message="指标值“长效影响”没有数字、日期或期限" + HOSTILE, suggestion="改为“≥N家”"),
-        Finding(source=SOURCE, rule="DESC_DUP", severity="info", project_no=1, row=3, field="description",
-                message="绩效指标描述与三级指标一字不差", suggestion="写明口径"),
-        Finding(source=SOURCE, rule="GOAL_PLACEHOLDER", severity="error", project_no=2, row=None, field="goal",
-                message="绩效目标是模板占位文字：目标内容 1\x0b", suggestion="写明年度目标"),
+        Finding(
+            source=SOURCE,
+            rule="VAGUE",
+            severity="warning",
+            project_no=1,
+            row=3,
+            field="value",
+            message="指标值“长效影响”没有数字、日期或期限" + HOSTILE,
+            suggestion="改为“≥N家”",
+        ),
+        Finding(
+            source=SOURCE,
+            rule="DESC_DUP",
+            severity="info",
+            project_no=1,
+            row=3,
+            field="description",
+            message="绩效指标描述与三级指标一字不差",
+            suggestion="写明口径",
+        ),
+        Finding(
+            source=SOURCE,
+            rule="GOAL_PLACEHOLDER",
+            severity="error",
+            project_no=2,
+            row=None,
+            field="goal",
+            message="绩效目标是模板占位文字：目标内容 1\x0b",
+            suggestion="写明年度目标",
+        ),
     ]
     return [d1, d2], findings
 
@@ -72,7 +124,8 @@ def test_pages_are_self_contained(written):
     for page in (p for p in paths if p.suffix == ".html"):
         text = page.read_text(encoding="utf-8")
         assert "http://" not in text.replace('xmlns="http://www.w3.org/2000/svg"', "")
-        assert "https://" not in text and "<link" not in text and " src=" not in text
+        assert "https://" not in text and " src=" not in text
+        assert text.count("<link") == text.count('<link rel="icon" href="data:,">')  # no external files
         assert "@page" in text
     for name in ("index.html", "471-秦皇岛市工业和信息化局.html"):
         assert "<svg" in (out / name).read_text(encoding="utf-8")

@@ -18,13 +18,17 @@ ROWS = [  # real rows of the first seed document
 
 
 def project(no: int, name: str, budget: float | None, rows: int = 6, code: str = "13030024P000006100054") -> Project:
-    indicators = [Indicator(row=i + 1, level1=a, level2=b, name=c, description=d, value=e)
-                  for i, (a, b, c, d, e) in enumerate(ROWS[:rows])]
+    indicators = [
+        Indicator(row=i + 1, level1=a, level2=b, name=c, description=d, value=e)
+        for i, (a, b, c, d, e) in enumerate(ROWS[:rows])
+    ]
     return Project(no=no, code=code, name=name, budget=budget, purpose="运维服务", indicators=indicators)
 
 
 def finding(rule: str, severity: str, project_no: int = 1, row: int | None = 5) -> Finding:
-    return Finding(source=SOURCE, rule=rule, severity=severity, message="指标值“长效影响”没有数字", project_no=project_no, row=row)
+    return Finding(
+        source=SOURCE, rule=rule, severity=severity, message="指标值“长效影响”没有数字", project_no=project_no, row=row
+    )
 
 
 def department(*projects: Project) -> Department:
@@ -84,7 +88,9 @@ def test_structure_completeness_counts_missing_rows_and_fields():
 
 def test_deductions_never_take_the_score_below_zero_and_still_add_up():
     config = Config(raw={"scoring": {"cap_per_rule": 60}})
-    findings = [finding(rule, "error", row=r) for rule in ("MALFORMED", "UNIT", "COST_DIRECTION") for r in range(1, 7)] * 3
+    findings = [
+        finding(rule, "error", row=r) for rule in ("MALFORMED", "UNIT", "COST_DIRECTION") for r in range(1, 7)
+    ] * 3
     scores = score_all([department(project(1, "工信业务工作经费", 40))], findings, config)
     assert_explained(scores)
     assert by_project(scores)[1].score == 0
@@ -92,7 +98,11 @@ def test_deductions_never_take_the_score_below_zero_and_still_add_up():
 
 @pytest.mark.parametrize(
     "grades, expected",
-    [({"优": 90, "良": 80, "中": 60}, "优"), ({"优": 92, "良": 85, "中": 60}, "良"), ({"优": 99, "良": 95, "中": 91}, "差")],
+    [
+        ({"优": 90, "良": 80, "中": 60}, "优"),
+        ({"优": 92, "良": 85, "中": 60}, "良"),
+        ({"优": 99, "良": 95, "中": 91}, "差"),
+    ],
 )
 def test_grade_thresholds_from_config(grades, expected):
     findings = [finding("VAGUE", "warning", row=r) for r in (1, 2, 3, 5)] + [finding("DESC_DUP", "info")] * 4
@@ -114,10 +124,14 @@ def test_decision_conditions():
 
 def test_pass_threshold_from_config():
     config = Config(raw={"scoring": {"decision": {"pass": {"min_score": 99.5}}}})
-    p = by_project(score_all([department(project(1, "工信业务工作经费", 40))], [finding("DESC_DUP", "info")], config))[1]
+    p = by_project(score_all([department(project(1, "工信业务工作经费", 40))], [finding("DESC_DUP", "info")], config))[
+        1
+    ]
     assert p.score == 99.5 and p.decision == "通过"
     config = Config(raw={"scoring": {"decision": {"pass": {"min_score": 99.6}}}})
-    p = by_project(score_all([department(project(1, "工信业务工作经费", 40))], [finding("DESC_DUP", "info")], config))[1]
+    p = by_project(score_all([department(project(1, "工信业务工作经费", 40))], [finding("DESC_DUP", "info")], config))[
+        1
+    ]
     assert p.decision == "修改后通过"
 
 

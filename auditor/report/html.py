@@ -24,8 +24,9 @@ _UNSAFE = re.compile(r"[^\w\u4e00-\u9fff.-]+")
 
 
 def _env() -> Environment:
-    env = Environment(loader=PackageLoader("auditor.report", "templates"), autoescape=True,
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("auditor.report", "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True
+    )
     env.filters["num"] = lambda x: "" if x is None else f"{x:g}"
     env.globals["GRADE_COLORS"] = GRADE_COLORS
     return env
@@ -129,8 +130,9 @@ def _rule_chart(findings: list[Finding], title: str, limit: int = 12):
     counts = Counter(f.rule for f in findings).most_common(limit)
     severity = {f.rule: f.severity for f in findings}
     items = [(f"{code} {short_title(code)}" if short_title(code) != code else code, n) for code, n in counts]
-    return svg.bar_chart(items, title, unit="处", colors=[svg.COLORS.get(severity[c], "#888") for c, _ in counts],
-                         label_chars=16)
+    return svg.bar_chart(
+        items, title, unit="处", colors=[svg.COLORS.get(severity[c], "#888") for c, _ in counts], label_chars=16
+    )
 
 
 def build(departments: list[Department], findings: list[Finding], scores: list[Score], config=None) -> dict:
@@ -151,40 +153,59 @@ def build(departments: list[Department], findings: list[Finding], scores: list[S
         for p in dept.projects:
             pf = by_project.get(p.no, [])
             ps = proj_score[(dept.source, p.no)]
-            projects.append({
-                "p": p, "score": ps, "findings": pf,
-                "project_findings": [f for f in pf if f.row is None],
-                "row_findings": {r: [f for f in pf if f.row == r] for r in {f.row for f in pf if f.row is not None}},
-                "flags": _cell_flags(pf),
-                "opinion": project_opinion(ps, pf),
-            })
+            projects.append(
+                {
+                    "p": p,
+                    "score": ps,
+                    "findings": pf,
+                    "project_findings": [f for f in pf if f.row is None],
+                    "row_findings": {
+                        r: [f for f in pf if f.row == r] for r in {f.row for f in pf if f.row is not None}
+                    },
+                    "flags": _cell_flags(pf),
+                    "opinion": project_opinion(ps, pf),
+                }
+            )
         pscores = [x["score"] for x in projects]
         ds = dept_score[dept.source]
         known = {p.no for p in dept.projects}
-        cards.append({
-            "dept": dept, "score": ds, "file": safe_name(dept, taken), "projects": projects,
-            "findings": dfind,
-            "dept_findings": [f for f in dfind if f.project_no not in known],
-            "decisions": {d: sum(1 for s in pscores if s.decision == d) for d in DECISIONS},
-            "severity": Counter(f.severity for f in dfind),
-            "rules": sorted({f.rule for f in dfind}),
-            "opinion": department_opinion(dept, ds, pscores, dfind),
-            "rule_chart": _rule_chart(dfind, "问题分布（按规则）"),
-            "score_chart": svg.bar_chart(
-                [(f"{x['p'].no}. {x['p'].name}", x["score"].score) for x in projects], "项目得分",
-                unit="分", max_value=100, colors=[GRADE_COLORS.get(x["score"].grade) for x in projects],
-                label_chars=18,
-            ),
-        })
+        cards.append(
+            {
+                "dept": dept,
+                "score": ds,
+                "file": safe_name(dept, taken),
+                "projects": projects,
+                "findings": dfind,
+                "dept_findings": [f for f in dfind if f.project_no not in known],
+                "decisions": {d: sum(1 for s in pscores if s.decision == d) for d in DECISIONS},
+                "severity": Counter(f.severity for f in dfind),
+                "rules": sorted({f.rule for f in dfind}),
+                "opinion": department_opinion(dept, ds, pscores, dfind),
+                "rule_chart": _rule_chart(dfind, "问题分布（按规则）"),
+                "score_chart": svg.bar_chart(
+                    [(f"{x['p'].no}. {x['p'].name}", x["score"].score) for x in projects],
+                    "项目得分",
+                    unit="分",
+                    max_value=100,
+                    colors=[GRADE_COLORS.get(x["score"].grade) for x in projects],
+                    label_chars=18,
+                ),
+            }
+        )
     ranked = sorted(cards, key=lambda c: -c["score"].score)
     for i, c in enumerate(ranked, 1):
         c["rank"] = i
     all_projects = [s for s in scores if s.project_no is not None]
     hist = _grade_hist(all_projects, config)
     return {
-        "cards": cards, "ranked": ranked, "decisions": DECISIONS, "grades": list(GRADE_COLORS),
-        "rules": sorted({f.rule for f in findings}), "rule_titles": {c: short_title(c) for c in {f.rule for f in findings}},
-        "findings": findings, "project_count": len(all_projects),
+        "cards": cards,
+        "ranked": ranked,
+        "decisions": DECISIONS,
+        "grades": list(GRADE_COLORS),
+        "rules": sorted({f.rule for f in findings}),
+        "rule_titles": {c: short_title(c) for c in {f.rule for f in findings}},
+        "findings": findings,
+        "project_count": len(all_projects),
         "dist_chart": svg.column_chart(hist, "项目得分分布", colors=_grade_color_list(hist)),
         "top_chart": _rule_chart(findings, "最常见问题（按规则）", limit=10),
         "cfg": settings(config),

@@ -12,8 +12,14 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def bar_chart(items: list[tuple[str, float]], title: str, unit: str = "", colors: list[str] | None = None,
-              max_value: float | None = None, label_chars: int = 14) -> Markup:
+def bar_chart(
+    items: list[tuple[str, float]],
+    title: str,
+    unit: str = "",
+    colors: list[str] | None = None,
+    max_value: float | None = None,
+    label_chars: int = 14,
+) -> Markup:
     """Horizontal bars, one per (label, value), largest scale first as given."""
     if not items:
         return Markup(f'<p class="empty">{escape(title)}：无数据</p>')

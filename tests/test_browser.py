@@ -1,0 +1,129 @@
+"""The HTML reports in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright).
+
+Skipped when Chromium or Playwright is missing. The reports are served on localhost from a
+thread; every page must load without console errors, and hostile document text stays text.
+"""
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+
+from auditor.report import write_reports
+from auditor.scoring import score_all
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.sync_api")
+if not Path(CHROMIUM).exists():
+    pytest.skip("chromium is not installed", allow_module_level=True)
+
+from test_report import HOSTILE, sample  # noqa: E402  (tests/ is on sys.path under pytest)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site")
+    departments, findings = sample()
+    write_reports(departments, findings, score_all(departments, findings, None), out, None)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    page = browser.new_page(viewport={"width": 1200, "height": 1000})
+    page.problems = []
+    page.on("console", lambda msg: msg.type == "error" and page.problems.append(msg.text))
+    page.on("pageerror", lambda err: page.problems.append(str(err)))
+    page.on("dialog", lambda dialog: (page.problems.append("dialog: " + dialog.message), dialog.dismiss()))
+    yield page
+    page.close()
+
+
+def _column(page, table: str, index: int) -> list[str]:
+    return page.locator(f"#{table} tbody tr:not(.hidden) td:nth-child({index})").all_inner_texts()
+
+
+def test_index_loads_without_console_errors(page, site, tmp_path):
+    page.goto(site + "/index.html")
+    assert page.title() == "绩效目标表审核结果汇总"
+    assert page.locator("#departments tbody tr").count() == 2
+    assert page.locator("svg.chart").count() == 2
+    page.screenshot(path=str(tmp_path / "index.png"), full_page=True)
+    assert (tmp_path / "index.png").stat().st_size > 10_000
+    assert page.problems == []
+
+
+def test_sorting_by_score(page, site):
+    page.goto(site + "/index.html")
+    header = page.locator("#departments th", has_text="得分")
+    header.click()
+    ascending = [float(x) for x in _column(page, "departments", 5)]
+    assert ascending == sorted(ascending) and ascending[0] == 0
+    assert header.get_attribute("aria-sort") == "ascending"
+    header.click()
+    descending = [float(x) for x in _column(page, "departments", 5)]
+    assert descending == sorted(ascending, reverse=True)
+    assert page.problems == []
+
+
+def test_filters_hide_rows(page, site):
+    page.goto(site + "/index.html")
+    page.select_option("#filter-grade", "差")
+    assert _column(page, "departments", 6) == ["差"]
+    page.select_option("#filter-grade", "")
+    page.select_option("#filter-rule", "GOAL_PLACEHOLDER")
+    assert _column(page, "projects", 3) == ["工信业务工作经费"]
+    assert page.locator("[data-count-for=projects]").inner_text() == "1"
+    page.select_option("#filter-decision", "通过")
+    assert _column(page, "projects", 3) == []
+
+
+def test_department_link_opens_its_scorecard(page, site, tmp_path):
+    page.goto(site + "/index.html")
+    page.locator("#departments a", has_text="秦皇岛市工业和信息化局").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(".html") and "index.html" not in page.url
+    assert page.locator("h1").inner_text() == "秦皇岛市工业和信息化局 绩效目标表审核评分卡"
+    assert page.locator(".opinion").first.inner_text().startswith("经审核")
+    page.screenshot(path=str(tmp_path / "scorecard.png"))
+    assert (tmp_path / "scorecard.png").stat().st_size > 10_000
+    assert page.problems == []
+
+
+def test_hostile_text_shows_as_text(page, site):
+    page.goto(site + "/index.html")
+    page.locator("#departments a", has_text="秦皇岛市工业和信息化局").click()
+    page.wait_for_load_state()
+    assert page.locator("td", has_text=HOSTILE).count() >= 2  # the indicator cell and the finding's message
+    assert HOSTILE in page.locator("#project-1 h3").inner_text()
+    assert page.evaluate("document.querySelectorAll('script').length") == 1
+    assert page.problems == []  # no alert dialog, no error
