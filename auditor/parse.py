@@ -129,10 +129,10 @@ class _State:
     after_break: bool = False  # a page break / repeated header just happened
     last_table: int | None = None
     last_label: str = ""  # last header label row kind seen in the project
-    checkpoints: dict[int, str] = field(default_factory=dict)
-    plan_values: dict[int, str] = field(default_factory=dict)
+    checkpoints: list[list] = field(default_factory=list)
     title: str = ""  # last "XXX绩效目标表" heading, not yet used by a project
     name_from_title: bool = False  # the open project's name came from its heading
+    units: dict[int, str] = field(default_factory=dict)  # id(project) → money unit of its table
     found_header: set[int] = field(default_factory=set)  # ids of projects with an indicator header
     projects: list[Project] = field(default_factory=list)
 
@@ -144,15 +144,17 @@ def parse_blocks(blocks: list[Block], source: str, path: str = "", info: dict | 
     """Turn a reader's Blocks into a Department with its projects and indicator rows."""
     dept = Department(source=source, path=path)
     _department_facts(blocks, dept)
-    state = _State(dept=dept, unit=dept.unit if dept.unit != "万元" else "")
+    state = _State(dept=dept)
     for block in blocks:
         cells = [c if isinstance(c, str) else ("" if c is None else str(c)) for c in block.cells]
-        if block.table is None or len(cells) <= 1 and block.table is None:
+        if block.table is None:
             _paragraph(state, cells[0] if cells else "", block)
             continue
         _row(state, cells, block)
     _finish_project(state)
     dept.projects = [p for p in state.projects if id(p) in state.found_header]
+    if dept.projects:
+        dept.unit = state.units.get(id(dept.projects[0]), dept.unit)
     for number, project in enumerate(dept.projects, start=1):
         project.no = number
         if not project.indicators:
@@ -257,14 +259,19 @@ def _row(state: _State, cells: list[str], block: Block) -> None:
     state.last_table = block.table
     if new_table:
         state.after_break = True
-    if len([k for k in keys if k]) == 1:
-        only = next(k for k in keys if k)
-        if m := _MONEY_UNIT.search(only):
+    filled = [k for k in keys if k]
+    for key in filled:
+        if m := _MONEY_UNIT.fullmatch(key):
             state.unit = m.group(1)
+    if len(set(filled)) == 1:
+        only = filled[0]
+        if _MONEY_UNIT.fullmatch(only):
             return
-        if only.endswith("绩效目标表") and not state.in_indicators:
+        if only.endswith("绩效目标表"):
             _finish_project(state)
             state.title = _strip_title(next(c for c in cells if c.strip()))
+            return
+        if only.startswith(("注:", "备注:", "说明:")):
             return
 
     header = _indicator_header(keys)
@@ -307,10 +314,10 @@ def _start_project(state: _State, block: Block) -> None:
     project = Project(no=len(state.projects) + 1, line=block.line)
     state.project = project
     state.project_unit = state.unit or "万元"
+    state.units[id(project)] = state.project_unit
     state.projects.append(project)
     state.last_label = ""
-    state.checkpoints = {}
-    state.plan_values = {}
+    state.checkpoints = []
     state.in_indicators = False
     state.columns = {}
     project.name = state.title
@@ -378,8 +385,7 @@ def _header_labels(state: _State, cells: list[str], keys: list[str], labels: lis
         elif kind == "purpose" and value and not project.purpose:
             project.purpose = value
         elif kind == "goal":
-            goal = "\n".join(c for c in cells[index + 1 :] if c.strip())
-            project.goal = clean_markup(goal)
+            project.goal = clean_markup("\n".join(_distinct(cells[index + 1 :])))
         elif kind == "plan":
             _plan_row(state, cells, start=index + 1)
             state.last_label = "plan"
@@ -391,7 +397,7 @@ def _header_continuation(state: _State, cells: list[str], keys: list[str]) -> No
     """A row without labels inside the project header: 资金用途 text, spending-plan values or goal text."""
     project = state.project
     assert project is not None
-    texts = [c.strip() for c in cells if c.strip()]
+    texts = _distinct(cells)
     if state.last_label in ("budget", "fiscal", "other", "purpose") and not project.purpose:
         project.purpose = " ".join(texts)
     elif state.last_label == "plan":
@@ -401,8 +407,20 @@ def _header_continuation(state: _State, cells: list[str], keys: list[str]) -> No
         project.goal = (project.goal + "\n" + extra).strip()
 
 
+def _distinct(cells: list[str]) -> list[str]:
+    """Non-empty cell texts with horizontal repeats (a merged cell read once per column) dropped."""
+    out: list[str] = []
+    for cell in cells:
+        text = cell.strip()
+        if text and (not out or out[-1] != text):
+            out.append(text)
+    return out
+
+
 def _plan_row(state: _State, cells: list[str], start: int) -> None:
-    """Collect 资金支出计划 checkpoints (3月底 …) and their values by column."""
+    """Collect 资金支出计划 checkpoints (3月底 …) and the values written under them, by column."""
+    plan = state.checkpoints  # [column, checkpoint, value] in reading order
+    values: list[tuple[int, str]] = []
     for index in range(start, len(cells)):
         text = cells[index].strip()
         if not text:
@@ -410,24 +428,28 @@ def _plan_row(state: _State, cells: list[str], start: int) -> None:
         match = _CHECKPOINT.search(text)
         if match:
             rest = (text[: match.start()] + text[match.end() :]).strip()
-            state.checkpoints[index] = re.sub(r"\s+", "", match.group(1))
-            if rest:
-                state.plan_values[index] = rest
-            continue
-        target = index
-        if target not in state.checkpoints:
-            left = [i for i in state.checkpoints if i < index and i not in state.plan_values]
-            if not left:
-                continue
-            target = max(left)
-        state.plan_values[target] = text
+            plan.append([index, re.sub(r"\s+", "", match.group(1)), rest])
+        else:
+            values.append((index, text))
+    if not values or not plan:
+        return
+    columns = {entry[0] for entry in plan}
+    shift = 0
+    if not all(i in columns for i, _ in values) and all(i - 1 in columns for i, _ in values):
+        shift = 1  # values drawn one column right of their checkpoints
+    for index, text in values:
+        slots = [entry for entry in plan if not entry[2] and entry[0] <= index - shift]
+        if slots:
+            target = max(slots, key=lambda entry: (entry[0], plan.index(entry)))
+            target[2] = text
 
 
 def _store_plan(state: _State) -> None:
     project = state.project
     if project is None or not state.checkpoints or project.spend_plan:
         return
-    project.spend_plan = [(state.checkpoints[i], state.plan_values.get(i, "")) for i in sorted(state.checkpoints)]
+    ordered = sorted(enumerate(state.checkpoints), key=lambda item: (item[1][0], item[0]))
+    project.spend_plan = [(entry[1], entry[2]) for _, entry in ordered]
 
 
 def clean_markup(text: str) -> str:
@@ -492,6 +514,8 @@ def _map_row(columns: dict[int, str], cells: list[str]) -> dict[str, str]:
         text = cell.strip()
         if not text or index in columns:
             continue
+        if any(0 <= j < len(cells) and cells[j].strip() == text for j in (index - 1, index + 1)):
+            continue  # a merged cell repeated into the unnamed column
         for neighbour in (index + 1, index - 1):
             kind = columns.get(neighbour)
             if kind and not got.get(kind):

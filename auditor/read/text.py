@@ -108,7 +108,7 @@ def _read_cells(lines: list[str]) -> list[Block]:
     def flush() -> None:
         nonlocal row
         if row:
-            blocks.append(Block(_trim([cell.strip() for cell in row]), row_line, table))
+            blocks.append(Block([cell.strip() for cell in row], row_line, table))
             row = []
 
     for number, line in enumerate(lines, start=1):
