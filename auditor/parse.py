@@ -158,10 +158,10 @@ def parse_blocks(blocks: list[Block], source: str, path: str = "", info: dict | 
     for number, project in enumerate(dept.projects, start=1):
         project.no = number
         if not project.indicators:
-            dept.warnings.append(f"{source}：项目「{project.name or project.code}」的绩效目标表没有指标行")
+            dept.warnings.append(f"文件 {source} 中项目「{project.name or project.code}」的绩效目标表没有指标行")
     if not dept.projects:
         dept.warnings.append(
-            f"{source}：未找到项目支出绩效目标表（没有“一级指标/二级指标/三级指标”表头），未抽取到指标"
+            f"文件 {source} 中未找到项目支出绩效目标表（没有“一级指标/二级指标/三级指标”表头），未抽取到指标"
         )
     return dept
 
