@@ -20,8 +20,7 @@ from auditor.model import Block, Department, Indicator, Project
 
 def norm(text: str) -> str:
     """A cell's text as a lookup key: no white space, half-width brackets and colons."""
-    text = re.sub(r"\s+", "", text or "")
-    return text.translate(_HALF_WIDTH)
+    return "".join((text or "").split()).translate(_HALF_WIDTH)
 
 
 _HALF_WIDTH = str.maketrans({"（": "(", "）": ")", "：": ":", "【": "[", "】": "]"})
@@ -73,6 +72,20 @@ LABELS: dict[str, tuple[str, ...]] = {
 }
 _LABEL_OF = {norm(spelling): key for key, spellings in LABELS.items() for spelling in spellings}
 
+
+def label_of(key: str) -> str | None:
+    """The Project field a header label names (``key`` already normalised), else None."""
+    if not key:
+        return None
+    found = _LABEL_OF.get(key)
+    if found is None and key.startswith("其中"):
+        key = key[2:].lstrip(":")
+        found = _LABEL_OF.get(key)
+    if found is None and key.endswith(")"):
+        found = _LABEL_OF.get(_UNIT_SUFFIX.sub("", key))
+    return found
+
+
 # Comparators written in a separate 指标方向 column (other directions such as 正向 are not joined).
 _COMPARATORS = {
     "≥",
@@ -106,10 +119,14 @@ _MONEY_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|千元|元)")
 _YEAR = re.compile(r"预算年度\s*[:：]?\s*(20\d\d)")
 _TITLE_YEAR = re.compile(r"(20\d\d)\s*年\s*(?:度\s*)?(?:部门|单位)?\s*预算")
 _DEPT_LINE = re.compile(r"^(\d{3,12})\s*([\u4e00-\u9fff][\u4e00-\u9fff（）()·]{2,40})$")
+_ORG_SUFFIX = re.compile(
+    r"(局|委|委员会|办|办公室|院|中心|所|站|队|馆|会|部|处|厅|署|府|室|校|学|园|社|台|团|组|本级|机关|公司|街道|镇|乡|场|司|行|库)$"
+)
 _DEPT_LABEL = re.compile(r"^(?:部门|单位|预算单位|部门名称|单位名称|预算部门)\s*[:：]\s*(.+)$")
 _CLOSING = re.compile(
     r"绩效目标|部门整体|政府采购|国有资产|名词解释|其他需要说明|^第[一二三四五六七八九十]+部分|^[一二三四五六七八九十]+、"
 )
+_UNIT_SUFFIX = re.compile(r"\((?:万元|元|千元|%|％|全称)\)$")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
@@ -182,21 +199,24 @@ def _department_facts(blocks: list[Block], dept: Department) -> None:
                 if text and title_year is None and (m := _TITLE_YEAR.search(text[:200])):
                     title_year = int(m.group(1))
                 continue
-            compact = re.sub(r"\s+", " ", text)
-            if m := _DEPT_LINE.match(compact):
+            compact = " ".join(text.split())
+            if compact[0].isdigit() and (m := _DEPT_LINE.match(compact)):
                 name = m.group(2)
                 if not name.startswith(("年", "月", "日", "元", "万", "号")):
                     candidates[(m.group(1), name)] += 1
-            elif (m := _DEPT_LABEL.match(compact)) and not labelled:
+            elif not labelled and ("：" in compact or ":" in compact) and (m := _DEPT_LABEL.match(compact)):
                 value = m.group(1).strip()
                 if not _MONEY_UNIT.match("单位:" + value) and re.search(r"[\u4e00-\u9fff]{3}", value):
                     labelled = value
+            if "预算" not in compact:
+                continue
             if m := _YEAR.search(compact):
                 years[int(m.group(1))] += 1
             elif title_year is None and (m := _TITLE_YEAR.search(compact)):
                 title_year = int(m.group(1))
-    if candidates:
-        (code, name), _ = candidates.most_common(1)[0]
+    named = Counter({key: n for key, n in candidates.items() if _ORG_SUFFIX.search(key[1])})
+    if named or candidates:
+        (code, name), _ = (named or candidates).most_common(1)[0]
         dept.code = code
         dept.name = re.sub(r"(本级|机关)$", "", name) or name
     elif labelled:
@@ -223,7 +243,7 @@ def _paragraph(state: _State, text: str, block: Block) -> None:
         return
     if _CLOSING.search(compact):
         _finish_project(state)
-        if compact.endswith("绩效目标表"):
+        if compact.endswith("绩效目标表") and "整体" not in compact:
             state.title = _strip_title(text)
 
 
@@ -269,7 +289,8 @@ def _row(state: _State, cells: list[str], block: Block) -> None:
             return
         if only.endswith("绩效目标表"):
             _finish_project(state)
-            state.title = _strip_title(next(c for c in cells if c.strip()))
+            if "整体" not in only:
+                state.title = _strip_title(next(c for c in cells if c.strip()))
             return
         if only.startswith(("注:", "备注:", "说明:")):
             return
@@ -277,6 +298,8 @@ def _row(state: _State, cells: list[str], block: Block) -> None:
     header = _indicator_header(keys)
     if header:
         if state.project is None:
+            if not state.title:
+                return  # an indicator table outside any project (部门整体绩效目标表)
             _start_project(state, block)
         state.columns = header
         state.in_indicators = True
@@ -284,8 +307,7 @@ def _row(state: _State, cells: list[str], block: Block) -> None:
         state.found_header.add(id(state.project))
         return
 
-    labels = [(i, _LABEL_OF.get(k) or _LABEL_OF.get(re.sub(r"^其中:?", "", k))) for i, k in enumerate(keys)]
-    labels = [(i, kind) for i, kind in labels if kind]
+    labels = [(i, kind) for i, kind in ((i, label_of(k)) for i, k in enumerate(keys)) if kind]
     if labels and any(kind in ("code", "name") for _, kind in labels):
         project = state.project
         kinds = {kind for _, kind in labels}
@@ -329,10 +351,12 @@ def _indicator_header(keys: list[str]) -> dict[int, str]:
     """Column index → field when the row is an indicator table header, else {}."""
     columns: dict[int, str] = {}
     for index, key in enumerate(keys):
-        kind = _COLUMN_OF.get(key)
+        kind = _COLUMN_OF.get(key) or _COLUMN_OF.get(_UNIT_SUFFIX.sub("", key))
         if kind and kind not in columns.values():
             columns[index] = kind
-    found = set(columns.values())
+        elif key:
+            columns[index] = "skip"  # a named column we do not use (序号, 备注 ...): never borrow its text
+    found = set(columns.values()) - {"skip"}
     if "name" in found and ({"level1", "level2"} & found) and len(found) >= 3:
         return columns
     return {}
@@ -346,7 +370,7 @@ def _value_after(cells: list[str], keys: list[str], index: int) -> str:
     for j in range(index + 1, len(cells)):
         if not keys[j]:
             continue
-        if _LABEL_OF.get(keys[j]) or _LABEL_OF.get(re.sub(r"^其中:?", "", keys[j])):
+        if label_of(keys[j]):
             return ""
         return cells[j].strip()
     return ""
@@ -371,17 +395,20 @@ def _header_labels(state: _State, cells: list[str], keys: list[str], labels: lis
     for index, kind in labels:
         value = _value_after(cells, keys, index)
         state.last_label = kind
+        unit = state.project_unit
+        if kind in ("budget", "fiscal", "other") and (m := re.search(r"\((万元|千元|元)\)$", keys[index])):
+            unit = m.group(1)
         if kind == "code" and value and not project.code:
             project.code = value
         elif kind == "name" and value and (not project.name or state.name_from_title):
             project.name = value
             state.name_from_title = False
         elif kind == "budget" and project.budget is None:
-            project.budget = _money(value, state.project_unit)
+            project.budget = _money(value, unit)
         elif kind == "fiscal" and project.fiscal_funds is None:
-            project.fiscal_funds = _money(value, state.project_unit)
+            project.fiscal_funds = _money(value, unit)
         elif kind == "other" and project.other_funds is None:
-            project.other_funds = _money(value, state.project_unit)
+            project.other_funds = _money(value, unit)
         elif kind == "purpose" and value and not project.purpose:
             project.purpose = value
         elif kind == "goal":
@@ -508,7 +535,7 @@ def _map_row(columns: dict[int, str], cells: list[str]) -> dict[str, str]:
     """Cells → fields by header position; text in an unnamed column goes to an empty neighbour."""
     got: dict[str, str] = {}
     for index, kind in columns.items():
-        if index < len(cells):
+        if index < len(cells) and kind != "skip":
             got[kind] = cells[index].strip()
     for index, cell in enumerate(cells):
         text = cell.strip()
@@ -518,7 +545,7 @@ def _map_row(columns: dict[int, str], cells: list[str]) -> dict[str, str]:
             continue  # a merged cell repeated into the unnamed column
         for neighbour in (index + 1, index - 1):
             kind = columns.get(neighbour)
-            if kind and not got.get(kind):
+            if kind and kind != "skip" and not got.get(kind):
                 got[kind] = text
                 break
     return got

@@ -362,3 +362,34 @@ def test_unreadable_bytes_raise_input_error(tmp_path):
     with pytest.raises(InputError) as err:
         load(path)
     assert "bad.txt" in str(err.value)
+
+
+ROBUST_DOC = """\
+部门整体绩效目标表
+一级指标\t二级指标\t三级指标\t绩效指标描述\t指标值\t指标值确定依据
+产出指标\t数量指标\t部门整体指标\t不属于任何项目\t≥1项\t计划
+
+项目支出绩效目标表
+项目编码\t13000024P000000000003\t项目名称（全称）\t序号列项目
+资金总额（元）\t88000\t资金用途\t购置设备
+序号\t一级指标\t二级指标\t三级指标\t指标值\t备注
+1\t产出指标\t数量指标\t设备数量\t2台\t
+2\t\t质量指标\t验收合格率\t100%\t
+"""
+
+
+def test_department_table_ignored_and_unnamed_columns_not_borrowed(tmp_path):
+    dept = load_bytes(tmp_path, "robust.txt", ROBUST_DOC.encode("utf-8"))
+    assert len(dept.projects) == 1
+    p = dept.projects[0]
+    assert (p.code, p.name, p.budget, p.purpose) == ("13000024P000000000003", "序号列项目", 8.8, "购置设备")
+    assert [(i.level1, i.level2, i.name, i.value) for i in p.indicators] == [
+        ("产出指标", "数量指标", "设备数量", "2台"),
+        ("产出指标", "质量指标", "验收合格率", "100%"),
+    ]
+
+
+def test_pipe_cell_line_breaks(tmp_path):
+    doc = PIPE_DOC.replace("| 学员满意度调查 |", "| 学员满意度<br>调查 |")
+    p = load_bytes(tmp_path, "br.md", doc.encode("utf-8")).projects[0]
+    assert p.indicators[-1].description == "学员满意度\n调查"

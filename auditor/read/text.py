@@ -22,6 +22,7 @@ from auditor.read.detect import decode
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_SEPARATOR = re.compile(r"^\s*:?-{2,}:?\s*$")
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _WORD_CELL = re.compile(r"^\t[^\t]*$")
 
 
@@ -59,7 +60,7 @@ def _paragraph(line: str) -> str:
 def _pipe_cells(line: str) -> list[str] | None:
     """Cells of a pipe-table line, or None for a separator line."""
     body = line.strip()[1:-1]
-    cells = [cell.replace("\\|", "|").strip() for cell in re.split(r"(?<!\\)\|", body)]
+    cells = [_BREAK.sub("\n", cell.replace("\\|", "|")).strip() for cell in re.split(r"(?<!\\)\|", body)]
     if all(_PIPE_SEPARATOR.match(cell) or not cell for cell in cells) and any(cells):
         return None
     return cells
