@@ -393,3 +393,13 @@ def test_pipe_cell_line_breaks(tmp_path):
     doc = PIPE_DOC.replace("| 学员满意度调查 |", "| 学员满意度<br>调查 |")
     p = load_bytes(tmp_path, "br.md", doc.encode("utf-8")).projects[0]
     assert p.indicators[-1].description == "学员满意度\n调查"
+
+
+def test_page_break_repeating_merged_cells_still_joins(tmp_path):
+    text = (EXAMPLES / "000_8a1b00379ebc752e.txt").read_text(encoding="utf-8")
+    cut = "\t\t\t数(或功能)/设备总(功能)数×100%\t\t"
+    assert cut in text
+    text = text.replace(cut, "效益指标\t社会效益指标\t\t数(或功能)/设备总(功能)数×100%\t\t")
+    p = load_bytes(tmp_path, "repeat.txt", text.encode("utf-8")).projects[0]
+    assert len(p.indicators) == 9
+    assert p.indicators[7].description.endswith("使用台数(或功能)/设备总(功能)数×100%")
