@@ -491,9 +491,6 @@ def clean_markup(text: str) -> str:
 # --------------------------------------------------------------------------- indicator rows
 
 
-_TEXT_FIELDS = ("level1", "level2", "name", "description", "value", "basis")
-
-
 def _indicator_row(state: _State, cells: list[str], block: Block) -> None:
     project = state.project
     assert project is not None
@@ -525,9 +522,6 @@ def _indicator_row(state: _State, cells: list[str], block: Block) -> None:
         indicator.features["direction"] = got["direction"]
     if got.get("unit"):
         indicator.features["unit_column"] = got["unit"]
-    if not got.get("level1") and last is not None and got.get("level2") and got["level2"] != last.level2:
-        # a new 二级指标 under a merged 一级指标 cell: keep the fill-down
-        pass
     project.indicators.append(indicator)
 
 
@@ -568,9 +562,10 @@ def _is_continuation(got: dict[str, str], value: str, last: Indicator, after_bre
 
 
 def _join(head: str, tail: str) -> str:
+    """Glue text split by a page break: directly, except between two Latin words."""
     if not head:
         return tail
-    if re.search(r"[A-Za-z0-9]$", head) and re.match(r"^[A-Za-z0-9]", tail):
+    if re.search(r"[A-Za-z]$", head) and re.match(r"^[A-Za-z]", tail):
         return head + " " + tail
     return head + tail
 
