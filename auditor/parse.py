@@ -307,6 +307,7 @@ def _row(state: _State, cells: list[str], block: Block) -> None:
         state.found_header.add(id(state.project))
         return
 
+    cells, keys = _split_inline_labels(cells, keys)
     labels = [(i, kind) for i, kind in ((i, label_of(k)) for i, k in enumerate(keys)) if kind]
     if labels and any(kind in ("code", "name") for _, kind in labels):
         project = state.project
@@ -330,6 +331,24 @@ def _row(state: _State, cells: list[str], block: Block) -> None:
         _header_labels(state, cells, keys, labels)
         return
     _header_continuation(state, cells, keys)
+
+
+def _split_inline_labels(cells: list[str], keys: list[str]) -> tuple[list[str], list[str]]:
+    """Cells written as "项目名称：X" become a label cell and a value cell."""
+    if not any(":" in key for key in keys):
+        return cells, keys
+    out_cells: list[str] = []
+    out_keys: list[str] = []
+    for cell, key in zip(cells, keys, strict=True):
+        head, sep, _ = key.partition(":")
+        if sep and head and not label_of(key) and label_of(head):
+            value = re.split(r"[:：]", cell, maxsplit=1)[1].strip()
+            out_cells += [head, value]
+            out_keys += [head, norm(value)]
+        else:
+            out_cells.append(cell)
+            out_keys.append(key)
+    return out_cells, out_keys
 
 
 def _start_project(state: _State, block: Block) -> None:

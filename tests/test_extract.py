@@ -403,3 +403,16 @@ def test_page_break_repeating_merged_cells_still_joins(tmp_path):
     p = load_bytes(tmp_path, "repeat.txt", text.encode("utf-8")).projects[0]
     assert len(p.indicators) == 9
     assert p.indicators[7].description.endswith("使用台数(或功能)/设备总(功能)数×100%")
+
+
+def test_labels_with_inline_values():
+    blocks = [
+        Block(["1、示例项目绩效目标表"], 1),
+        Block(["项目名称：示例项目", "项目编码：P9"], 2, 1),
+        Block(["预算数（万元）：12.3", "资金用途：购置设备"], 3, 1),
+        Block(["一级指标", "二级指标", "三级指标", "指标值"], 4, 1),
+        Block(["产出指标", "数量指标", "设备数量", "2台"], 5, 1),
+    ]
+    p = parse_blocks(blocks, source="inline.xlsx").projects[0]
+    assert (p.code, p.name, p.budget, p.purpose) == ("P9", "示例项目", 12.3, "购置设备")
+    assert [(i.name, i.value) for i in p.indicators] == [("设备数量", "2台")]
