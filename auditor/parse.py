@@ -241,6 +241,10 @@ def _paragraph(state: _State, text: str, block: Block) -> None:
         return
     if _is_page_furniture(compact, state):
         return
+    head, sep, _ = compact.partition(":")
+    if sep and label_of(head) and not label_of(compact):
+        _row(state, [text], block)  # "项目名称：X" written as a paragraph
+        return
     if _CLOSING.search(compact):
         _finish_project(state)
         if compact.endswith("绩效目标表") and "整体" not in compact:

@@ -416,3 +416,15 @@ def test_labels_with_inline_values():
     p = parse_blocks(blocks, source="inline.xlsx").projects[0]
     assert (p.code, p.name, p.budget, p.purpose) == ("P9", "示例项目", 12.3, "购置设备")
     assert [(i.name, i.value) for i in p.indicators] == [("设备数量", "2台")]
+
+
+def test_project_labels_written_as_paragraphs(tmp_path):
+    doc = (
+        "2024年部门预算\n101 某市示例局\n1、示例项目绩效目标表\n项目名称：示例项目\n项目编码：P7\n"
+        "预算数：5.5\n绩效目标：完成示例工作\n"
+        "一级指标\t二级指标\t三级指标\t绩效指标描述\t指标值\t指标值确定依据\n"
+        "产出指标\t数量指标\t活动场次\t全年活动场次\t≥3场\t计划\n"
+    )
+    p = load_bytes(tmp_path, "para.txt", doc.encode("utf-8")).projects[0]
+    assert (p.code, p.name, p.budget, p.goal) == ("P7", "示例项目", 5.5, "完成示例工作")
+    assert [i.name for i in p.indicators] == ["活动场次"]
