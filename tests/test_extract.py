@@ -428,3 +428,9 @@ def test_project_labels_written_as_paragraphs(tmp_path):
     p = load_bytes(tmp_path, "para.txt", doc.encode("utf-8")).projects[0]
     assert (p.code, p.name, p.budget, p.goal) == ("P7", "示例项目", 5.5, "完成示例工作")
     assert [i.name for i in p.indicators] == ["活动场次"]
+
+
+def test_markdown_bold_labels(tmp_path):
+    doc = PIPE_DOC.replace("| 项目编码 |", "| **项目编码** |").replace("| 培训人数 |", "| **培训人数** |")
+    p = load_bytes(tmp_path, "bold.md", doc.encode("utf-8")).projects[0]
+    assert p.code == "13000024P000000000001" and p.indicators[0].name == "培训人数"

@@ -22,6 +22,7 @@ from auditor.read.detect import decode
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_SEPARATOR = re.compile(r"^\s*:?-{2,}:?\s*$")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _WORD_CELL = re.compile(r"^\t[^\t]*$")
 
@@ -54,13 +55,18 @@ def detect_layout(lines: list[str]) -> str:
 
 
 def _paragraph(line: str) -> str:
-    return _HEADING.sub("", line).strip()
+    return _unmark(_HEADING.sub("", line)).strip()
+
+
+def _unmark(text: str) -> str:
+    """Drop markdown bold marks (**text**) around document text."""
+    return _BOLD.sub(r"\1", text) if "**" in text else text
 
 
 def _pipe_cells(line: str) -> list[str] | None:
     """Cells of a pipe-table line, or None for a separator line."""
     body = line.strip()[1:-1]
-    cells = [_BREAK.sub("\n", cell.replace("\\|", "|")).strip() for cell in re.split(r"(?<!\\)\|", body)]
+    cells = [_unmark(_BREAK.sub("\n", cell.replace("\\|", "|"))).strip() for cell in re.split(r"(?<!\\)\|", body)]
     if all(_PIPE_SEPARATOR.match(cell) or not cell for cell in cells) and any(cells):
         return None
     return cells
@@ -85,8 +91,8 @@ def _read_lines(lines: list[str], pipe: bool) -> list[Block]:
             cells = _pipe_cells(line)
             if cells is None:
                 continue
-        elif not pipe and "\t" in line:
-            cells = [cell.strip() for cell in line.split("\t")]
+        elif "\t" in line:
+            cells = [_unmark(cell).strip() for cell in line.split("\t")]
         else:
             in_table = False
             blocks.append(Block([_paragraph(line)], number, None))
