@@ -122,6 +122,9 @@ _DEPT_LINE = re.compile(r"^(\d{3,12})\s*([\u4e00-\u9fff][\u4e00-\u9fff（）()·
 _ORG_SUFFIX = re.compile(
     r"(局|委|委员会|办|办公室|院|中心|所|站|队|馆|会|部|处|厅|署|府|室|校|学|园|社|台|团|组|本级|机关|公司|街道|镇|乡|场|司|行|库)$"
 )
+_TITLE_NAME = re.compile(
+    r"^([\u4e00-\u9fff（）()]{2,40}?" + _ORG_SUFFIX.pattern[:-1] + r")\s*20\d\d\s*年\s*度?\s*部门预算"
+)
 _DEPT_LABEL = re.compile(r"^(?:部门|单位|预算单位|部门名称|单位名称|预算部门)\s*[:：]\s*(.+)$")
 _CLOSING = re.compile(
     r"绩效目标|部门整体|政府采购|国有资产|名词解释|其他需要说明|^第[一二三四五六七八九十]+部分|^[一二三四五六七八九十]+、"
@@ -190,6 +193,7 @@ def _department_facts(blocks: list[Block], dept: Department) -> None:
     """Code, name, year and money unit from the whole document."""
     candidates: Counter[tuple[str, str]] = Counter()
     labelled = ""
+    titled = ""  # "XX局2024年部门预算" on a cover page
     years: Counter[int] = Counter()
     title_year = None
     for block in blocks:
@@ -214,6 +218,8 @@ def _department_facts(blocks: list[Block], dept: Department) -> None:
                 years[int(m.group(1))] += 1
             elif title_year is None and (m := _TITLE_YEAR.search(compact)):
                 title_year = int(m.group(1))
+            if not titled and (m := _TITLE_NAME.match(compact)):
+                titled = m.group(1)
     named = Counter({key: n for key, n in candidates.items() if _ORG_SUFFIX.search(key[1])})
     if named or candidates:
         (code, name), _ = (named or candidates).most_common(1)[0]
@@ -222,6 +228,8 @@ def _department_facts(blocks: list[Block], dept: Department) -> None:
     elif labelled:
         match = re.match(r"^(\d{3,12})\s*(.+)$", labelled)
         dept.code, dept.name = (match.group(1), match.group(2)) if match else ("", labelled)
+    elif titled:
+        dept.name = titled
     if years:
         dept.year = years.most_common(1)[0][0]
     elif title_year:
@@ -434,7 +442,7 @@ def _header_labels(state: _State, cells: list[str], keys: list[str], labels: lis
             project.other_funds = _money(value, unit)
         elif kind == "purpose" and value and not project.purpose:
             project.purpose = value
-        elif kind == "goal":
+        elif kind == "goal" and not project.goal:
             project.goal = clean_markup("\n".join(_distinct(cells[index + 1 :])))
         elif kind == "plan":
             _plan_row(state, cells, start=index + 1)

@@ -434,3 +434,9 @@ def test_markdown_bold_labels(tmp_path):
     doc = PIPE_DOC.replace("| 项目编码 |", "| **项目编码** |").replace("| 培训人数 |", "| **培训人数** |")
     p = load_bytes(tmp_path, "bold.md", doc.encode("utf-8")).projects[0]
     assert p.code == "13000024P000000000001" and p.indicators[0].name == "培训人数"
+
+
+def test_department_name_from_cover_title_when_no_code_line(tmp_path):
+    doc = PIPE_DOC.replace("# 2024年部门预算\n\n101 某市示例局\n", "# 某市示例局2024年部门预算\n")
+    dept = load_bytes(tmp_path, "cover.md", doc.encode("utf-8"))
+    assert (dept.code, dept.name, dept.year) == ("", "某市示例局", 2024)
