@@ -440,3 +440,13 @@ def test_department_name_from_cover_title_when_no_code_line(tmp_path):
     doc = PIPE_DOC.replace("# 2024年部门预算\n\n101 某市示例局\n", "# 某市示例局2024年部门预算\n")
     dept = load_bytes(tmp_path, "cover.md", doc.encode("utf-8"))
     assert (dept.code, dept.name, dept.year) == ("", "某市示例局", 2024)
+
+
+def test_word_layout_heading_right_after_the_last_row(tmp_path):
+    name = "002_9f400b94fd3b1d9f.txt"
+    text = (EXAMPLES / name).read_text(encoding="utf-8")
+    cut = "\t秦财企[2024]686号\n\n\n\n[bookmark: _Toc_3_3_0000000017]八、政府采购预算情况"
+    assert cut in text
+    text = text.replace(cut, "\t秦财企[2024]686号\n[bookmark: _Toc_3_3_0000000017]八、政府采购预算情况")
+    p = load_bytes(tmp_path, name, text.encode("utf-8")).projects[-1]
+    assert p.indicators[-1].basis == "秦财企[2024]686号"

@@ -24,6 +24,7 @@ _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_SEPARATOR = re.compile(r"^\s*:?-{2,}:?\s*$")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_SECTION = re.compile(r"^\s*(#{1,6}\s|\[bookmark|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
 _WORD_CELL = re.compile(r"^\t[^\t]*$")
 
 
@@ -123,12 +124,12 @@ def _read_cells(lines: list[str]) -> list[Block]:
             flush()
             continue
         parts = line.split("\t")
-        if not row and parts[0].strip():
-            # a line without a leading tab after a blank line: a paragraph outside any table
-            if "\t" not in line.strip():
-                in_table = False
-                blocks.append(Block([_paragraph(line)], number, None))
-                continue
+        if parts[0].strip() and "\t" not in line.strip() and (not row or _SECTION.match(line)):
+            # a line without a leading tab after a blank line (or a section heading): a paragraph
+            flush()
+            in_table = False
+            blocks.append(Block([_paragraph(line)], number, None))
+            continue
         if not row:
             if not in_table:
                 table += 1
