@@ -49,6 +49,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 _COLUMN_OF = {norm(spelling): key for key, spellings in COLUMNS.items() for spelling in spellings}
 
+# The official frame: 二级指标 → its 一级指标 (used when a table has no 一级指标 column).
+FRAME = {
+    level2: level1
+    for level1, level2s in {
+        "产出指标": ("数量指标", "质量指标", "时效指标", "成本指标"),
+        "效益指标": ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"),
+        "满意度指标": ("服务对象满意度指标", "满意度指标"),
+    }.items()
+    for level2 in level2s
+}
+
 # Project header labels → Project field.
 LABELS: dict[str, tuple[str, ...]] = {
     "code": ("项目编码", "项目编号", "项目代码"),
@@ -145,6 +156,7 @@ class _State:
     project: Project | None = None
     project_unit: str = ""
     columns: dict[int, str] = field(default_factory=dict)  # column index → field, while in an indicator table
+    header_keys: list[str] = field(default_factory=list)  # the indicator header row as read
     in_indicators: bool = False
     after_break: bool = False  # a page break / repeated header just happened
     last_table: int | None = None
@@ -307,6 +319,13 @@ def _row(state: _State, cells: list[str], block: Block) -> None:
         if only.startswith(("注:", "备注:", "说明:")):
             return
 
+    if state.header_keys and state.in_indicators and state.project is not None and not state.project.indicators:
+        joined = [a + b for a, b in zip(state.header_keys, keys + [""] * len(state.header_keys), strict=False)]
+        wider = _indicator_header(joined)
+        if len(set(wider.values()) - {"skip"}) > len(set(state.columns.values()) - {"skip"}):
+            state.columns = wider  # the header row itself was wrapped onto a second line
+            state.header_keys = []
+            return
     header = _indicator_header(keys)
     if header:
         if state.project is None:
@@ -314,6 +333,7 @@ def _row(state: _State, cells: list[str], block: Block) -> None:
                 return  # an indicator table outside any project (部门整体绩效目标表)
             _start_project(state, block)
         state.columns = header
+        state.header_keys = keys
         state.in_indicators = True
         state.after_break = bool(state.project.indicators)
         state.found_header.add(id(state.project))
@@ -539,9 +559,12 @@ def _indicator_row(state: _State, cells: list[str], block: Block) -> None:
         state.after_break = False
         return
     state.after_break = False
+    level1 = got.get("level1", "")
+    if not level1 and "level1" not in state.columns.values():
+        level1 = FRAME.get(norm(got.get("level2", "")), "")  # no 一级指标 column: the official frame
     indicator = Indicator(
         row=len(project.indicators) + 1,
-        level1=got.get("level1", "") or (last.level1 if last else ""),
+        level1=level1 or (last.level1 if last else ""),
         level2=got.get("level2", "") or (last.level2 if last else ""),
         name=got.get("name", ""),
         description=got.get("description", ""),

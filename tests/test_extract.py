@@ -450,3 +450,32 @@ def test_word_layout_heading_right_after_the_last_row(tmp_path):
     text = text.replace(cut, "\t秦财企[2024]686号\n[bookmark: _Toc_3_3_0000000017]八、政府采购预算情况")
     p = load_bytes(tmp_path, name, text.encode("utf-8")).projects[-1]
     assert p.indicators[-1].basis == "秦财企[2024]686号"
+
+
+def test_header_wrapped_onto_two_lines(tmp_path):
+    text = (EXAMPLES / "000_8a1b00379ebc752e.txt").read_text(encoding="utf-8")
+    header = "一级指标\t二级指标\t三级指标\t绩效指标描述\t指标值\t指标值确定依据\t\n产出指标\t数量指标\t下乡"
+    assert header in text
+    text = text.replace(
+        header,
+        "一级指标\t二级指标\t三级指标\t绩效指标描述\t指标值\t指标值确定\t\n\t\t\t\t\t依据\t\n产出指标\t数量指标\t下乡",
+    )
+    p = load_bytes(tmp_path, "wrapped.txt", text.encode("utf-8")).projects[1]
+    assert len(p.indicators) == 7 and p.indicators[0].basis == "工作计划"
+
+
+def test_level1_from_the_official_frame_when_the_column_is_missing(tmp_path):
+    doc = PIPE_DOC.replace("| 一级指标 | 二级指标 |", "| 二级指标 |").replace(
+        "|---|---|---|---|---|---|", "|---|---|---|---|---|"
+    )
+    doc = doc.replace("| 产出指标 | 数量指标 |", "| 数量指标 |").replace("|| 质量指标 |", "| 质量指标 |")
+    doc = doc.replace("|| 成本指标 |", "| 成本指标 |").replace(
+        "| 满意度指标 | 服务对象满意度指标 |", "| 服务对象满意度指标 |"
+    )
+    p = load_bytes(tmp_path, "frame.md", doc.encode("utf-8")).projects[0]
+    assert [(i.level1, i.level2) for i in p.indicators] == [
+        ("产出指标", "数量指标"),
+        ("产出指标", "质量指标"),
+        ("产出指标", "成本指标"),
+        ("满意度指标", "服务对象满意度指标"),
+    ]
