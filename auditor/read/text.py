@@ -45,7 +45,7 @@ def detect_layout(lines: list[str]) -> str:
     """Name the layout of a text document: tabs, markdown, cells or pipe."""
     pipe_rows = sum(1 for line in lines if _PIPE_ROW.match(line))
     tab_lines = [line for line in lines if "\t" in line.rstrip("\n")]
-    word_cells = sum(1 for line in tab_lines if _WORD_CELL.match(line.rstrip()))
+    word_cells = sum(1 for line in tab_lines if _WORD_CELL.match(line.rstrip(" \r")))
     if pipe_rows >= 3 and pipe_rows >= len(tab_lines):
         return "pipe"
     if tab_lines and word_cells / len(tab_lines) > 0.6:
