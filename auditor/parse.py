@@ -202,12 +202,18 @@ def parse_blocks(blocks: list[Block], source: str, path: str = "", info: dict | 
 
 
 def _department_facts(blocks: list[Block], dept: Department) -> None:
-    """Code, name, year and money unit from the whole document."""
+    """Department code, name and budget year, from anywhere in the document.
+
+    The code and name come from a "471 秦皇岛市工业和信息化局" line (the most frequent one
+    naming an organisation), else a "部门：…" label, else a cover title "…局2024年部门预算".
+    The year comes from "预算年度：2024", else a title "2024年部门预算", else "（2024年度）"
+    next to a 绩效目标表 title.
+    """
     candidates: Counter[tuple[str, str]] = Counter()
     labelled = ""
     titled = ""  # "XX局2024年部门预算" on a cover page
     years: Counter[int] = Counter()
-    title_year = None
+    title_year = table_year = None
     for block in blocks:
         for cell in block.cells:
             text = (cell or "").strip() if isinstance(cell, str) else ""
@@ -224,6 +230,8 @@ def _department_facts(blocks: list[Block], dept: Department) -> None:
                 value = m.group(1).strip()
                 if not _MONEY_UNIT.match("单位:" + value) and re.search(r"[\u4e00-\u9fff]{3}", value):
                     labelled = value
+            if table_year is None and "绩效目标" in compact and (m := re.search(r"(20\d\d)\s*年度", compact)):
+                table_year = int(m.group(1))
             if "预算" not in compact:
                 continue
             if m := _YEAR.search(compact):
@@ -244,8 +252,8 @@ def _department_facts(blocks: list[Block], dept: Department) -> None:
         dept.name = titled
     if years:
         dept.year = years.most_common(1)[0][0]
-    elif title_year:
-        dept.year = title_year
+    else:
+        dept.year = title_year or table_year
 
 
 # --------------------------------------------------------------------------- paragraphs

@@ -479,3 +479,14 @@ def test_level1_from_the_official_frame_when_the_column_is_missing(tmp_path):
         ("产出指标", "成本指标"),
         ("满意度指标", "服务对象满意度指标"),
     ]
+
+
+def test_year_from_a_target_table_title_when_nothing_else_names_it():
+    blocks = [
+        Block(["项目支出绩效目标表（2023年度）"], 1),
+        Block(["项目名称", "示例"], 2, 1),
+        Block(["一级指标", "二级指标", "三级指标", "指标值"], 3, 1),
+        Block(["产出指标", "数量指标", "场次", "≥3场"], 4, 1),
+    ]
+    dept = parse_blocks(blocks, source="year.xlsx")
+    assert dept.year == 2023 and dept.projects[0].name == "示例"
