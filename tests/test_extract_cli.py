@@ -89,3 +89,18 @@ def test_document_without_tables_warns_but_succeeds(tmp_path):
     assert result.exit_code == 0
     assert "警告" in result.stderr and "notes.txt" in result.stderr
     assert result.stdout.splitlines() == [",".join(COLUMNS + ["unit", "fiscal_funds", "other_funds", "line"])]
+
+
+def test_xlsx_keeps_formula_like_text_as_text(tmp_path):
+    from auditor.model import Department, Indicator, Project
+    from auditor.report.rows import write_rows
+
+    dept = Department(
+        source="x.txt", projects=[Project(no=1, indicators=[Indicator(row=1, value="=1+1", name="-名称")])]
+    )
+    out = tmp_path / "f.xlsx"
+    write_rows([dept], "xlsx", str(out))
+    sheet = load_workbook(out).active
+    value = sheet.cell(row=2, column=COLUMNS.index("value") + 1)
+    assert (value.value, value.data_type) == ("=1+1", "s")
+    assert sheet.cell(row=2, column=COLUMNS.index("name") + 1).value == "-名称"

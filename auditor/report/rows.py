@@ -93,18 +93,18 @@ def write_rows(departments: list[Department], fmt: str, output: str | None) -> i
 
 def _write_xlsx(rows: list[dict[str, Any]], header: list[str], output: str) -> None:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("指标")
     sheet.append(header)
     for row in rows:
-        sheet.append([_safe_cell(row[key]) for key in header])
+        cells = []
+        for key in header:
+            cell = WriteOnlyCell(sheet, value=row[key])
+            if isinstance(row[key], str) and row[key].startswith("="):
+                cell.data_type = "s"  # document text is never a formula
+            cells.append(cell)
+        sheet.append(cells)
     with atomic_path(output) as tmp:
         book.save(tmp)
-
-
-def _safe_cell(value: Any) -> Any:
-    """Document text never becomes a spreadsheet formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
