@@ -277,6 +277,9 @@ def _paragraph(state: _State, text: str, block: Block) -> None:
         _finish_project(state)
         if compact.endswith("绩效目标表") and "整体" not in compact:
             state.title = _strip_title(text)
+    elif state.project is not None and not state.in_indicators and state.last_label == "goal":
+        # goal text that a PDF export put on lines of its own
+        state.project.goal = (state.project.goal + "\n" + clean_markup(text)).strip()
 
 
 def _is_page_furniture(compact: str, state: _State) -> bool:

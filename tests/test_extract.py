@@ -490,3 +490,14 @@ def test_year_from_a_target_table_title_when_nothing_else_names_it():
     ]
     dept = parse_blocks(blocks, source="year.xlsx")
     assert dept.year == 2023 and dept.projects[0].name == "示例"
+
+
+def test_goal_lines_outside_the_table_row_are_kept(tmp_path):
+    text = (EXAMPLES / "000_8a1b00379ebc752e.txt").read_text(encoding="utf-8")
+    cut = "1.保障 10 名事转企单位离退休人员合法权益，维护社会稳定。 2.保障"
+    assert cut in text
+    text = text.replace(cut, "1.保障 10 名事转企单位离退休人员合法权益，维护社会稳定。\n2.保障")
+    dept = load_bytes(tmp_path, "goal.txt", text.encode("utf-8"))
+    p = dept.projects[4]
+    assert p.goal.splitlines()[-1].startswith("2.保障事转企单位离退休人员基本生活水平。")
+    assert rows_of(dept) == rows_of(load(EXAMPLES / "000_8a1b00379ebc752e.txt"))
