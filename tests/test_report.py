@@ -202,3 +202,27 @@ def test_opinion_and_summary_are_chinese_sentences():
     lines = summary_lines(departments, findings, scores)
     assert lines[-1].startswith("合计 2 个部门、2 个项目")
     assert "秦皇岛市工业和信息化局" in lines[1]
+
+
+def test_audit_score_on_the_examples(tmp_path):
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    import auditor.checks
+    from auditor.cli import main
+
+    if not hasattr(auditor.checks, "run_checks"):
+        pytest.skip("the rule engine is not in this checkout")
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["score", str(examples), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    cards = [p for p in out.glob("*.html") if p.name != "index.html"]
+    assert len(cards) == 5 and (out / "index.html").is_file()
+    assert {p.name for p in out.iterdir()} >= {"findings.csv", "findings.xlsx", "scores.json"}
+    assert "合计 5 个部门" in result.stderr and "打开 index.html" in result.stderr
+    data = json.loads((out / "scores.json").read_text(encoding="utf-8"))
+    assert len(data["departments"]) == 5 and all(d["projects"] for d in data["departments"])
+    quiet = CliRunner().invoke(main, ["score", str(examples), "-o", str(tmp_path / "q"), "-j", "1", "-q"])
+    assert quiet.exit_code == 0 and "合计" not in quiet.stderr
