@@ -50,7 +50,7 @@ def rule_title(code: str) -> str:
         rule = get_rule(code)
     except Exception:  # noqa: BLE001 - a broken catalog must not stop scoring
         return ""
-    return rule.title if rule else ""
+    return rule.title.split("（")[0] if rule else ""  # without the parenthetical gloss
 
 
 def _pts(x: float) -> float:

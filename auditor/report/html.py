@@ -33,8 +33,8 @@ def _env() -> Environment:
 
 
 def short_title(code: str) -> str:
-    """A rule's title without its parenthetical, or the code when the catalog is not there."""
-    return (rule_title(code) or code).split("（")[0]
+    """A rule's short title, or the code when the catalog is not there."""
+    return rule_title(code) or code
 
 
 def safe_name(dept: Department, taken: set[str] | None = None) -> str:
