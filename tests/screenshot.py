@@ -52,7 +52,7 @@ def main(argv: list[str]) -> None:
     png = Path(argv[1]) if len(argv) > 1 else ROOT / "docs" / "scorecard.png"
     written = build_reports(out_dir, [str(ROOT / "examples")])
     card = next(p for p in written if p.suffix == ".html" and p.name != "index.html")
-    print(shoot(card, png))
+    print(shoot(card, png, height=2300))
 
 
 if __name__ == "__main__":

@@ -131,7 +131,7 @@ def _rule_chart(findings: list[Finding], title: str, limit: int = 12):
     severity = {f.rule: f.severity for f in findings}
     items = [(f"{code} {short_title(code)}" if short_title(code) != code else code, n) for code, n in counts]
     return svg.bar_chart(
-        items, title, unit="处", colors=[svg.COLORS.get(severity[c], "#888") for c, _ in counts], label_chars=16
+        items, title, unit="处", colors=[svg.COLORS.get(severity[c], "#888") for c, _ in counts], label_chars=20
     )
 
 

@@ -23,7 +23,7 @@ def bar_chart(
     """Horizontal bars, one per (label, value), largest scale first as given."""
     if not items:
         return Markup(f'<p class="empty">{escape(title)}：无数据</p>')
-    row_h, label_w, bar_w, pad = 22, 9 + 13 * label_chars, 250, 8
+    row_h, label_w, bar_w, pad = 22, 9 + 13 * label_chars, 220, 8
     width = label_w + bar_w + 70
     height = pad * 2 + 24 + row_h * len(items)
     top = max_value or max(v for _, v in items) or 1
