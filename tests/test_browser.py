@@ -14,22 +14,14 @@ import pytest
 from auditor.report import write_reports
 from auditor.scoring import score_all
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
+
+from screenshot import ARGS, CHROMIUM  # noqa: E402  (tests/ is on sys.path under pytest)
+from test_report import HOSTILE, sample  # noqa: E402
+
 if not Path(CHROMIUM).exists():
     pytest.skip("chromium is not installed", allow_module_level=True)
-
-from test_report import HOSTILE, sample  # noqa: E402  (tests/ is on sys.path under pytest)
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
