@@ -62,13 +62,27 @@ def polarity(name: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _kind_words() -> list[tuple[str, str]]:
+def _kind_words() -> list[tuple[str, str, bool]]:
     out = []
     for line in lexicon("indicator_kind"):
-        parts = line.split("\t")
+        parts = [p.strip() for p in line.split("\t")]
         if len(parts) >= 2:
-            out.append((parts[0].strip(), parts[1].strip()))
+            out.append((parts[0], parts[1], len(parts) > 2 and parts[2] == "first"))
     return out
+
+
+def _kind_of(text: str) -> str | None:
+    for word, kind, first in _kind_words():
+        if first and word in text:
+            return kind
+    best: tuple[int, int, str] | None = None
+    for word, kind, first in _kind_words():
+        pos = text.rfind(word)
+        if pos >= 0 and not first:
+            key = (pos + len(word), len(word), kind)
+            if best is None or key[:2] > best[:2]:
+                best = key
+    return best[2] if best else None
 
 
 _UNIT_KIND_TO_KIND = {
@@ -83,14 +97,12 @@ _UNIT_KIND_TO_KIND = {
 
 
 def indicator_kind(name: str, description: str = "", value: Value | None = None) -> str | None:
-    """rate|count|money|time|satisfaction for a row: the name first (first lexicon match),
-    then the description, then the value's unit kind."""
+    """rate|count|money|time|satisfaction for a row: from the name's head word (lexicon), else
+    from the description, else from the value's unit kind."""
     for text in (_squeeze(name), _squeeze(description)):
-        if not text:
-            continue
-        for word, kind in _kind_words():
-            if word in text:
-                return kind
+        kind = _kind_of(text) if text else None
+        if kind:
+            return kind
     if value is not None and value.unit_kind:
         return _UNIT_KIND_TO_KIND.get(value.unit_kind)
     return None
