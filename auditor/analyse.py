@@ -4,6 +4,8 @@
 ``ind.features`` = {"polarity": "up"|"down"|None, "kind": rate|count|money|time|satisfaction|None,
                     "level2": official name of the filed 二级指标 (or None),
                     "level2_pred": the classifier's 二级指标, "level2_proba": its probability,
+                    "level2_filed_proba": the classifier's probability of the filed 二级指标
+                    (0.0 when the filed name is not an official one),
                     "tokens": jieba words of the name (only with ``tokens=True``)}
 
 The classifier runs once per department over all its rows (one batch).
@@ -26,11 +28,14 @@ def analyse_indicators(indicators: list[Indicator], *, classify: bool = True, to
         ind.features["kind"] = indicator_kind(ind.name, ind.description, ind.parsed)
         ind.features["level2"] = normalise_level2(ind.level2)
     if classify and indicators:
-        from auditor.classify import predict
+        from auditor.classify import predict_proba
 
-        for ind, (label, proba) in zip(indicators, predict([(i.name, i.description) for i in indicators]), strict=True):
+        dists = predict_proba([(i.name, i.description) for i in indicators])
+        for ind, dist in zip(indicators, dists, strict=True):
+            label, proba = max(dist.items(), key=lambda kv: kv[1])
             ind.features["level2_pred"] = label
             ind.features["level2_proba"] = proba
+            ind.features["level2_filed_proba"] = dist.get(ind.features["level2"] or "", 0.0)
     if tokens:
         from auditor.nlp import tokens as segment
 

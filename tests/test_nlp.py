@@ -76,10 +76,20 @@ def test_analyse_department_fills_every_row():
     analyse_department(dept, tokens=True)
     for ind in rows:
         assert ind.parsed is not None and ind.parsed.raw == ind.value
-        assert set(ind.features) >= {"polarity", "kind", "level2", "level2_pred", "level2_proba", "tokens"}
+        assert set(ind.features) >= {
+            "polarity",
+            "kind",
+            "level2",
+            "level2_pred",
+            "level2_proba",
+            "level2_filed_proba",
+            "tokens",
+        }
         assert 0 < ind.features["level2_proba"] <= 1
     assert rows[1].parsed.amount_wan == 558.42
     assert rows[1].features["level2_pred"] == "成本指标"  # money filed under 时效: MISFILED material
+    assert rows[1].features["level2_filed_proba"] < 0.2
+    assert rows[2].features["level2_filed_proba"] > 0.5
     assert rows[2].features["kind"] == "satisfaction"
 
 
