@@ -103,7 +103,7 @@ def _patterns() -> dict[str, re.Pattern]:
     pre, post = _comparators()
     unit = _alternation(units())
     noise = _alternation(lexicon("value_noise"))
-    unit_expr = rf"(?:{unit})(?:(?:/|每)(?:{unit})(?:[·•*×](?:{unit}))?)?"
+    unit_expr = rf"(?:{unit})(?:(?:/|每)(?:{unit})(?:[·•*×/](?:{unit}))?)?"
     return {
         "pre": re.compile(rf"(?:{_alternation(pre)})$"),
         "post": re.compile(rf"(?:{_alternation(post)})"),
@@ -149,10 +149,21 @@ def normalise(text: str) -> str:
     s = s.replace("≧", "≥").replace("⩾", "≥").replace("≦", "≤").replace("⩽", "≤")
     s = re.sub(r"\s+", "", s)
     s = re.sub(rf"百分之({_NUMBER}|{_CN_RUN})", lambda m: f"{_cn_or_arabic(m.group(1))}%\x01", s)
-    s = _patterns()["cn"].sub(
-        lambda m: str(cn_number(m.group(0)) if cn_number(m.group(0)) is not None else m.group(0)), s
-    )
-    return s
+    return _patterns()["cn"].sub(_cn_digits, s)
+
+
+def _cn_digits(m: re.Match) -> str:
+    """A Chinese numeral run before a unit, as digits, unless the run begins a unit (百分点, 千克)."""
+    run, rest = m.group(0), m.string[m.start() :]
+    if any(rest.startswith(u) for u in _cn_units()):
+        return run
+    n = cn_number(run)
+    return run if n is None else str(n)
+
+
+@lru_cache(maxsize=1)
+def _cn_units() -> tuple[str, ...]:
+    return tuple(u for u in units() if u[0] in _CN_DIGITS or u[0] in _CN_POWERS)
 
 
 def _cn_or_arabic(s: str) -> str:
@@ -199,6 +210,9 @@ _DATE_PATTERNS = [
         "relative",
     ),
     (r"(?P<m>\d{1,2})月?(?:-|~|至|到|—|–)(?P<m2>\d{1,2})月(?:份)?", "months"),
+    (r"(?:(?P<y>\d{4})年(?:度)?)?第?(?P<q>[1-4])季度(?:末|底)?", "quarter"),
+    (r"(?:(?P<y>\d{4})年(?:度)?)?(?P<h>上|下)半年", "half"),
+    (r"(?P<m>\d{1,2})月份?(?=之前|以前|前)", "m_end"),
 ]
 _DATE_SUFFIX = re.compile(r"(?:之前|以前|前|以内|之内|内)")
 
@@ -238,6 +252,11 @@ def _find_date(s: str):
                     mo = int(g["m"])
                     if not 1 <= mo <= 12 or (kind == "md" and not 1 <= int(g["d"]) <= 31):
                         continue
+                elif kind in ("quarter", "half"):
+                    month = 3 * int(g["q"]) if kind == "quarter" else (6 if g["h"] == "上" else 12)
+                    if g.get("y"):
+                        y = int(g["y"])
+                        fields["date"] = f"{y:04d}-{month:02d}-{calendar.monthrange(y, month)[1]:02d}"
                 elif kind == "relative":
                     fields["number"] = _to_float(g["n"])
                     fields["unit"] = "日" if g["u"] in ("日", "天") else g["u"]
