@@ -197,24 +197,33 @@ def to_wan(value: Value) -> float | None:
 
 _DATE_PATTERNS = [
     # (regex, kind) ; groups y m d as named groups where present
-    (r"(?:截至|截止|于)?(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]", "ymd"),
-    (r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)", "ymd"),
-    (r"(?:截至|截止|于)?(?P<y>\d{4})年(?P<m>\d{1,2})月(?:底|末|份|中旬|下旬|上旬)?", "ym"),
-    (r"(?:截至|截止|于)?(?P<y>\d{4})年(?:度)?(?:年底|年末|底|末|内|全年)", "y_end"),
-    (r"(?P<y>\d{4})年(?:度)?(?=前|之前|以前|$)", "y_end"),
-    (r"(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]", "md"),
-    (r"(?P<m>\d{1,2})月(?:底|末)", "m_end"),
+    (r"(?:截至|截止)?(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]", "ymd"),
+    (r"(?<![\d.])(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)", "ymd"),
+    (r"(?:截至|截止)?(?P<y>\d{4})年(?P<m>\d{1,2})月(?:底|末|份|中旬|下旬|上旬)?", "ym"),
+    (r"(?:截至|截止)?(?P<y>\d{4})年(?:度)?(?:年底|年末|底|末|内|全年)", "y_end"),
+    (r"(?<![\d.])(?P<y>\d{4})年(?:度)?(?=前|之前|以前|$)", "y_end"),
+    (r"(?<![\d.])(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]", "md"),
+    (r"(?<![\d.])(?P<m>\d{1,2})月(?:底|末)", "m_end"),
     (r"(?:当年|本年度?|年度|全年)?(?:年底|年末|年内|年度内)", "year_end"),
     (
         r"(?:(?:每|当|本)?(?:个)?(?:季度|季|月度?|半年|年度?))(?:结束|末|终了)?后(?P<n>\d+(?:\.\d+)?)个?(?P<u>工作日|日|天)",
         "relative",
     ),
-    (r"(?P<m>\d{1,2})月?(?:-|~|至|到|—|–)(?P<m2>\d{1,2})月(?:份)?", "months"),
-    (r"(?:(?P<y>\d{4})年(?:度)?)?第?(?P<q>[1-4])季度(?:末|底)?", "quarter"),
+    (r"(?<![\d.])(?P<m>\d{1,2})月?(?:-|~|至|到|—|–)(?P<m2>\d{1,2})月(?:份)?", "months"),
+    (r"(?:(?P<y>\d{4})年(?:度)?)?第?(?<![\d.])(?P<q>[1-4])季度(?:末|底)?", "quarter"),
     (r"(?:(?P<y>\d{4})年(?:度)?)?(?P<h>上|下)半年", "half"),
-    (r"(?P<m>\d{1,2})月份?(?=之前|以前|前)", "m_end"),
+    (r"(?<![\d.])(?P<m>\d{1,2})月份?(?=之前|以前|前)", "m_end"),
 ]
 _DATE_SUFFIX = re.compile(r"(?:之前|以前|前|以内|之内|内)")
+
+
+_SPAN_KINDS = ("quarter", "half", "months", "m_end")
+
+
+def _is_quantity(s: str, m: re.Match) -> bool:
+    """A comparator written before, or a bound word after, marks a number of units, not a date."""
+    pats = _patterns()
+    return bool(pats["pre"].search(s, 0, m.start())) or bool(re.match(r"以上|以下|以内|之内|及以上", s[m.end() :]))
 
 
 @lru_cache(maxsize=1)
@@ -227,6 +236,8 @@ def _find_date(s: str):
     for regex, kind in _date_res():
         for m in regex.finditer(s):
             g = m.groupdict()
+            if kind in _SPAN_KINDS and not g.get("y") and _is_quantity(s, m):
+                continue  # ≥2季度, 3月以上: a duration, not a point in the year
             fields: dict = {"kind": kind}
             try:
                 if "y" in g and g["y"]:
@@ -394,6 +405,10 @@ def _parse(raw: str) -> Value:
     freq = _FREQ.search(s)
     if primary is None and date:
         start, end, f = date
+        before = _patterns()["pre"].search(s, 0, start)
+        if before:  # ≤2024年12月31日, 不晚于 …: the written comparator
+            start = before.start()
+            f.setdefault("comparator", _comparators()[0][before.group(0)])
         spans.append((start, end))
         value.unit_kind = "date"
         value.date = f.get("date")
