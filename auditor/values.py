@@ -358,10 +358,11 @@ def _quantities(s: str, skip: tuple[int, int] | None) -> list[_Quantity]:
                         q.upper = _to_float(rng.group(1))
                         pos = after.end() if after else rng.end()
         post = pats["post"].match(s, pos)
-        if post and (q.comparator is None):
-            word = post.group(0)
-            if word not in ("内",) or q.kind in ("time", "count", None):
+        if post and (word := post.group(0)) and (word != "内" or q.kind in ("time", "count", None)):
+            if q.comparator is None:
                 q.comparator, q.cmp_word = post_map[word], True
+                pos = post.end()
+            elif q.comparator[0] == post_map[word][0]:  # ≥90%以上: the same bound written twice
                 pos = post.end()
         q.end = pos
         found.append(q)
