@@ -65,3 +65,16 @@ def test_money_has_wan_equivalent(number, unit):
     v = parse_value(f"≤{number}{unit.spelling}")
     if unit.wan is not None:
         assert abs(v.amount_wan - float(number) * unit.wan) < 1e-6 * max(1.0, float(number) * unit.wan)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet="≥≤%万元亿年月日前后季度每次个人家台套册小时天-~() 0123456789.一二三十以上内不超低于/", max_size=14
+    )
+)
+def test_canonical_spelling_reparses_to_the_same_value(text):
+    v = parse_value(text)
+    if v.number is not None and v.unit and v.unit_kind != "date" and v.number < 1e12:
+        again = parse_value(format_value(v.comparator, v.number, v.unit))
+        assert (again.comparator, again.number, again.unit) == (v.comparator, v.number, v.unit)
