@@ -119,3 +119,13 @@ def test_hostile_text_shows_as_text(page, site):
     assert HOSTILE in page.locator("#project-1 h3").inner_text()
     assert page.evaluate("document.querySelectorAll('script').length") == 1
     assert page.problems == []  # no alert dialog, no error
+
+
+def test_print_layout_hides_controls_and_fits_a4(page, site):
+    page.set_viewport_size({"width": 718, "height": 1000})  # A4 width less the print margins, at 96 dpi
+    page.goto(site + "/index.html")
+    page.emulate_media(media="print")
+    assert not page.locator(".filters").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 718
+    page.goto(site + "/471-秦皇岛市工业和信息化局.html")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 718
