@@ -32,10 +32,9 @@ def read(data: bytes, name: str) -> tuple[list[Block], dict]:
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise InputError(name, "PDF 已加密，无法读取，请提交未加密的文件") from None
     except Exception as err:
-        if "password" in str(err).lower() or type(err).__name__.startswith("PDFPassword"):
+        causes = [err, *getattr(err, "args", ()), err.__context__]
+        if any(isinstance(c, (PDFPasswordIncorrect, PDFEncryptionError)) for c in causes):
             raise InputError(name, "PDF 已加密，无法读取，请提交未加密的文件") from None
         raise
     with pdf:

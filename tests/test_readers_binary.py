@@ -1,0 +1,217 @@
+"""The .docx/.xlsx/.xls/.pdf readers on fixtures rendered from the gold rows (tests/make_fixtures.py).
+
+Reader-level checks need only the readers; the gold comparison at the end also needs the
+extractor (auditor.parse) and is skipped until it is there.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from auditor.read import read_blocks
+from auditor.read.pdf import unwrap
+from auditor.read.xlsx import number, render
+
+HERE = Path(__file__).resolve().parent
+FIXTURES = HERE / "fixtures"
+GOLD = HERE / "data" / "gold_rows.csv"
+SEED = "001_ac4016ef80131bfd"
+FORMATS = ("docx", "xlsx", "xls", "pdf")
+
+
+def blocks_of(fmt: str, stem: str = SEED):
+    return read_blocks(FIXTURES / fmt / f"{stem}.{fmt}")
+
+
+def texts(blocks):
+    return [[c for c in b.cells] for b in blocks]
+
+
+# --------------------------------------------------------------------------- docx
+
+
+def test_docx_keeps_body_order_paragraphs_then_header_table_then_indicator_table():
+    blocks, info = blocks_of("docx")
+    assert info["format"] == "docx"
+    assert blocks[0].cells == ["部门项目支出绩效目标表"] and blocks[0].table is None
+    assert blocks[1].cells == ["1、2024 年改制企业相关费用绩效目标表"] and blocks[1].table is None
+    assert blocks[2].cells == ["单位：万元"]
+    header, budget = blocks[3], blocks[4]
+    # 项目编码 spans two grid columns: its text once, then an empty covered cell
+    assert header.cells == ["项目编码", "13030624P00530210007P", "", "项目名称", "2024 年改制企业相关费用"]
+    assert budget.cells[:2] == ["预算数", "564.00"]
+    indicator_header = blocks[6]
+    assert indicator_header.cells[:3] == ["一级指标", "二级指标", "三级指标"]
+    assert indicator_header.table != header.table
+
+
+def test_docx_vertically_merged_cells_are_empty_below_their_first_row():
+    blocks, _ = blocks_of("docx")
+    rows = [b.cells for b in blocks if b.table == 2]
+    assert rows[1][:3] == ["产出指标", "数量指标", "改制企业家数"]
+    assert rows[2][:3] == ["", "", "改制人员"]
+    assert rows[4][:2] == ["", "质量指标"]
+
+
+def test_docx_cell_with_several_paragraphs_joins_them_with_newlines():
+    blocks, _ = blocks_of("docx")
+    goal = next(b for b in blocks if b.cells[0] == "绩效目标")
+    assert goal.cells[1] == "1.完成2024 年改制企业相关费用相关工作。\n2.按期达到各项指标。"
+    split = [c for b in blocks if b.cells[0] != "绩效目标" for c in b.cells if "\n" in c]
+    assert split  # long descriptions are written as two paragraphs by make_fixtures
+    descriptions = {_squash(r["description"]) for r in _gold().values()}
+    assert all(_squash(c) in descriptions for c in split)
+
+
+def test_docx_table_continued_after_page_break_is_a_new_table_with_repeated_header():
+    blocks, _ = blocks_of("docx")
+    repeats = [
+        (before, header, after)
+        for before, header, after in zip(blocks, blocks[1:], blocks[2:], strict=False)
+        if header.cells[:2] == ["一级指标", "二级指标"] and before.table and before.cells[0] != "绩效目标"
+    ]
+    assert len(repeats) == 1  # make_fixtures splits the longest project's table once
+    before, header, after = repeats[0]
+    assert header.table == before.table + 1 == after.table
+    assert before.cells[2] and after.cells[2]  # indicator rows on both sides of the break
+
+
+# --------------------------------------------------------------------------- xlsx / xls
+
+
+def test_xlsx_reads_every_sheet_and_splits_tables_at_blank_rows():
+    blocks, info = blocks_of("xlsx")
+    assert info["sheets"] == ["项目绩效目标表1", "项目绩效目标表2"]
+    titles = [b for b in blocks if b.cells[0].endswith("绩效目标表")]
+    projects = {k[1] for k in _gold() if k[0] == SEED}
+    assert len(titles) == len(projects) == 10  # the seed's ten projects, over two sheets
+    header = next(b for b in blocks if b.cells[0] == "项目编码")
+    indicator_header = next(b for b in blocks if b.cells[0] == "一级指标")
+    assert indicator_header.table == header.table + 1
+
+
+def test_xlsx_numbers_render_as_shown_in_excel():
+    blocks, _ = blocks_of("xlsx")
+    budget = next(b for b in blocks if b.cells[0] == "预算数")
+    assert budget.cells == ["预算数", "564.00", "其中：财政资金", "564.00", "其他资金", "0"]
+    values = [b.cells[4] for b in blocks if len(b.cells) > 4 and b.cells[0] != "一级指标"]
+    assert "100%" in values or "90%" in values or any(re.fullmatch(r"\d+%", v) for v in values)
+    assert not any(v.endswith(".0") for b in blocks for v in b.cells)
+
+
+def test_xls_gives_the_same_cells_as_the_xlsx_it_was_converted_from():
+    if not (FIXTURES / "xls").exists():
+        pytest.skip("no .xls fixtures (LibreOffice was not available)")
+    xlsx, _ = blocks_of("xlsx")
+    xls, info = blocks_of("xls")
+    assert info["format"] == "xls"
+    assert texts(xls) == texts(xlsx)
+
+
+@pytest.mark.parametrize(
+    ("value", "fmt", "shown"),
+    [
+        (3.0, "General", "3"),
+        (0.1 + 0.2, "General", "0.3"),
+        (165.76, "General", "165.76"),
+        (40, "0.00", "40.00"),
+        (0.98, "0%", "98%"),
+        (0.955, "0.0%", "95.5%"),
+        (1234567.0, "#,##0", "1234567"),
+    ],
+)
+def test_number_rendering_has_no_float_noise(value, fmt, shown):
+    assert number(value, fmt) == shown
+
+
+def test_render_dates_and_text():
+    assert render(dt.datetime(2024, 12, 31)) == "2024-12-31"
+    assert render("  ≥95% \u3000") == "≥95%"
+    assert render(None) == ""
+
+
+# --------------------------------------------------------------------------- pdf
+
+
+def test_pdf_reads_ruled_tables_and_text_outside_them_in_page_order():
+    blocks, info = blocks_of("pdf")
+    assert info["pages"] >= 2
+    assert blocks[0].cells == ["部门项目支出绩效目标表"] and blocks[0].table is None
+    assert blocks[1].cells == ["1、2024 年改制企业相关费用绩效目标表"]
+    assert blocks[2].cells == ["单位：万元"]
+    header = blocks[3]
+    assert header.cells[0] == "项目编码" and header.cells[1] == "13030624P00530210007P"
+    assert ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"] in texts(blocks)
+
+
+def test_pdf_table_continued_on_next_page_repeats_its_header():
+    blocks, _ = blocks_of("pdf")
+    headers = [b for b in blocks if b.cells[:2] == ["一级指标", "二级指标"]]
+    tables = sorted({b.table for b in blocks if b.table is not None})
+    assert len(headers) > 10  # ten projects, plus the repeated header after the page break
+    assert len(tables) > 10
+
+
+def test_pdf_title_wrapped_over_two_lines_is_one_paragraph():
+    blocks, _ = blocks_of("pdf", "003_dfde72d2c9d140db")
+    titles = [b.cells[0] for b in blocks if b.table is None and "绩效目标" in b.cells[0]]
+    assert "3、唐财建【2023】134号2024年县域特色产业群“领跑者”企业培育等项目资金绩效目标表" in titles
+
+
+@pytest.mark.parametrize(
+    ("wrapped", "joined"),
+    [
+        ("绩效指标描\n述", "绩效指标描述"),
+        ("13030624P005302100\n07P", "13030624P00530210007P"),
+        ("1.完成工作。\n2.达到指标。", "1.完成工作。\n2.达到指标。"),
+        ("目标如下\n（1）完成", "目标如下\n（1）完成"),
+        ("data\nbase", "data base"),
+        (None, ""),
+    ],
+)
+def test_unwrap_joins_layout_wraps_but_keeps_real_breaks(wrapped, joined):
+    assert unwrap(wrapped) == joined
+
+
+# --------------------------------------------------------------------------- same rows as gold
+
+
+def _gold() -> dict[tuple[str, int, int], dict]:
+    with open(GOLD, newline="", encoding="utf-8-sig") as handle:
+        return {(Path(r["source"]).stem, int(r["project_no"]), int(r["row"])): r for r in csv.DictReader(handle)}
+
+
+def _squash(text) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_fixtures_give_the_gold_rows(fmt):
+    pytest.importorskip("auditor.parse")
+    from auditor.pipeline import load
+
+    folder = FIXTURES / fmt
+    if not folder.exists():
+        pytest.skip(f"no {fmt} fixtures")
+    gold = _gold()
+    got = {}
+    for path in sorted(folder.iterdir()):
+        dept = load(path)
+        for project in dept.projects:
+            for ind in project.indicators:
+                got[(path.stem, project.no, ind.row)] = (project, ind)
+    matched = [k for k in gold if k in got]
+    assert len(matched) / len(gold) >= 0.99
+    assert len(matched) / len(got) >= 0.99
+    fields = ("level1", "level2", "name", "description", "value", "basis")
+    exact = sum(
+        all(_squash(gold[k][f]) == _squash(getattr(got[k][1], f)) for f in fields)
+        and abs(float(gold[k]["budget"]) - (got[k][0].budget or 0)) < 0.005
+        for k in matched
+    )
+    assert exact / len(gold) >= 0.97
