@@ -1,0 +1,236 @@
+"""Bad input never stops a batch: each broken file gets one Chinese reason naming it.
+
+Reader-level cases call ``read_blocks``; the end-to-end case runs ``python -m auditor extract``
+on a folder mixing good documents (docx, xlsx, pdf, GBK text) with broken ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import random
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import auditor.read as read_package
+from auditor.errors import InputError
+from auditor.read import limits, read_blocks
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+FIXTURES = HERE / "fixtures"
+DOCX = FIXTURES / "docx" / "001_ac4016ef80131bfd.docx"
+XLSX = FIXTURES / "xlsx" / "002_9f400b94fd3b1d9f.xlsx"
+PDF = FIXTURES / "pdf" / "003_dfde72d2c9d140db.pdf"
+
+
+def reason_for(path: Path) -> str:
+    with pytest.raises(InputError) as caught:
+        read_blocks(path)
+    assert caught.value.path == path.name
+    assert str(caught.value).startswith(path.name + ": ")
+    return caught.value.reason
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def minimal_pdf(content: bytes, resources: bytes = b"<< >>", extra: list[bytes] | None = None) -> bytes:
+    """A small valid PDF: one page drawing ``content``; ``extra`` objects are numbered from 5."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Resources " + resources + b" >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        *(extra or []),
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def scanned_pdf() -> bytes:
+    """A page that only paints an image (what a scanner produces): no text layer."""
+    pixels = bytes(range(256)) * 4
+    image = b"<< /Type /XObject /Subtype /Image /Width 32 /Height 32 /ColorSpace /DeviceGray "
+    image += b"/BitsPerComponent 8 /Length %d >>\nstream\n" % len(pixels) + pixels + b"\nendstream"
+    return minimal_pdf(b"q 200 0 0 200 0 0 cm /Im1 Do Q", b"<< /XObject << /Im1 5 0 R >> >>", [image])
+
+
+def rezip(source: Path, replace: dict[str, bytes]) -> bytes:
+    """``source`` (a docx/xlsx) with some members replaced."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            new.writestr(item.filename, replace.get(item.filename, old.read(item.filename)))
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- one file
+
+
+def test_empty_and_blank_files(tmp_path):
+    assert reason_for(write(tmp_path, "空.docx", b"")) == "文件为空"
+    assert reason_for(write(tmp_path, "blank.txt", b" \n\r\n")) == "文件为空"
+
+
+def test_random_bytes(tmp_path):
+    noise = random.Random(5).randbytes(4096)
+    assert "无法识别" in reason_for(write(tmp_path, "noise.bin", noise))
+    assert "pdf" in reason_for(write(tmp_path, "noise.pdf", b"%PDF-1.7\n" + noise)).lower()
+
+
+@pytest.mark.parametrize("source", [DOCX, XLSX], ids=["docx", "xlsx"])
+def test_truncated_zip_container(tmp_path, source):
+    data = source.read_bytes()
+    assert "损坏" in reason_for(write(tmp_path, source.name, data[: len(data) // 2]))
+
+
+def test_zip_bomb_is_refused_before_unpacking(tmp_path):
+    bomb = rezip(DOCX, {"word/document.xml": b"<" + b"\0" * (limits.RATIO_FLOOR_BYTES + 1024)})
+    assert len(bomb) < 200_000
+    reason = reason_for(write(tmp_path, "bomb.docx", bomb))
+    assert "压缩炸弹" in reason and "word/document.xml" in reason
+
+
+def test_total_unzipped_size_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_UNZIPPED_BYTES", 10_000)
+    reason = reason_for(write(tmp_path, "big.xlsx", XLSX.read_bytes()))
+    assert "解压后内容过大" in reason
+
+
+def test_oversize_file_is_refused_without_reading_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(read_package, "MAX_INPUT_BYTES", 1000)
+    assert reason_for(write(tmp_path, "huge.docx", DOCX.read_bytes())).startswith("文件过大")
+
+
+def test_encrypted_pdf():
+    assert reason_for(FIXTURES / "bad" / "encrypted.pdf").startswith("PDF 已加密")
+
+
+def test_encrypted_office_document(tmp_path):
+    # Word/Excel with an open password are OLE2 containers holding an "EncryptedPackage" stream
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 512
+    assert "已加密" in reason_for(write(tmp_path, "locked.docx", ole))
+
+
+def test_scanned_pdf_without_text_layer(tmp_path):
+    reason = reason_for(write(tmp_path, "scan.pdf", scanned_pdf()))
+    assert reason.startswith("扫描件无文字层，不支持 OCR")
+
+
+def test_pdf_with_nothing_on_it(tmp_path):
+    assert "没有可提取的文字" in reason_for(write(tmp_path, "blank.pdf", minimal_pdf(b"")))
+
+
+def test_pdf_page_limit(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_PAGES", 2)
+    assert "页数过多" in reason_for(PDF)
+
+
+def test_legacy_word_doc_is_named(tmp_path):
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024
+    assert ".doc" in reason_for(write(tmp_path, "旧文件.doc", ole))
+
+
+def test_document_without_any_performance_table_warns(tmp_path):
+    pytest.importorskip("auditor.parse")
+    import docx
+
+    from auditor.pipeline import load
+
+    document = docx.Document()
+    document.add_paragraph("部门预算信息公开情况说明")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "项目", "预算数"
+    table.cell(1, 0).text, table.cell(1, 1).text = "一般公共预算拨款收入", "3769.83"
+    path = tmp_path / "说明.docx"
+    document.save(path)
+    dept = load(path)
+    assert dept.projects == []
+    assert any("未找到项目支出绩效目标表" in w for w in dept.warnings)
+
+
+# --------------------------------------------------------------------------- a whole batch
+
+
+def test_mixed_folder_end_to_end(tmp_path):
+    pytest.importorskip("auditor.parse")
+    pytest.importorskip("auditor.report.rows")
+    folder = tmp_path / "dept"
+    folder.mkdir()
+    good = {
+        DOCX.name: DOCX.read_bytes(),
+        XLSX.name: XLSX.read_bytes(),
+        PDF.name: PDF.read_bytes(),
+    }
+    examples = ROOT / "examples" / "004_fea291bfd100ca97.txt"
+    if examples.exists():
+        good["004_gbk.txt"] = examples.read_text(encoding="utf-8").encode("gbk", errors="replace")
+    broken = {
+        "empty.docx": b"",
+        "truncated.xlsx": XLSX.read_bytes()[:3000],
+        "noise.pdf": b"%PDF-1.4\n" + random.Random(7).randbytes(3000),
+        "scan.pdf": scanned_pdf(),
+        "bomb.docx": rezip(DOCX, {"word/document.xml": b"<" + b"\0" * (limits.RATIO_FLOOR_BYTES + 1024)}),
+    }
+    for name, data in {**good, **broken}.items():
+        (folder / name).write_bytes(data)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    out = out_dir / "rows.csv"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-m", "auditor", "extract", str(folder), "--format", "csv", "-o", str(out), "-q", "-j", "1"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 3, result.stderr
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("错误")]
+    assert len(errors) == len(broken)
+    for name in broken:
+        assert sum(name in line for line in errors) == 1, (name, errors)
+    with out.open(encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    sources = {r["source"] for r in rows}
+    assert sources == set(good)
+    assert sorted(os.listdir(out_dir)) == ["rows.csv"]  # written whole, no temporary left behind
+
+
+def test_batch_of_only_broken_files_leaves_no_output(tmp_path):
+    pytest.importorskip("auditor.report.rows")
+    folder = tmp_path / "dept"
+    folder.mkdir()
+    (folder / "empty.xlsx").write_bytes(b"")
+    out = tmp_path / "rows.csv"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-m", "auditor", "extract", str(folder), "-o", str(out), "-q"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 3
+    assert "empty.xlsx" in result.stderr and "Traceback" not in result.stderr
+    assert [p.name for p in tmp_path.iterdir() if p.name != "dept"] in ([], ["rows.csv"])
