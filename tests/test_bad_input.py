@@ -234,3 +234,28 @@ def test_batch_of_only_broken_files_leaves_no_output(tmp_path):
     assert result.returncode == 3
     assert "empty.xlsx" in result.stderr and "Traceback" not in result.stderr
     assert [p.name for p in tmp_path.iterdir() if p.name != "dept"] in ([], ["rows.csv"])
+
+
+def test_damaged_files_print_nothing_of_their_own(tmp_path):
+    """Library chatter (xlrd warnings on stdout, pdfminer repair logs) must not leak into the output."""
+    import re
+
+    xls = (FIXTURES / "xls" / "002_9f400b94fd3b1d9f.xls").read_bytes()
+    pdf = bytearray(PDF.read_bytes())
+    stream = re.search(rb"<</Length (\d+)/Filter/FlateDecode>>\s*stream\r?\n", pdf)
+    middle = stream.end() + int(stream.group(1)) // 2
+    pdf[middle : middle + 40] = b"\0" * 40  # a damaged compressed stream: pdfminer logs "Data-loss"
+    write(tmp_path, "cut.xls", xls[: len(xls) - 700])
+    write(tmp_path, "flate.pdf", bytes(pdf))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-m", "auditor", "extract", "cut.xls", "flate.pdf", "--format", "jsonl", "-q"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert "WARNING" not in result.stdout and "Data-loss" not in result.stderr
+    assert all(line.startswith(("错误", "警告")) for line in result.stderr.splitlines())
+    assert all(line.startswith("{") for line in result.stdout.splitlines())

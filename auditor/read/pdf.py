@@ -13,6 +13,7 @@ supported), more pages than ``limits.MAX_PAGES``.
 from __future__ import annotations
 
 import io
+import logging
 import re
 
 from auditor.errors import InputError
@@ -30,6 +31,7 @@ def read(data: bytes, name: str) -> tuple[list[Block], dict]:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
+    _quiet_pdfminer()
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as err:
@@ -55,6 +57,12 @@ def read(data: bytes, name: str) -> tuple[list[Block], dict]:
             raise InputError(name, "扫描件无文字层，不支持 OCR，请提交可复制文字的 PDF 或原始 Word/Excel 文件")
         raise InputError(name, "PDF 中没有可提取的文字")
     return blocks, {"pages": len(pages), "tables": table}
+
+
+def _quiet_pdfminer() -> None:
+    """pdfminer logs every repair it makes on a damaged file; the one-line InputError is enough."""
+    for logger in ("pdfminer", "pdfplumber"):
+        logging.getLogger(logger).setLevel(logging.ERROR)
 
 
 def _read_page(page, blocks: list[Block], table: int) -> int:

@@ -8,6 +8,8 @@ workbook is refused with a clear reason.
 
 from __future__ import annotations
 
+import io
+
 from auditor.errors import InputError
 from auditor.model import Block
 from auditor.read.limits import check_rows
@@ -23,7 +25,10 @@ def read(data: bytes, name: str) -> tuple[list[Block], dict]:
     if _ENCRYPTED_PACKAGE in data:
         raise InputError(name, "文档已加密（设置了打开密码），请去除密码后再提交")
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+        # xlrd writes its warnings to stdout unless given a log file: keep them out of the output
+        book = xlrd.open_workbook(
+            file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO(), verbosity=0
+        )
     except xlrd.XLRDError as err:
         if "encrypt" in str(err).lower():
             raise InputError(name, "Excel 文件已加密（设置了打开密码），请去除密码后再提交") from None
