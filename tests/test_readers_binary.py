@@ -81,6 +81,62 @@ def test_docx_table_continued_after_page_break_is_a_new_table_with_repeated_head
     assert before.cells[2] and after.cells[2]  # indicator rows on both sides of the break
 
 
+def _docx_bytes(build) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    build(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_docx_layout_frame_table_is_read_as_body(tmp_path):
+    def build(document):
+        frame = document.add_table(rows=1, cols=1).cell(0, 0)
+        frame.paragraphs[0].text = "1、网站运维绩效目标表"
+        inner = frame.add_table(rows=2, cols=3)
+        for cell, text in zip(inner.rows[0].cells, ["一级指标", "二级指标", "三级指标"], strict=True):
+            cell.text = text
+        for cell, text in zip(inner.rows[1].cells, ["产出指标", "数量指标", "维护网站数量"], strict=True):
+            cell.text = text
+
+    path = tmp_path / "frame.docx"
+    path.write_bytes(_docx_bytes(build))
+    blocks, _ = read_blocks(path)
+    assert [b.cells for b in blocks] == [
+        ["1、网站运维绩效目标表"],
+        ["一级指标", "二级指标", "三级指标"],
+        ["产出指标", "数量指标", "维护网站数量"],
+    ]
+    assert blocks[0].table is None and blocks[1].table == blocks[2].table == 1
+
+
+def test_docx_tracked_changes_read_as_accepted_and_row_offsets_kept(tmp_path):
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+    def build(document):
+        paragraph = document.add_paragraph("满意度")
+        paragraph._p.append(parse_xml(f'<w:ins {w} w:id="1" w:author="a"><w:r><w:t>≥95%</w:t></w:r></w:ins>'))
+        paragraph._p.append(
+            parse_xml(f'<w:del {w} w:id="2" w:author="a"><w:r><w:delText>≥90%</w:delText></w:r></w:del>')
+        )
+        table = document.add_table(rows=1, cols=2)
+        table.cell(0, 0).text, table.cell(0, 1).text = "二级指标", "三级指标"
+        tr_pr = parse_xml(f'<w:trPr {w}><w:gridBefore w:val="1"/></w:trPr>')
+        table.rows[0]._tr.insert(0, tr_pr)
+
+    path = tmp_path / "tracked.docx"
+    path.write_bytes(_docx_bytes(build))
+    blocks, _ = read_blocks(path)
+    assert blocks[0].cells == ["满意度≥95%"]
+    assert blocks[1].cells == ["", "二级指标", "三级指标"]
+
+
 # --------------------------------------------------------------------------- xlsx / xls
 
 

@@ -31,11 +31,7 @@ def read(data: bytes, name: str) -> tuple[list[Block], dict]:
     check_zip(data, name)
     document = docx.Document(io.BytesIO(data))
     out = _Collector(name)
-    for element in _children(document.element.body):
-        if element.tag == P:
-            out.paragraph(_text(element))
-        elif element.tag == TBL:
-            out.table(element)
+    out.body(document.element.body)
     return out.blocks, {"tables": out.tables}
 
 
@@ -45,18 +41,37 @@ class _Collector:
         self.blocks: list[Block] = []
         self.tables = 0
 
+    def body(self, parent) -> None:
+        """Paragraphs and tables directly under ``parent`` (the body, or a layout-table cell)."""
+        for element in _children(parent):
+            if element.tag == P:
+                self.paragraph(_text(element))
+            elif element.tag == TBL:
+                self.table(element)
+
     def paragraph(self, text: str) -> None:
         text = tidy(text)
         if text:
             self.blocks.append(Block([text], len(self.blocks) + 1, None))
 
     def table(self, tbl) -> None:
+        if _is_layout(tbl):  # an outer frame whose cells hold the real tables: read them as body
+            for tc in (tc for tr in _children(tbl, want=TR) for tc in _children(tr, want=TC)):
+                self.body(tc)
+            return
         self.tables += 1
         for tr in _children(tbl, want=TR):
             cells = _row_cells(tr)
             if any(cells):
                 self.blocks.append(Block(cells, len(self.blocks) + 1, self.tables))
                 check_rows(len(self.blocks), self.name)
+
+
+def _is_layout(tbl) -> bool:
+    """A table used as a page frame: some cell holds a table, and no row has more than two cells."""
+    rows = list(_children(tbl, want=TR))
+    nested = any(child.tag == TBL for tr in rows for tc in _children(tr, want=TC) for child in _children(tc))
+    return nested and all(len(list(_children(tr, want=TC))) <= 2 for tr in rows)
 
 
 def _row_cells(tr) -> list[str]:
