@@ -169,6 +169,20 @@ def test_xls_gives_the_same_cells_as_the_xlsx_it_was_converted_from():
     assert texts(xls) == texts(xlsx)
 
 
+def test_xlsx_with_a_wrong_dimension_record_is_read_whole(tmp_path):
+    import zipfile
+
+    source = FIXTURES / "xlsx" / f"{SEED}.xlsx"
+    path = tmp_path / "dimension.xlsx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w") as new:
+        for item in old.infolist():
+            body = old.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                body = re.sub(rb"<dimension [^>]*/>", b'<dimension ref="A1"/>', body)
+            new.writestr(item.filename, body)
+    assert texts(read_blocks(path)[0]) == texts(blocks_of("xlsx")[0])
+
+
 @pytest.mark.parametrize(
     ("value", "fmt", "shown"),
     [

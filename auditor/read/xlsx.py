@@ -35,6 +35,8 @@ def read(data: bytes, name: str) -> tuple[list[Block], dict]:
             sheets.append(sheet.title)
             table += 1
             gap = False
+            if hasattr(sheet, "reset_dimensions"):
+                sheet.reset_dimensions()  # other tools write a wrong <dimension>: read every stored row
             for row in sheet.iter_rows():
                 cells = [render(getattr(c, "value", None), getattr(c, "number_format", "General")) for c in row]
                 table, gap = add_row(blocks, cells, table, gap)
