@@ -116,6 +116,24 @@ def test_total_unzipped_size_limit(tmp_path, monkeypatch):
     assert "解压后内容过大" in reason
 
 
+@pytest.mark.parametrize(
+    ("source", "member"), [(DOCX, "word/document.xml"), (XLSX, "xl/worksheets/sheet1.xml")], ids=["docx", "xlsx"]
+)
+def test_xml_entity_bomb_is_not_expanded(tmp_path, source, member):
+    """A "billion laughs" DTD inside the package: refused or left unexpanded, never blown up."""
+    laughs = b'<!DOCTYPE x [<!ENTITY l0 "lollollollollollollollollollol">'
+    laughs += b"".join(b'<!ENTITY l%d "%s">' % (i, b"&l%d;" % (i - 1) * 10) for i in range(1, 10)) + b"]>"
+    with zipfile.ZipFile(source) as archive:
+        body = archive.read(member)
+    body = body.replace(b"?>", b"?>" + laughs, 1).replace(b"</w:t>", b"&l9;</w:t>", 1).replace(b"</t>", b"&l9;</t>", 1)
+    path = write(tmp_path, "laughs" + source.suffix, rezip(source, {member: body}))
+    try:
+        blocks, _ = read_blocks(path)
+    except InputError:
+        return
+    assert max(len(cell) for block in blocks for cell in block.cells) < 10_000
+
+
 def test_oversize_file_is_refused_without_reading_it(tmp_path, monkeypatch):
     monkeypatch.setattr(read_package, "MAX_INPUT_BYTES", 1000)
     assert reason_for(write(tmp_path, "huge.docx", DOCX.read_bytes())).startswith("文件过大")
