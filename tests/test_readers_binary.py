@@ -125,6 +125,8 @@ def test_docx_tracked_changes_read_as_accepted_and_row_offsets_kept(tmp_path):
         paragraph._p.append(
             parse_xml(f'<w:del {w} w:id="2" w:author="a"><w:r><w:delText>≥90%</w:delText></w:r></w:del>')
         )
+        symbol = document.add_paragraph("满意率")
+        symbol._p.append(parse_xml(f'<w:r {w}><w:sym w:font="Symbol" w:char="F0B3"/><w:t>90%</w:t></w:r>'))
         table = document.add_table(rows=1, cols=2)
         table.cell(0, 0).text, table.cell(0, 1).text = "二级指标", "三级指标"
         tr_pr = parse_xml(f'<w:trPr {w}><w:gridBefore w:val="1"/></w:trPr>')
@@ -134,7 +136,8 @@ def test_docx_tracked_changes_read_as_accepted_and_row_offsets_kept(tmp_path):
     path.write_bytes(_docx_bytes(build))
     blocks, _ = read_blocks(path)
     assert blocks[0].cells == ["满意度≥95%"]
-    assert blocks[1].cells == ["", "二级指标", "三级指标"]
+    assert blocks[1].cells == ["满意率≥90%"]  # ≥ inserted as a Symbol-font w:sym
+    assert blocks[2].cells == ["", "二级指标", "三级指标"]
 
 
 # --------------------------------------------------------------------------- xlsx / xls
