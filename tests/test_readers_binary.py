@@ -206,6 +206,7 @@ def test_render_dates_and_text():
     assert render(dt.datetime(2024, 12, 31)) == "2024-12-31"
     assert render("  ≥95% \u3000") == "≥95%"
     assert render(None) == ""
+    assert render("\uf0b395%") == "≥95%"  # Word's Symbol-font ≥, as PDFs and w:t runs carry it
 
 
 # --------------------------------------------------------------------------- pdf

@@ -20,22 +20,6 @@ _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fal
 P, TBL, TR, TC, T = _W + "p", _W + "tbl", _W + "tr", _W + "tc", _W + "t"
 _BREAKS = {_W + "br", _W + "cr"}
 _SYM, _HYPHEN = _W + "sym", _W + "noBreakHyphen"
-# Symbol-font code points Word stores for symbols inserted with Insert ▸ Symbol (w:sym, F0xx).
-_SYMBOL_FONT = {
-    0xB3: "≥",
-    0xA3: "≤",
-    0xB9: "≠",
-    0xBB: "≈",
-    0xB1: "±",
-    0xB4: "×",
-    0xB8: "÷",
-    0x3E: ">",
-    0x3C: "<",
-    0x3D: "=",
-    0x25: "%",
-    0xB0: "°",
-    0xD7: "·",
-}
 _TABS = {_W + "tab", _W + "ptab"}
 _SKIP = {_MC_FALLBACK, _W + "del", _W + "moveFrom", _W + "instrText", _W + "delText", _W + "pPr", _W + "rPr"}
 _CONTAINERS = {_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "smartTag", _W + "ins", _W + "moveTo"}
@@ -169,11 +153,9 @@ def _walk(element, parts: list[str]) -> None:
 
 
 def _symbol(char: str) -> str:
-    """The character a ``w:sym`` shows: Symbol-font codes mapped, plain code points as they are."""
+    """The character a ``w:sym`` shows (Symbol-font codes are mapped later by ``tidy``)."""
     try:
         code = int(char, 16)
     except ValueError:
         return ""
-    if 0xF000 <= code <= 0xF0FF:
-        return _SYMBOL_FONT.get(code - 0xF000, "")
-    return chr(code) if 0 < code < 0xD800 else ""
+    return chr(code) if 0 < code < 0xD800 or 0xE000 <= code <= 0xFFFD else ""

@@ -21,6 +21,27 @@ MAX_ROWS = 200_000  # rows of cells from one document (all sheets/tables togethe
 
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\u200b]+")
 _BLANK_LINES = re.compile(r"\n{2,}")
+# Word's Symbol font stores ≥ ≤ … as private-use code points U+F0xx (w:sym, and PDF text made from it).
+_SYMBOL_FONT = str.maketrans(
+    {
+        0xF000 + code: char
+        for code, char in {
+            0xB3: "≥",
+            0xA3: "≤",
+            0xB9: "≠",
+            0xBB: "≈",
+            0xB1: "±",
+            0xB4: "×",
+            0xB8: "÷",
+            0x3E: ">",
+            0x3C: "<",
+            0x3D: "=",
+            0x25: "%",
+            0xB0: "°",
+            0xD7: "·",
+        }.items()
+    }
+)
 
 
 def check_zip(data: bytes, name: str) -> None:
@@ -55,9 +76,10 @@ def check_rows(count: int, name: str) -> None:
 
 
 def tidy(text: str | None) -> str:
-    """A cell's or paragraph's text: runs of spaces folded, lines stripped, blank lines dropped."""
+    """A cell's or paragraph's text: runs of spaces folded, lines stripped, blank lines dropped,
+    Symbol-font private-use characters replaced by the real ones."""
     if not text:
         return ""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "").translate(_SYMBOL_FONT)
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return _BLANK_LINES.sub("\n", "\n".join(line for line in lines if line))
