@@ -40,6 +40,8 @@ class Value:
     text: str = ""  # leftover free text after the structured parts
     cap_words: bool = False  # an upper bound stated in words (最高不超, 以内 ...)
     problems: list[str] = field(default_factory=list)  # parser notes: "fused", "over_100", ...
+    upper: float | None = None  # the top of a range (85%-95%, 3月-10月); number is the bottom
+    amount_wan: float | None = None  # money (or a unit cost's money part) in 万元, e.g. ≥1亿元 -> 10000
 
 
 @dataclass
