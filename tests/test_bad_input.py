@@ -163,6 +163,13 @@ def test_pdf_page_limit(monkeypatch):
     assert "页数过多" in reason_for(PDF)
 
 
+def test_pdf_page_crowded_with_graphics_is_read_as_text_only(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_PAGE_GRAPHICS", 5)
+    blocks, _ = read_blocks(PDF)
+    assert blocks and all(block.table is None for block in blocks)
+    assert any("绩效目标表" in block.cells[0] for block in blocks)
+
+
 def test_legacy_word_doc_is_named(tmp_path):
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024
     assert ".doc" in reason_for(write(tmp_path, "旧文件.doc", ole))

@@ -17,6 +17,7 @@ MAX_RATIO = 100  # compression ratio above which a large member is treated as a 
 RATIO_FLOOR_BYTES = 10 * 1024 * 1024  # members smaller than this are never "bombs"
 MAX_MEMBERS = 10_000
 MAX_PAGES = 500  # PDF pages
+MAX_PAGE_GRAPHICS = 20_000  # lines/rects/curves on one PDF page before table finding is skipped
 MAX_ROWS = 200_000  # rows of cells from one document (all sheets/tables together)
 
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\u200b]+")

@@ -6,7 +6,8 @@ number and parse joins it, skipping a repeated header). Lines outside every tabl
 paragraph Blocks. Text wrapped inside a cell is re-joined: no break between CJK characters
 or digits, a newline kept before list markers and after sentence ends.
 
-Refused with InputError: encrypted PDFs, PDFs without a text layer (scans; OCR is not
+A page with more vector graphics than ``limits.MAX_PAGE_GRAPHICS`` (a drawing, or a file built
+to stall table finding) is read as text only. Refused with InputError: encrypted PDFs, PDFs without a text layer (scans; OCR is not
 supported), more pages than ``limits.MAX_PAGES``.
 """
 
@@ -67,7 +68,8 @@ def _quiet_pdfminer() -> None:
 
 def _read_page(page, blocks: list[Block], table: int) -> int:
     """Append one page's paragraphs and table rows in vertical order; returns the last table number."""
-    found = page.find_tables()
+    graphics = len(page.lines) + len(page.rects) + len(page.curves)
+    found = page.find_tables() if graphics <= limits.MAX_PAGE_GRAPHICS else []  # a drawing, not a form
     items: list[list] = [[t.bbox[1], order, t] for order, t in enumerate(found)]
     boxes = [t.bbox for t in found]
     lines = page.extract_text_lines(return_chars=False)
