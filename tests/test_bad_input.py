@@ -37,6 +37,13 @@ def reason_for(path: Path) -> str:
     return caught.value.reason
 
 
+def audit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the real command line (``python -m auditor``) in a fresh process."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "auditor", *args]
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
+
+
 def write(tmp_path: Path, name: str, data: bytes) -> Path:
     path = tmp_path / name
     path.write_bytes(data)
@@ -196,16 +203,11 @@ def test_document_without_any_performance_table_warns(tmp_path):
 # --------------------------------------------------------------------------- a whole batch
 
 
-def test_mixed_folder_end_to_end(tmp_path):
-    pytest.importorskip("auditor.parse")
-    pytest.importorskip("auditor.report.rows")
+def mixed_folder(tmp_path: Path) -> tuple[Path, dict, dict]:
+    """A folder of good documents (docx, xlsx, pdf, GBK text) and broken ones: (folder, good, broken)."""
     folder = tmp_path / "dept"
     folder.mkdir()
-    good = {
-        DOCX.name: DOCX.read_bytes(),
-        XLSX.name: XLSX.read_bytes(),
-        PDF.name: PDF.read_bytes(),
-    }
+    good = {DOCX.name: DOCX.read_bytes(), XLSX.name: XLSX.read_bytes(), PDF.name: PDF.read_bytes()}
     examples = ROOT / "examples" / "004_fea291bfd100ca97.txt"
     if examples.exists():
         good["004_gbk.txt"] = examples.read_text(encoding="utf-8").encode("gbk", errors="replace")
@@ -218,28 +220,45 @@ def test_mixed_folder_end_to_end(tmp_path):
     }
     for name, data in {**good, **broken}.items():
         (folder / name).write_bytes(data)
-    out_dir = tmp_path / "out"
-    out_dir.mkdir()
-    out = out_dir / "rows.csv"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run(
-        [sys.executable, "-m", "auditor", "extract", str(folder), "--format", "csv", "-o", str(out), "-q", "-j", "1"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
-    assert result.returncode == 3, result.stderr
-    assert "Traceback" not in result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.startswith("错误")]
+    return folder, good, broken
+
+
+def assert_broken_reported_once(stderr: str, broken: dict) -> None:
+    assert "Traceback" not in stderr
+    errors = [line for line in stderr.splitlines() if line.startswith("错误")]
     assert len(errors) == len(broken)
     for name in broken:
         assert sum(name in line for line in errors) == 1, (name, errors)
+
+
+def test_mixed_folder_end_to_end(tmp_path):
+    pytest.importorskip("auditor.parse")
+    pytest.importorskip("auditor.report.rows")
+    folder, good, broken = mixed_folder(tmp_path)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    out = out_dir / "rows.csv"
+    result = audit("extract", str(folder), "--format", "csv", "-o", str(out), "-q", "-j", "1")
+    assert result.returncode == 3, result.stderr
+    assert_broken_reported_once(result.stderr, broken)
     with out.open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     sources = {r["source"] for r in rows}
     assert sources == set(good)
     assert sorted(os.listdir(out_dir)) == ["rows.csv"]  # written whole, no temporary left behind
+
+
+def test_mixed_folder_checked_end_to_end(tmp_path):
+    checks = pytest.importorskip("auditor.checks")
+    if not hasattr(checks, "run_checks"):
+        pytest.skip("the rule engine has not landed yet")
+    pytest.importorskip("auditor.report.findings")
+    folder, _, broken = mixed_folder(tmp_path)
+    out = tmp_path / "findings.csv"
+    result = audit("check", str(folder), "--format", "csv", "-o", str(out), "--fail-on", "never", "-q", "-j", "1")
+    assert result.returncode == 3, result.stderr
+    assert_broken_reported_once(result.stderr, broken)
+    assert out.exists()
 
 
 def test_batch_of_only_broken_files_leaves_no_output(tmp_path):
@@ -248,14 +267,7 @@ def test_batch_of_only_broken_files_leaves_no_output(tmp_path):
     folder.mkdir()
     (folder / "empty.xlsx").write_bytes(b"")
     out = tmp_path / "rows.csv"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run(
-        [sys.executable, "-m", "auditor", "extract", str(folder), "-o", str(out), "-q"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    result = audit("extract", str(folder), "-o", str(out), "-q")
     assert result.returncode == 3
     assert "empty.xlsx" in result.stderr and "Traceback" not in result.stderr
     assert [p.name for p in tmp_path.iterdir() if p.name != "dept"] in ([], ["rows.csv"])
@@ -272,15 +284,7 @@ def test_damaged_files_print_nothing_of_their_own(tmp_path):
     pdf[middle : middle + 40] = b"\0" * 40  # a damaged compressed stream: pdfminer logs "Data-loss"
     write(tmp_path, "cut.xls", xls[: len(xls) - 700])
     write(tmp_path, "flate.pdf", bytes(pdf))
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run(
-        [sys.executable, "-m", "auditor", "extract", "cut.xls", "flate.pdf", "--format", "jsonl", "-q"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-    )
+    result = audit("extract", "cut.xls", "flate.pdf", "--format", "jsonl", "-q", cwd=tmp_path)
     assert "WARNING" not in result.stdout and "Data-loss" not in result.stderr
     assert all(line.startswith(("错误", "警告")) for line in result.stderr.splitlines())
     assert all(line.startswith("{") for line in result.stdout.splitlines())
