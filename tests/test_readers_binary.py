@@ -140,6 +140,23 @@ def test_docx_tracked_changes_read_as_accepted_and_row_offsets_kept(tmp_path):
     assert blocks[2].cells == ["", "二级指标", "三级指标"]
 
 
+def test_docx_with_a_macro_enabled_content_type_is_still_read(tmp_path):
+    import zipfile
+
+    source = FIXTURES / "docx" / f"{SEED}.docx"
+    path = tmp_path / "macro.docm"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w") as new:
+        for item in old.infolist():
+            body = old.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                body = body.replace(
+                    b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                    b"application/vnd.ms-word.document.macroEnabled.main+xml",
+                )
+            new.writestr(item.filename, body)
+    assert texts(read_blocks(path)[0]) == texts(blocks_of("docx")[0])
+
+
 # --------------------------------------------------------------------------- xlsx / xls
 
 

@@ -1,6 +1,7 @@
 """Word .docx → Blocks, in body order: paragraphs as one-cell Blocks, tables row by row.
 
-python-docx opens the package; the body XML is walked directly so that merged cells
+python-docx opens the package (the main part is read directly when python-docx refuses its
+content type, as for .docm/.dotx); the body XML is walked directly so that merged cells
 (``gridSpan``, ``vMerge``, ``gridBefore``/``gridAfter``), content controls, tracked
 insertions and several paragraphs per cell come out right. A horizontally merged cell
 gives its text once followed by empty cells; a vertically merged cell is empty in the
@@ -11,6 +12,7 @@ nested tables are flattened into their cell's text.
 from __future__ import annotations
 
 import io
+import zipfile
 
 from auditor.model import Block
 from auditor.read.limits import check_rows, check_zip, tidy
@@ -27,13 +29,31 @@ _CONTAINERS = {_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "smartTag",
 
 def read(data: bytes, name: str) -> tuple[list[Block], dict]:
     """Blocks of a .docx in document order; ``info`` counts paragraphs and tables."""
+    check_zip(data, name)
+    out = _Collector(name)
+    out.body(_body(data))
+    return out.blocks, {"tables": out.tables}
+
+
+def _body(data: bytes):
+    """The ``w:body`` element: through python-docx, or straight from the main part when
+    python-docx refuses the package's content type (.docm, .dotx, some WPS files)."""
     import docx
 
-    check_zip(data, name)
-    document = docx.Document(io.BytesIO(data))
-    out = _Collector(name)
-    out.body(document.element.body)
-    return out.blocks, {"tables": out.tables}
+    try:
+        return docx.Document(io.BytesIO(data)).element.body
+    except ValueError as err:
+        if "content type" not in str(err):
+            raise
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read("word/document.xml")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=True)
+    body = etree.fromstring(xml, parser=parser).find(_W + "body")
+    if body is None:
+        raise ValueError("word/document.xml has no w:body")
+    return body
 
 
 class _Collector:
