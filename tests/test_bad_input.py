@@ -177,6 +177,18 @@ def test_pdf_page_crowded_with_graphics_is_read_as_text_only(monkeypatch):
     assert any("绩效目标表" in block.cells[0] for block in blocks)
 
 
+def test_cells_far_to_the_right_are_not_read(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active["A1"] = "一级指标"
+    book.active["XFD1"] = "far away"  # the last column Excel has
+    path = tmp_path / "wide.xlsx"
+    book.save(path)
+    blocks, _ = read_blocks(path)
+    assert blocks[0].cells == ["一级指标"]
+
+
 def test_legacy_word_doc_is_named(tmp_path):
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024
     assert ".doc" in reason_for(write(tmp_path, "旧文件.doc", ole))

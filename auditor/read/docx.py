@@ -2,7 +2,7 @@
 
 python-docx opens the package (the main part is read directly when python-docx refuses its
 content type, as for .docm/.dotx); the body XML is walked directly so that merged cells
-(``gridSpan``, ``vMerge``, ``gridBefore``/``gridAfter``), content controls, tracked
+(``gridSpan``, ``vMerge``, ``gridBefore``), content controls, tracked
 insertions and several paragraphs per cell come out right. A horizontally merged cell
 gives its text once followed by empty cells; a vertically merged cell is empty in the
 rows it covers (parse fills 一级/二级 down). Each ``w:tbl`` is its own table number;
@@ -15,6 +15,7 @@ import io
 import zipfile
 
 from auditor.model import Block
+from auditor.read import limits
 from auditor.read.limits import check_rows, check_zip, tidy
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -101,11 +102,13 @@ def _row_cells(tr) -> list[str]:
         props = tc.find(_W + "tcPr")
         span, covered = 1, False
         if props is not None:
-            span = max(1, min(_int(props.find(_W + "gridSpan"), 1), 1000))
+            span = max(1, min(_int(props.find(_W + "gridSpan"), 1), limits.MAX_COLUMNS))
             covered = _continues(props.find(_W + "vMerge")) or _continues(props.find(_W + "hMerge"))
         cells.append("" if covered else tidy(_text(tc)))
         cells.extend([""] * (span - 1))
-    cells.extend([""] * _grid_val(tr, "gridAfter"))
+        if len(cells) >= limits.MAX_COLUMNS:
+            break
+    del cells[limits.MAX_COLUMNS :]
     while cells and not cells[-1]:
         cells.pop()
     return cells
@@ -115,7 +118,7 @@ def _grid_val(tr, tag: str) -> int:
     props = tr.find(_W + "trPr")
     if props is None:
         return 0
-    return max(0, min(_int(props.find(_W + tag)), 1000))
+    return max(0, min(_int(props.find(_W + tag)), limits.MAX_COLUMNS))
 
 
 def _int(element, default: int = 0) -> int:

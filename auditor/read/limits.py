@@ -19,6 +19,7 @@ MAX_MEMBERS = 10_000
 MAX_PAGES = 500  # PDF pages
 MAX_PAGE_GRAPHICS = 20_000  # lines/rects/curves on one PDF page before table finding is skipped
 MAX_ROWS = 200_000  # rows of cells from one document (all sheets/tables together)
+MAX_COLUMNS = 256  # cells kept per row (Word tables stop at 63 columns; budget sheets use < 30)
 
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\u200b]+")
 _BLANK_LINES = re.compile(r"\n{2,}")

@@ -12,6 +12,7 @@ import io
 
 from auditor.errors import InputError
 from auditor.model import Block
+from auditor.read import limits
 from auditor.read.limits import check_rows
 from auditor.read.xlsx import add_row, render
 
@@ -47,7 +48,7 @@ def read(data: bytes, name: str) -> tuple[list[Block], dict]:
             table += 1
             gap = False
             for r in range(sheet.nrows):
-                cells = [_cell(book, sheet.cell(r, c)) for c in range(sheet.ncols)]
+                cells = [_cell(book, sheet.cell(r, c)) for c in range(min(sheet.ncols, limits.MAX_COLUMNS))]
                 table, gap = add_row(blocks, cells, table, gap)
                 check_rows(len(blocks), name)
             book.unload_sheet(index)

@@ -14,6 +14,7 @@ import io
 import re
 
 from auditor.model import Block
+from auditor.read import limits
 from auditor.read.limits import check_rows, check_zip, tidy
 
 _DECIMALS = re.compile(r"\.(0+)")
@@ -37,7 +38,7 @@ def read(data: bytes, name: str) -> tuple[list[Block], dict]:
             gap = False
             if hasattr(sheet, "reset_dimensions"):
                 sheet.reset_dimensions()  # other tools write a wrong <dimension>: read every stored row
-            for row in sheet.iter_rows():
+            for row in sheet.iter_rows(max_col=limits.MAX_COLUMNS):
                 cells = [render(getattr(c, "value", None), getattr(c, "number_format", "General")) for c in row]
                 table, gap = add_row(blocks, cells, table, gap)
                 check_rows(len(blocks), name)
