@@ -306,3 +306,31 @@ def test_fixtures_give_the_gold_rows(fmt):
         for k in matched
     )
     assert exact / len(gold) >= 0.97
+
+
+def test_pdf_row_whose_level2_wraps_over_the_page_break_stays_one_row():
+    pytest.importorskip("auditor.parse")
+    from auditor.model import Block
+    from auditor.parse import parse_blocks
+
+    header = ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"]
+    blocks = [
+        Block(["1、网络系统安全防护服务绩效目标表"], 1, None),
+        Block(["项目编码", "13031124P000830", "项目名称", "网络系统安全防护服务"], 2, 1),
+        Block(header, 3, 1),
+        Block(
+            ["效益指标", "社会效益指标", "网络安全保障", "保障机关工作网络运行稳定", "比上年稳定", "年度工作计划"], 4, 1
+        ),
+        Block(["满意度指标", "服务对象满", "机关网络使", "调查中满意", "≥95%", "合同约定及"], 5, 1),
+        Block(["", "意度指标", "用者满意度", "人数占调查总人数比例", "", "年度工作计划"], 6, 2),
+    ]
+    (project,) = parse_blocks(blocks, source="split.pdf").projects
+    assert len(project.indicators) == 2
+    last = project.indicators[-1]
+    assert (last.level2, last.name, last.description, last.value, last.basis) == (
+        "服务对象满意度指标",
+        "机关网络使用者满意度",
+        "调查中满意人数占调查总人数比例",
+        "≥95%",
+        "合同约定及年度工作计划",
+    )
