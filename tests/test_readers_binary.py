@@ -140,20 +140,26 @@ def test_docx_tracked_changes_read_as_accepted_and_row_offsets_kept(tmp_path):
     assert blocks[2].cells == ["", "二级指标", "三级指标"]
 
 
-def test_docx_with_a_macro_enabled_content_type_is_still_read(tmp_path):
+def repack(source: Path, target: Path, edit) -> Path:
+    """Copy the zip package ``source`` to ``target`` with ``edit(name, body) -> body`` applied to each member."""
     import zipfile
 
-    source = FIXTURES / "docx" / f"{SEED}.docx"
-    path = tmp_path / "macro.docm"
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w") as new:
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
         for item in old.infolist():
-            body = old.read(item.filename)
-            if item.filename == "[Content_Types].xml":
-                body = body.replace(
-                    b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-                    b"application/vnd.ms-word.document.macroEnabled.main+xml",
-                )
-            new.writestr(item.filename, body)
+            new.writestr(item.filename, edit(item.filename, old.read(item.filename)))
+    return target
+
+
+def test_docx_with_a_macro_enabled_content_type_is_still_read(tmp_path):
+    def macro_enabled(name: str, body: bytes) -> bytes:
+        if name != "[Content_Types].xml":
+            return body
+        return body.replace(
+            b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+            b"application/vnd.ms-word.document.macroEnabled.main+xml",
+        )
+
+    path = repack(FIXTURES / "docx" / f"{SEED}.docx", tmp_path / "macro.docm", macro_enabled)
     assert texts(read_blocks(path)[0]) == texts(blocks_of("docx")[0])
 
 
@@ -190,16 +196,12 @@ def test_xls_gives_the_same_cells_as_the_xlsx_it_was_converted_from():
 
 
 def test_xlsx_with_a_wrong_dimension_record_is_read_whole(tmp_path):
-    import zipfile
+    def wrong_dimension(name: str, body: bytes) -> bytes:
+        if not name.startswith("xl/worksheets/"):
+            return body
+        return re.sub(rb"<dimension [^>]*/>", b'<dimension ref="A1"/>', body)
 
-    source = FIXTURES / "xlsx" / f"{SEED}.xlsx"
-    path = tmp_path / "dimension.xlsx"
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w") as new:
-        for item in old.infolist():
-            body = old.read(item.filename)
-            if item.filename.startswith("xl/worksheets/"):
-                body = re.sub(rb"<dimension [^>]*/>", b'<dimension ref="A1"/>', body)
-            new.writestr(item.filename, body)
+    path = repack(FIXTURES / "xlsx" / f"{SEED}.xlsx", tmp_path / "dimension.xlsx", wrong_dimension)
     assert texts(read_blocks(path)[0]) == texts(blocks_of("xlsx")[0])
 
 
