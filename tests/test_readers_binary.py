@@ -256,6 +256,17 @@ def test_pdf_title_wrapped_over_two_lines_is_one_paragraph():
     assert "3、唐财建【2023】134号2024年县域特色产业群“领跑者”企业培育等项目资金绩效目标表" in titles
 
 
+def test_pdf_fake_bold_text_drawn_twice_is_read_once(tmp_path):
+    from test_bad_input import minimal_pdf
+
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+    twice = b"BT /F1 12 Tf 20 100 Td (Budget table) Tj ET BT /F1 12 Tf 20.3 100 Td (Budget table) Tj ET"
+    path = tmp_path / "bold.pdf"
+    path.write_bytes(minimal_pdf(twice, b"<< /Font << /F1 5 0 R >> >>", [font]))
+    blocks, _ = read_blocks(path)
+    assert [b.cells for b in blocks] == [["Budget table"]]
+
+
 @pytest.mark.parametrize(
     ("wrapped", "joined"),
     [

@@ -50,7 +50,7 @@ def read(data: bytes, name: str) -> tuple[list[Block], dict]:
         for page in pages:
             chars += len(page.chars)
             images += len(page.images)
-            table = _read_page(page, blocks, table)
+            table = _read_page(page.dedupe_chars(), blocks, table)  # fake bold draws each char twice
             check_rows(len(blocks), name)
             page.flush_cache()
     if not chars:
