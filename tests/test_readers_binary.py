@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,9 @@ SEED = "001_ac4016ef80131bfd"
 FORMATS = ("docx", "xlsx", "xls", "pdf")
 
 
+@cache
 def blocks_of(fmt: str, stem: str = SEED):
+    """A fixture's (Blocks, info), read once per test session; tests must not change them."""
     return read_blocks(FIXTURES / fmt / f"{stem}.{fmt}")
 
 
@@ -254,6 +257,19 @@ def test_pdf_title_wrapped_over_two_lines_is_one_paragraph():
     blocks, _ = blocks_of("pdf", "003_dfde72d2c9d140db")
     titles = [b.cells[0] for b in blocks if b.table is None and "绩效目标" in b.cells[0]]
     assert "3、唐财建【2023】134号2024年县域特色产业群“领跑者”企业培育等项目资金绩效目标表" in titles
+
+
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_pdf_pages_with_a_rotate_entry_read_like_upright_ones(tmp_path, turn):
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(FIXTURES / "pdf" / f"{SEED}.pdf")
+    for index in range(len(document)):
+        document[index].set_rotation(turn)  # landscape tables printed on turned pages
+    path = tmp_path / f"turned{turn}.pdf"
+    document.save(path)
+    document.close()
+    assert texts(read_blocks(path)[0]) == texts(blocks_of("pdf")[0])
 
 
 def test_pdf_fake_bold_text_drawn_twice_is_read_once(tmp_path):

@@ -29,17 +29,11 @@ _ASCII_WORD = re.compile(r"[A-Za-z]$")
 
 def read(data: bytes, name: str) -> tuple[list[Block], dict]:
     """Blocks of a PDF in reading order; ``info`` gives the page count."""
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-
     _quiet_pdfminer()
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except Exception as err:
-        causes = [err, *getattr(err, "args", ()), err.__context__]
-        if any(isinstance(c, (PDFPasswordIncorrect, PDFEncryptionError)) for c in causes):
-            raise InputError(name, "PDF 已加密，无法读取，请提交未加密的文件") from None
-        raise
+    pdf = _open(data, name)
+    if any(page.rotation % 360 for page in pdf.pages[: limits.MAX_PAGES]):
+        pdf.close()
+        pdf = _open(upright(data), name)
     with pdf:
         pages = pdf.pages
         if len(pages) > limits.MAX_PAGES:
@@ -58,6 +52,55 @@ def read(data: bytes, name: str) -> tuple[list[Block], dict]:
             raise InputError(name, "扫描件无文字层，不支持 OCR，请提交可复制文字的 PDF 或原始 Word/Excel 文件")
         raise InputError(name, "PDF 中没有可提取的文字")
     return blocks, {"pages": len(pages), "tables": table}
+
+
+def _open(data: bytes, name: str):
+    """pdfplumber's PDF object; an encrypted file becomes InputError."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    try:
+        return pdfplumber.open(io.BytesIO(data))
+    except Exception as err:
+        causes = [err, *getattr(err, "args", ()), err.__context__]
+        if any(isinstance(c, (PDFPasswordIncorrect, PDFEncryptionError)) for c in causes):
+            raise InputError(name, "PDF 已加密，无法读取，请提交未加密的文件") from None
+        raise
+
+
+def upright(data: bytes) -> bytes:
+    """The PDF with every page's /Rotate applied to its content (pdfplumber ignores /Rotate).
+
+    Each page is placed as a form XObject, turned and shifted, on a page of the displayed size.
+    """
+    import pypdfium2 as pdfium
+
+    source = pdfium.PdfDocument(data)
+    target = pdfium.PdfDocument.new()
+    try:
+        for index in range(len(source)):
+            page = source[index]
+            turn = page.get_rotation() % 360
+            _, _, width, height = page.get_mediabox()
+            # exact integer matrices: a float cos(90°) would turn ruled cells into skewed curves
+            matrix = {
+                0: (1, 0, 0, 1, 0, 0),
+                90: (0, 1, -1, 0, height, 0),
+                180: (-1, 0, 0, -1, width, height),
+                270: (0, -1, 1, 0, 0, width),
+            }[turn]
+            content = source.page_as_xobject(index, target).as_pageobject()
+            content.transform(pdfium.PdfMatrix(*matrix))
+            size = (height, width) if turn in (90, 270) else (width, height)
+            new_page = target.new_page(*size)
+            new_page.insert_obj(content)
+            new_page.gen_content()
+        out = io.BytesIO()
+        target.save(out)
+        return out.getvalue()
+    finally:
+        target.close()
+        source.close()
 
 
 def _quiet_pdfminer() -> None:
