@@ -156,6 +156,16 @@ def test_encrypted_office_document(tmp_path):
     assert "已加密" in reason_for(write(tmp_path, "locked.docx", ole))
 
 
+def test_zip_with_encrypted_members(tmp_path):
+    data = bytearray(DOCX.read_bytes())
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # local and central headers
+        at = data.find(signature)
+        while at != -1:
+            data[at + offset] |= 0x1  # the "encrypted" general-purpose flag
+            at = data.find(signature, at + 4)
+    assert "已加密" in reason_for(write(tmp_path, "zipcrypto.docx", bytes(data)))
+
+
 def test_scanned_pdf_without_text_layer(tmp_path):
     reason = reason_for(write(tmp_path, "scan.pdf", scanned_pdf()))
     assert reason.startswith("扫描件无文字层，不支持 OCR")
