@@ -283,6 +283,19 @@ def test_pdf_fake_bold_text_drawn_twice_is_read_once(tmp_path):
     assert [b.cells for b in blocks] == [["Budget table"]]
 
 
+def test_pdf_right_aligned_line_does_not_swallow_the_next_paragraph(tmp_path):
+    from test_bad_input import minimal_pdf
+
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>"
+    text = b"BT /F1 10 Tf 20 150 Td (" + b"A" * 28 + b") Tj ET"  # sets the right edge (x1 = 188)
+    text += b" BT /F1 10 Tf 158 138 Td (Unit:) Tj ET"  # right-aligned, ends at the edge
+    text += b" BT /F1 10 Tf 20 126 Td (Code) Tj ET"  # the next paragraph, right below
+    path = tmp_path / "aligned.pdf"
+    path.write_bytes(minimal_pdf(text, b"<< /Font << /F1 5 0 R >> >>", [font]))
+    blocks, _ = read_blocks(path)
+    assert [b.cells for b in blocks] == [["A" * 28], ["Unit:"], ["Code"]]
+
+
 @pytest.mark.parametrize(
     ("wrapped", "joined"),
     [

@@ -116,6 +116,7 @@ def _read_page(page, blocks: list[Block], table: int) -> int:
     items: list[list] = [[t.bbox[1], order, t] for order, t in enumerate(found)]
     boxes = [t.bbox for t in found]
     lines = page.extract_text_lines(return_chars=False)
+    left = min([line["x0"] for line in lines] + [box[0] for box in boxes] + [page.width])
     right = max([line["x1"] for line in lines] + [box[2] for box in boxes] + [0])
     previous = None  # the last paragraph item: [top, order, text] plus its line's geometry
     for line in lines:
@@ -125,7 +126,7 @@ def _read_page(page, blocks: list[Block], table: int) -> int:
             previous = None
             continue
         height = line["bottom"] - line["top"]
-        if previous is not None and _wraps(previous[1], line, right, height):
+        if previous is not None and _wraps(previous[1], line, (left, right), height):
             previous[0][2] += "\n" + line["text"]
             previous = (previous[0], line)
             continue
@@ -149,10 +150,15 @@ def _read_page(page, blocks: list[Block], table: int) -> int:
     return table
 
 
-def _wraps(above: dict, line: dict, right: float, height: float) -> bool:
-    """True when ``line`` continues the paragraph line ``above`` (it ran to the right edge)."""
+def _wraps(above: dict, line: dict, margins: tuple[float, float], height: float) -> bool:
+    """True when ``line`` continues the paragraph line ``above``: ``above`` starts at the left
+    margin (or a first-line indent) and runs to the right edge, ``line`` starts at the margin
+    right below it. A right-aligned "单位：万元" or a centred title never swallows the next line."""
+    left, right = margins
     return (
         above["x1"] >= right - 1.5 * height
+        and above["x0"] <= left + 2.5 * height
+        and line["x0"] <= left + 0.5 * height
         and 0 <= line["top"] - above["bottom"] < 0.8 * height
         and not _LIST_START.match(line["text"])
     )
