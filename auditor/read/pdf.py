@@ -65,7 +65,8 @@ def _open(data: bytes, name: str):
         causes = [err, *getattr(err, "args", ()), err.__context__]
         if any(isinstance(c, (PDFPasswordIncorrect, PDFEncryptionError)) for c in causes):
             raise InputError(name, "PDF 已加密，无法读取，请提交未加密的文件") from None
-        raise
+        detail = str(causes[1] if len(causes) > 2 and causes[1] else err) or type(err).__name__
+        raise InputError(name, f"PDF 文件已损坏或不完整，无法打开（{detail}）") from None
 
 
 def upright(data: bytes) -> bytes:
