@@ -567,6 +567,8 @@ def _indicator_row(state: _State, cells: list[str], block: Block) -> None:
                 setattr(last, key, _join(getattr(last, key), got[key]))
         if value:
             last.value = _join(last.value, value)
+        if got.get("level2") and got["level2"] != last.level2:
+            last.level2 = _join(last.level2, got["level2"])
         state.after_break = False
         return
     state.after_break = False
@@ -618,6 +620,8 @@ def _is_continuation(got: dict[str, str], value: str, last: Indicator, after_bre
     cells blank and some of the other cells empty.
     """
     level1, level2 = got.get("level1", ""), got.get("level2", "")
+    if level2 and not level1 and norm(last.level2) not in FRAME and norm(last.level2 + level2) in FRAME:
+        return True  # the 二级指标 itself wrapped over the page break (服务对象满 | 意度指标)
     if not got.get("name"):
         return level1 in ("", last.level1) and level2 in ("", last.level2)
     if level1 or level2 or not after_break:

@@ -1,0 +1,104 @@
+"""Mangled documents fed to every binary reader: Blocks or InputError, never anything else.
+
+Two kinds of damage: raw byte flips / truncation / inserted garbage on the whole file, and,
+for the zip formats, damage inside one XML member re-zipped so the XML and table code runs.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from auditor.errors import InputError
+from auditor.model import Block
+from auditor.read import read_blocks
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLES = {
+    "docx": FIXTURES / "docx" / "002_9f400b94fd3b1d9f.docx",
+    "xlsx": FIXTURES / "xlsx" / "002_9f400b94fd3b1d9f.xlsx",
+    "xls": FIXTURES / "xls" / "002_9f400b94fd3b1d9f.xls",
+    "pdf": FIXTURES / "pdf" / "003_dfde72d2c9d140db.pdf",
+}
+MEMBERS = {"docx": "word/document.xml", "xlsx": "xl/worksheets/sheet1.xml"}
+FUZZ = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def outcome(data: bytes, name: str):
+    """read_blocks on ``data`` saved as ``name``: the Blocks, or the InputError it raised."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        try:
+            blocks, info = read_blocks(path)
+        except InputError as err:
+            assert err.path == name and err.reason
+            return err
+    assert isinstance(info, dict)
+    for block in blocks:
+        assert isinstance(block, Block)
+        assert all(isinstance(cell, str) for cell in block.cells)
+        assert block.table is None or isinstance(block.table, int)
+    return blocks
+
+
+@st.composite
+def damage(draw, data: bytes) -> bytes:
+    """Flip, drop or insert bytes at a few places, or cut the tail off."""
+    out = bytearray(data)
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["flip", "cut", "insert", "zero"]))
+        at = draw(st.integers(0, max(len(out) - 1, 0)))
+        if kind == "flip" and out:
+            out[at] ^= draw(st.integers(1, 255))
+        elif kind == "cut":
+            del out[at:]
+        elif kind == "insert":
+            out[at:at] = draw(st.binary(min_size=1, max_size=64))
+        elif kind == "zero":
+            out[at : at + draw(st.integers(1, 512))] = b"\0" * min(512, len(out) - at)
+    return bytes(out)
+
+
+def _available(fmt: str) -> Path:
+    path = SAMPLES[fmt]
+    if not path.exists():
+        pytest.skip(f"no {fmt} fixture")
+    return path
+
+
+@pytest.mark.parametrize("fmt", sorted(SAMPLES))
+@FUZZ
+@given(data=st.data())
+def test_damaged_bytes_give_blocks_or_input_error(fmt, data):
+    original = _available(fmt).read_bytes()
+    mangled = data.draw(damage(original))
+    outcome(mangled, f"mangled.{fmt}")
+
+
+@pytest.mark.parametrize("fmt", sorted(MEMBERS))
+@FUZZ
+@given(data=st.data())
+def test_damaged_xml_inside_a_sound_zip_gives_blocks_or_input_error(fmt, data):
+    source = _available(fmt)
+    with zipfile.ZipFile(source) as archive:
+        members = {item.filename: archive.read(item.filename) for item in archive.infolist()}
+    target = MEMBERS[fmt]
+    members[target] = data.draw(damage(members[target]))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in members.items():
+            archive.writestr(name, body)
+    outcome(buffer.getvalue(), f"xml.{fmt}")
+
+
+def test_undamaged_samples_read_cleanly():
+    for fmt in SAMPLES:
+        blocks = outcome(_available(fmt).read_bytes(), f"sound.{fmt}")
+        assert isinstance(blocks, list) and len(blocks) > 20
