@@ -1,0 +1,110 @@
+"""Write extracted indicator rows (one per 三级指标) as csv, jsonl or xlsx.
+
+Columns follow the output contract (spec/output.md); extra columns come after them.
+Every file is written through ``auditor.report.atomic``; csv/jsonl go to stdout when
+no output path is given.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from auditor.model import Department
+from auditor.report.atomic import atomic_open, atomic_path
+
+COLUMNS = [
+    "source",
+    "department_code",
+    "department",
+    "year",
+    "project_no",
+    "project_code",
+    "project",
+    "budget",
+    "row",
+    "level1",
+    "level2",
+    "name",
+    "description",
+    "value",
+    "basis",
+]
+EXTRA_COLUMNS = ["unit", "fiscal_funds", "other_funds", "line"]
+
+
+def _number(value: float | None) -> Any:
+    if value is None:
+        return ""
+    return round(value, 6)
+
+
+def iter_rows(departments: Iterable[Department]) -> Iterator[dict[str, Any]]:
+    """One dict per indicator row, in document order."""
+    for dept in departments:
+        for project in dept.projects:
+            for ind in project.indicators:
+                yield {
+                    "source": dept.source,
+                    "department_code": dept.code,
+                    "department": dept.name,
+                    "year": dept.year if dept.year is not None else "",
+                    "project_no": project.no,
+                    "project_code": project.code,
+                    "project": project.name,
+                    "budget": _number(project.budget),
+                    "row": ind.row,
+                    "level1": ind.level1,
+                    "level2": ind.level2,
+                    "name": ind.name,
+                    "description": ind.description,
+                    "value": ind.value,
+                    "basis": ind.basis,
+                    "unit": dept.unit,
+                    "fiscal_funds": _number(project.fiscal_funds),
+                    "other_funds": _number(project.other_funds),
+                    "line": ind.line,
+                }
+
+
+def write_rows(departments: list[Department], fmt: str, output: str | None) -> int:
+    """Write every indicator row of ``departments`` in ``fmt`` (csv|jsonl|xlsx). Returns the row count."""
+    rows = list(iter_rows(departments))
+    header = COLUMNS + EXTRA_COLUMNS
+    if fmt == "csv":
+        with atomic_open(output) as handle:
+            writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+    elif fmt == "jsonl":
+        with atomic_open(output) as handle:
+            for row in rows:
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    elif fmt == "xlsx":
+        if not output:
+            raise ValueError("xlsx output needs a file path")
+        _write_xlsx(rows, header, output)
+    else:
+        raise ValueError(f"unknown format: {fmt}")
+    return len(rows)
+
+
+def _write_xlsx(rows: list[dict[str, Any]], header: list[str], output: str) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("指标")
+    sheet.append(header)
+    for row in rows:
+        cells = []
+        for key in header:
+            cell = WriteOnlyCell(sheet, value=row[key])
+            if isinstance(row[key], str) and row[key].startswith("="):
+                cell.data_type = "s"  # document text is never a formula
+            cells.append(cell)
+        sheet.append(cells)
+    with atomic_path(output) as tmp:
+        book.save(tmp)
