@@ -1,0 +1,262 @@
+"""Per-row and per-project facts the rule conditions read (the vocabulary of rules/*.yaml).
+
+A fact is a plain value computed once from an Indicator, its Project and Department: the
+texts, the parsed value (comparator, number, unit, unit kind, date), the indicator's polarity
+and kind, the unit its name calls for, whether the name is generic, ready-made suggested fixes.
+Word lists come from lexicons/ so that tuning a rule means editing data, not this module.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any
+
+from auditor.model import Department, Indicator, Project, Value
+from auditor.resources import data_dir, lexicon
+from auditor.values import format_value, fmt_number, parse_value
+
+_PUNCT_RE = re.compile(r"[\s%％,，.。、;；:：!！?？'\"“”‘’()（）\[\]【】《》<>〈〉·\-—_/\\|]+")
+_YEAR_RE = re.compile(r"(?:19|20)\d{2}\s*年度?")
+_LIST_NO_RE = re.compile(r"^\s*(?:[(（]?\d+[)）.、．]|[一二三四五六七八九十]+[、.．])\s*")
+
+
+def norm_text(text: str) -> str:
+    """NFKC, spaces and punctuation (and %) removed: what 'the same text' means in the rules."""
+    return _PUNCT_RE.sub("", unicodedata.normalize("NFKC", text or ""))
+
+
+@lru_cache(maxsize=None)
+def words(name: str) -> tuple[str, ...]:
+    """A lexicon as a tuple (empty when the file does not exist)."""
+    if not (data_dir("lexicons") / f"{name}.txt").is_file():
+        return ()
+    return tuple(lexicon(name))
+
+
+def resolve(items: Any) -> tuple[str, ...]:
+    """A condition's word list: strings, where '@name' stands for every entry of lexicons/name.txt."""
+    if items is None:
+        return ()
+    if isinstance(items, str):
+        items = [items]
+    out: list[str] = []
+    for item in items:
+        item = str(item)
+        out.extend(words(item[1:]) if item.startswith("@") else [item])
+    return tuple(out)
+
+
+def first_hit(text: str, items: Any) -> str | None:
+    """The first word of ``items`` contained in ``text`` (longest first), or None."""
+    for word in sorted(resolve(items), key=len, reverse=True):
+        if word and word in text:
+            return word
+    return None
+
+
+# ---------------------------------------------------------------- 二级指标 frame
+
+
+@lru_cache(maxsize=1)
+def _level2_table() -> dict[str, tuple[str, str]]:
+    table = {}
+    for line in words("level2"):
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) >= 3:
+            table[parts[0]] = (parts[1], parts[2])
+    return table
+
+
+def official_levels(level1: str, level2: str) -> tuple[str, str]:
+    """(一级, 二级) as official names; 101号-style cost classes map onto 产出指标/成本指标."""
+    l1 = norm_text(level1).rstrip(":")
+    l2 = norm_text(level2).rstrip(":")
+    hit = _level2_table().get(l2)
+    if hit:
+        return hit[1], hit[0]
+    hit1 = _level2_table().get(l1)
+    if hit1 and not l2:
+        return hit1[1], hit1[0]
+    if l1 and not l1.endswith("指标") and l1 in ("产出", "效益", "满意度"):
+        l1 += "指标"
+    if l1 == "成本指标":
+        return "产出指标", "成本指标"
+    return l1, l2
+
+
+# ---------------------------------------------------------------- name classes
+
+
+@lru_cache(maxsize=1)
+def _name_classes() -> tuple[tuple[str, str, str], ...]:
+    out = []
+    for line in words("name_class"):
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) >= 2:
+            out.append((parts[0], parts[1], parts[2] if len(parts) > 2 else "suffix"))
+    return tuple(out)
+
+
+def expected_unit(name: str) -> str | None:
+    """The unit kind a 三级指标 name calls for (率 -> percent, 人数 -> count, 费用 -> money)."""
+    n = norm_text(name)
+    if first_hit(n, "@rule_unit_exempt_names"):
+        return None
+    for part, kind, where in _name_classes():
+        if (where == "contains" and part in n) or (where != "contains" and n.endswith(part)):
+            return kind
+    return None
+
+
+def polarity(name: str) -> str | None:
+    """'up' (higher is better), 'down' (lower is better) or None, from the polarity lexicons."""
+    n = norm_text(name)
+    if first_hit(n, "@polarity_neutral"):
+        return "up"
+    if first_hit(n, "@polarity_down") or first_hit(n, "@rule_polarity_down"):
+        return "down"
+    if first_hit(n, "@polarity_up"):
+        return "up"
+    return None
+
+
+def indicator_kind(name: str) -> str | None:
+    n = norm_text(name)
+    for line in words("indicator_kind"):
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) >= 2 and parts[0] in n:
+            return parts[1]
+    return None
+
+
+def is_generic_name(name: str) -> bool:
+    """True when the name says nothing project-specific.
+
+    Either it is listed in generic_names, or nothing is left once the generic parts
+    (rule_generic_parts: 工作, 任务, 完成, 率, 满意度, 服务对象 ...) and years are removed, or it
+    is a generic object plus a category word (奖补 + 数量).
+    """
+    n = norm_text(_YEAR_RE.sub("", name or ""))
+    if not n:
+        return False
+    if n in resolve("@generic_names"):
+        return True
+    rest = n
+    for part in sorted(resolve("@rule_generic_parts"), key=len, reverse=True):
+        rest = rest.replace(part, "")
+    if not rest:
+        return True
+    for suffix in resolve("@generic_suffixes"):
+        if n.endswith(suffix) and n[: -len(suffix)] in resolve("@rule_generic_objects"):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- the parsed value
+
+
+def parsed(ind: Indicator) -> Value:
+    if ind.parsed is None:
+        ind.parsed = parse_value(ind.value)
+    return ind.parsed
+
+
+_SYMBOL = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
+
+
+def _percent_guess(number: float) -> float | None:
+    """95100 -> 95: the longest leading digits that make a percentage (a value fused with 100)."""
+    digits = fmt_number(number)
+    for cut in range(len(digits) - 1, 0, -1):
+        head = digits[:cut]
+        if head.isdigit() and 0 < int(head) <= 100:
+            return float(head)
+    return None
+
+
+def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, Any]:
+    """Every fact a row condition or message template may name."""
+    v = parsed(ind)
+    level1, level2 = official_levels(ind.level1, ind.level2)
+    cmp = v.comparator
+    cap = cmp in ("<=", "<") or bool(v.cap_words)
+    unit = v.unit or ""
+    wan = v.amount_wan
+    name_n = norm_text(ind.name)
+    text = norm_text(ind.name + ind.description)
+    features = ind.features or {}
+    pol = features.get("polarity") if features.get("polarity") in ("up", "down") else polarity(ind.name)
+    per_unit = v.unit_kind == "unit_cost" or bool(first_hit(text, "@rule_per_unit"))
+    number = v.number
+    f: dict[str, Any] = {
+        "name": ind.name.strip(),
+        "description": ind.description.strip(),
+        "value": ind.value.strip(),
+        "basis": ind.basis.strip(),
+        "name_n": name_n,
+        "description_n": norm_text(ind.description),
+        "value_n": norm_text(ind.value),
+        "text_n": text,
+        "level1": level1,
+        "level2": level2,
+        "level2_raw": norm_text(ind.level2),
+        "comparator": cmp,
+        "cap": cap,
+        "floor": cmp in (">=", ">"),
+        "bare": cmp in (None, "="),
+        "number": number,
+        "unit": unit or None,
+        "unit_kind": v.unit_kind,
+        "amount_wan": wan,
+        "problems": list(v.problems),
+        "leftover": v.text,
+        "date_year": v.year,
+        "quantified": number is not None or v.unit_kind in ("date", "frequency") or bool(v.date),
+        "value_empty": not norm_text(ind.value),
+        "polarity": pol,
+        "kind": features.get("kind") or indicator_kind(ind.name),
+        "expected_unit": expected_unit(ind.name),
+        "generic": is_generic_name(ind.name),
+        "desc_dup": bool(name_n) and name_n == norm_text(ind.description),
+        "per_unit": per_unit,
+        "budget": project.budget,
+        "budget_year": dept.year,
+        "table_unit": dept.unit or "万元",
+        "level2_pred": features.get("level2_pred"),
+        "level2_proba": features.get("level2_proba"),
+        "project": project.name,
+    }
+    num = fmt_number(number) if number is not None else ""
+    f["cap_fix"] = format_value("<=", number, unit) if number is not None else ""
+    f["floor_fix"] = format_value(">=", number, unit) if number is not None else ""
+    f["pct_fix"] = ""
+    if number is not None:
+        pct = _percent_guess(number) if number > 100 else number
+        if pct is not None:
+            f["pct_fix"] = format_value(cmp or ">=", pct, "%")
+    f["unit_fix"] = format_value(cmp, number, unit) if number is not None and unit else ""
+    f["wan_fix"] = ""
+    if wan is not None:
+        f["wan_fix"] = format_value("<=" if level2 == "成本指标" else cmp, round(wan, 6), "万元")
+    f["year_fix"] = ""
+    if v.year and dept.year:
+        f["year_fix"] = ind.value.replace(str(v.year), str(dept.year)).strip()
+    if v.unit_kind == "percent" and number is not None and number >= 100:
+        f["floor_fix"] = format_value(">=", 99, "%")  # 稳定率 ≤100% -> ≥99%: a reachable floor
+    f["years_before"] = (dept.year - v.year) if (v.year and dept.year) else None
+    f["symbol"] = _SYMBOL.get(cmp or "", "")
+    f["number_text"] = num
+    return f
+
+
+def project_facts(project: Project, dept: Department) -> dict[str, Any]:
+    return {
+        "project": project.name,
+        "project_code": project.code,
+        "budget": project.budget,
+        "goal": project.goal,
+        "goal_items": [norm_text(_LIST_NO_RE.sub("", line)) for line in re.split(r"[\n；;]|(?=\s\d+[.、．])", project.goal or "")],
+        "budget_year": dept.year,
+    }
