@@ -113,13 +113,20 @@ def expected_unit(name: str) -> str | None:
 def polarity(name: str) -> str | None:
     """'up' (higher is better), 'down' (lower is better) or None, from the polarity lexicons."""
     n = norm_text(name)
-    if first_hit(n, "@polarity_neutral"):
-        return "up"
-    if first_hit(n, "@polarity_down") or first_hit(n, "@rule_polarity_down"):
-        return "down"
-    if first_hit(n, "@polarity_up"):
-        return "up"
-    return None
+    best: tuple[int, int, str] | None = None  # (end of the word, its length, polarity)
+    for lists, pol in (
+        (("@polarity_neutral",), "up"),
+        (("@polarity_down", "@rule_polarity_down"), "down"),
+        (("@polarity_up",), "up"),
+    ):
+        for word in resolve(lists):
+            at = n.rfind(word)
+            if word and at >= 0:
+                key = (at + len(word), len(word), pol)
+                if best is None or key[:2] > best[:2]:
+                    best = key
+    # the word nearest the end is the head of the name: 故障维护及时率 is a 及时率 (up)
+    return best[2] if best else None
 
 
 def indicator_kind(name: str) -> str | None:
@@ -187,7 +194,7 @@ def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, A
     name_n = norm_text(ind.name)
     text = norm_text(ind.name + ind.description)
     features = ind.features or {}
-    pol = features.get("polarity") if features.get("polarity") in ("up", "down") else polarity(ind.name)
+    pol = polarity(ind.name) or (features.get("polarity") if features.get("polarity") in ("up", "down") else None)
     per_unit = v.unit_kind == "unit_cost" or bool(first_hit(text, "@rule_per_unit"))
     number = v.number
     f: dict[str, Any] = {
@@ -222,6 +229,7 @@ def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, A
         "desc_dup": bool(name_n) and name_n == norm_text(ind.description),
         "per_unit": per_unit,
         "budget": project.budget,
+        "budget_text": fmt_number(project.budget) if project.budget is not None else "",
         "budget_year": dept.year,
         "table_unit": dept.unit or "万元",
         "level2_pred": features.get("level2_pred"),
@@ -230,6 +238,8 @@ def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, A
     }
     num = fmt_number(number) if number is not None else ""
     f["cap_fix"] = format_value("<=", number, unit) if number is not None else ""
+    if unit == "元" and (dept.unit or "万元") == "万元" and number is not None and number >= 10000 and not per_unit:
+        f["cap_fix"] = format_value("<=", round(wan, 6), "万元")  # ≥100000元 -> ≤10万元
     f["floor_fix"] = format_value(">=", number, unit) if number is not None else ""
     f["pct_fix"] = ""
     if number is not None:
@@ -256,6 +266,7 @@ def project_facts(project: Project, dept: Department) -> dict[str, Any]:
         "project": project.name,
         "project_code": project.code,
         "budget": project.budget,
+        "budget_text": fmt_number(project.budget) if project.budget is not None else "",
         "goal": project.goal,
         "goal_items": [norm_text(_LIST_NO_RE.sub("", line)) for line in re.split(r"[\n；;]|(?=\s\d+[.、．])", project.goal or "")],
         "budget_year": dept.year,
