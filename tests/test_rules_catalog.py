@@ -10,9 +10,22 @@ from auditor.checks.examples import run_example
 from auditor.checks.kinds import KINDS
 
 REQUIRED = {
-    "VAGUE", "MALFORMED", "UNIT", "COST_DIRECTION", "DIRECTION", "COST_NOT_MONEY", "EXCEEDS_BUDGET",
-    "MISFILED", "STALE_DATE", "DESC_DUP", "GENERIC", "MISSING_DIMENSION", "DUP_TABLE",
-    "GOAL_PLACEHOLDER", "COST_SUM", "DUP_TABLE_CROSS",
+    "VAGUE",
+    "MALFORMED",
+    "UNIT",
+    "COST_DIRECTION",
+    "DIRECTION",
+    "COST_NOT_MONEY",
+    "EXCEEDS_BUDGET",
+    "MISFILED",
+    "STALE_DATE",
+    "DESC_DUP",
+    "GENERIC",
+    "MISSING_DIMENSION",
+    "DUP_TABLE",
+    "GOAL_PLACEHOLDER",
+    "COST_SUM",
+    "DUP_TABLE_CROSS",
 }
 
 CASES = [
@@ -43,11 +56,20 @@ def test_catalog_covers_required_codes_with_examples():
 
 
 def test_messages_name_the_text_and_suggest_the_fix():
-    example = {"level1": "产出指标", "level2": "成本指标", "name": "改制人员费用", "value": "≥558.42 万元", "budget": 564}
+    example = {
+        "level1": "产出指标",
+        "level2": "成本指标",
+        "name": "改制人员费用",
+        "value": "≥558.42 万元",
+        "budget": 564,
+    }
     (finding,) = run_example("COST_DIRECTION", example)
     assert "改制人员费用" in finding.message and "≥558.42 万元" in finding.message
     assert finding.suggestion == "≤558.42万元"
-    (finding,) = run_example("MALFORMED", {"level1": "满意度指标", "level2": "服务对象满意度指标", "name": "收到款项的单位满意度", "value": "≥95100"})
+    (finding,) = run_example(
+        "MALFORMED",
+        {"level1": "满意度指标", "level2": "服务对象满意度指标", "name": "收到款项的单位满意度", "value": "≥95100"},
+    )
     assert finding.suggestion == "≥95%"
     example = {"level1": "产出指标", "level2": "成本指标", "name": "预算控制数", "value": "≥100000 元", "budget": 10}
     (finding,) = run_example("UNIT", example)

@@ -8,6 +8,7 @@ settings (audit.toml may override them); ``examples`` holds real seed rows that 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -17,6 +18,8 @@ import yaml
 from auditor.resources import data_dir
 
 SEVERITIES = ("error", "warning", "info")
+_CJK = "[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u201c\u201d]"
+_CJK_GAP = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
 _SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
@@ -57,6 +60,9 @@ def _from_mapping(data: dict[str, Any], origin: str) -> Rule:
     if extra:
         raise ValueError(f"{origin}: unknown keys {', '.join(sorted(extra))}")
     data = dict(data)
+    for key in ("rationale", "source", "fix", "title", "message", "suggestion"):
+        if isinstance(data.get(key), str):  # YAML folding puts a space between Chinese lines
+            data[key] = _CJK_GAP.sub("", data[key].strip())
     data.setdefault("category", "")
     data["params"] = dict(data.get("params") or {})
     data["examples"] = dict(data.get("examples") or {})

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from auditor.model import Department, Indicator, Project, Value
 from auditor.resources import data_dir, lexicon
-from auditor.values import format_value, fmt_number, parse_value
+from auditor.values import fmt_number, format_value, parse_value
 
 _PUNCT_RE = re.compile(r"[\s%％,，.。、;；:：!！?？'\"“”‘’()（）\[\]【】《》<>〈〉·\-—_/\\|]+")
 _YEAR_RE = re.compile(r"(?:19|20)\d{2}\s*年度?")
@@ -27,7 +27,7 @@ def norm_text(text: str) -> str:
     return _PUNCT_RE.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
-@lru_cache(maxsize=None)
+@cache
 def words(name: str) -> tuple[str, ...]:
     """A lexicon as a tuple (empty when the file does not exist)."""
     if not (data_dir("lexicons") / f"{name}.txt").is_file():
@@ -268,6 +268,8 @@ def project_facts(project: Project, dept: Department) -> dict[str, Any]:
         "budget": project.budget,
         "budget_text": fmt_number(project.budget) if project.budget is not None else "",
         "goal": project.goal,
-        "goal_items": [norm_text(_LIST_NO_RE.sub("", line)) for line in re.split(r"[\n；;]|(?=\s\d+[.、．])", project.goal or "")],
+        "goal_items": [
+            norm_text(_LIST_NO_RE.sub("", line)) for line in re.split(r"[\n；;]|(?=\s\d+[.、．])", project.goal or "")
+        ],
         "budget_year": dept.year,
     }

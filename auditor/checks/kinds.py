@@ -13,7 +13,8 @@ Finding with the rule's message templates.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from auditor.checks.conditions import holds
 from auditor.checks.dup import similar_tables

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterable
 from dataclasses import fields
-from typing import Iterable
 
 from auditor.model import Finding
 from auditor.report.atomic import atomic_open
