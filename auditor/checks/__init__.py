@@ -29,8 +29,12 @@ def render(template: str, facts: dict[str, Any]) -> str:
 
 def _analyse(dept: Department) -> None:
     rows = [ind for p in dept.projects for ind in p.indicators]
-    if all(ind.parsed is not None for ind in rows):
-        return
+    if any(ind.parsed is None for ind in rows):
+        _analyse_values(dept, rows)
+    _classify(rows)
+
+
+def _analyse_values(dept: Department, rows) -> None:
     try:
         from auditor.analyse import analyse_department
     except ImportError:
@@ -44,6 +48,19 @@ def _analyse(dept: Department) -> None:
 
     for ind in rows:
         parsed(ind)
+
+
+def _classify(rows) -> None:
+    """Fill features level2_pred/level2_proba where the analyse stage did not."""
+    missing = [ind for ind in rows if "level2_pred" not in (ind.features or {})]
+    if missing:
+        try:
+            from auditor.classify import predict
+
+            for ind, (label, proba) in zip(missing, predict([(i.name, i.description) for i in missing])):
+                ind.features["level2_pred"], ind.features["level2_proba"] = label, proba
+        except Exception:  # noqa: BLE001 - without scikit-learn the classifier cases stay quiet
+            pass
 
 
 def run_checks(departments: list[Department], config=None) -> list[Finding]:

@@ -21,8 +21,11 @@ def _names(project: Project) -> list[str]:
     return [norm_text(ind.name) for ind in project.indicators if norm_text(ind.name)]
 
 
-def _same_project_name(a: Project, b: Project) -> bool:
-    return norm_text(_YEAR.sub("", a.name)) == norm_text(_YEAR.sub("", b.name))
+def _same_project_name(a: Project, b: Project, ignore_years: bool) -> bool:
+    """Same project? Across documents a year in the name does not count (the project goes on)."""
+    if ignore_years:
+        return norm_text(_YEAR.sub("", a.name)) == norm_text(_YEAR.sub("", b.name))
+    return norm_text(a.name) == norm_text(b.name)
 
 
 def _share(names: list[str], other: set[str], similarity: float) -> float:
@@ -74,7 +77,7 @@ def similar_tables(
         best = None
         for key in sorted(candidates):
             other_dept, other, other_names = tables[key]
-            if other is project or _same_project_name(project, other):
+            if other is project or _same_project_name(project, other, cross):
                 continue
             share = _share(names, other_names, similarity)
             if share >= threshold and (best is None or share > best[3]):

@@ -233,9 +233,12 @@ def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, A
         "budget_year": dept.year,
         "table_unit": dept.unit or "万元",
         "level2_pred": features.get("level2_pred"),
+        "level1_pred": official_levels("", features.get("level2_pred") or "")[0] or None,
+        "proba_text": f"{features['level2_proba']:.0%}" if features.get("level2_proba") is not None else "",
         "level2_proba": features.get("level2_proba"),
         "project": project.name,
     }
+    f["level1_mismatch"] = bool(f["level1_pred"]) and f["level1_pred"] != level1
     num = fmt_number(number) if number is not None else ""
     f["cap_fix"] = format_value("<=", number, unit) if number is not None else ""
     if unit == "元" and (dept.unit or "万元") == "万元" and number is not None and number >= 10000 and not per_unit:

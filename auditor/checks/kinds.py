@@ -165,6 +165,8 @@ def check_project_text(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
     from auditor.checks.facts import norm_text
 
     fillers_n = {norm_text(w) for w in fillers}
+    # a document whose every goal is empty most likely lost them in extraction: report filler only
+    all_empty = all(not norm_text(getattr(p, field_name, "") or "") for p in dept.projects)
     for project in dept.projects:
         if params.get("skip_without_rows", True) and not project.indicators:
             continue
@@ -172,6 +174,8 @@ def check_project_text(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
         items = [i for i in facts.get(f"{field_name}_items", []) if i]
         text = norm_text(getattr(project, field_name, "") or "")
         if not text:
+            if all_empty and params.get("skip_if_all_empty", True):
+                continue
             facts["hit"] = "（空）"
             yield project, None, facts, {}
             continue
