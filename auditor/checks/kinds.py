@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from auditor.checks.conditions import holds
-from auditor.checks.dup import similar_tables
+from auditor.checks.dup import TableIndex, similar_tables
 from auditor.checks.facts import official_levels, project_facts, resolve
 from auditor.model import Department, Indicator, Project
 
@@ -31,6 +31,14 @@ class Context:
         self.departments = departments
         self.fired: set[tuple[str, int, int | None, str]] = set()
         self._facts: dict[int, dict[str, Any]] = {}
+        self._indexes: dict[tuple[int, ...], TableIndex] = {}
+
+    def table_index(self, departments: list[Department]) -> TableIndex:
+        """The name index of these departments' tables, built once per run."""
+        key = tuple(id(d) for d in departments)
+        if key not in self._indexes:
+            self._indexes[key] = TableIndex(departments)
+        return self._indexes[key]
 
     def facts(self, ind: Indicator, project: Project, dept: Department) -> dict[str, Any]:
         from auditor.checks.facts import row_facts
@@ -132,17 +140,14 @@ def _fmt(x: float) -> str:
 
 def check_dup_table(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
     params = rule.params
-    scope = params.get("scope", "department")
-    if scope == "department":
-        pool = [dept]
-    else:
-        pool = ctx.departments
+    cross = params.get("scope", "department") != "department"
+    index = ctx.table_index(ctx.departments if cross else [dept])
     for project, other_dept, other, share in similar_tables(
         dept,
-        pool,
+        index,
         threshold=float(params.get("threshold", 0.8)),
         similarity=float(params.get("name_similarity", 100)),
-        cross=scope != "department",
+        cross=cross,
     ):
         facts = project_facts(project, dept)
         facts.update(
