@@ -125,18 +125,18 @@ def model():
     return fitted
 
 
-def predict(rows: list[tuple[str, str]]) -> list[tuple[str, float]]:
-    """[(name, description)] -> [(predicted official 二级指标, its probability)], one batch."""
+def predict_proba(rows: list[tuple[str, str]]) -> list[dict[str, float]]:
+    """[(name, description)] -> [{official 二级指标: probability}] for every class, one batch."""
     if not rows:
         return []
     clf = model()
     probs = clf.predict_proba([row_text(n, d) for n, d in rows])
-    classes = clf.classes_
-    out = []
-    for p in probs:
-        best = int(p.argmax())
-        out.append((str(classes[best]), float(p[best])))
-    return out
+    return [{str(c): float(p) for c, p in zip(clf.classes_, row, strict=True)} for row in probs]
+
+
+def predict(rows: list[tuple[str, str]]) -> list[tuple[str, float]]:
+    """[(name, description)] -> [(predicted official 二级指标, its probability)], one batch."""
+    return [max(dist.items(), key=lambda kv: kv[1]) for dist in predict_proba(rows)]
 
 
 def predict_one(name: str, description: str = "") -> tuple[str, float]:

@@ -430,6 +430,8 @@ def _problems(value: Value, q: _Quantity, quantities: list[_Quantity], s: str) -
         nxt = s[q.end : q.end + 1]
         if nxt and _has_han(nxt):
             value.problems.append("fused")
+    if q.unit is None and _glued_to_100(q.number):
+        value.problems.append("two_values")  # ≥95100: a rate and its 100 run together
     if q.kind == "percent" and max(q.number, q.upper or 0) > 100:
         value.problems.append("over_100")
     others = [o for o in quantities if o is not q]
@@ -438,6 +440,14 @@ def _problems(value: Value, q: _Quantity, quantities: list[_Quantity], s: str) -
         for o in others
     ):
         value.problems.append("two_values")
+
+
+def _glued_to_100(number: float) -> bool:
+    """95100 -> True (95 and 100 run together); 2024 or 100 -> False."""
+    if number != int(number) or number <= 1000:
+        return False
+    digits = str(int(number))
+    return digits.endswith("100") and 0 < int(digits[:-3]) < 100
 
 
 def _leftover(s: str, spans: list[tuple[int, int]]) -> str:

@@ -115,6 +115,7 @@ def test_frequencies():
         ("45(台/套)", "nonstandard_unit"),
         ("百分之九十五", "nonstandard_unit"),
         ("≥95100", "no_unit"),
+        ("≥95100", "two_values"),
         ("≥120%", "over_100"),
         ("95%100%", "two_values"),
         ("≥95%，≥90%", "two_values"),
@@ -130,6 +131,11 @@ def test_problems(raw, problem):
 )
 def test_clean_values_have_no_problems(raw):
     assert parse_value(raw).problems == []
+
+
+def test_plain_numbers_are_not_glued_values():
+    assert "two_values" not in parse_value("≥1000").problems
+    assert "two_values" not in parse_value("≥100000 元").problems
 
 
 def test_baseline_year_is_not_the_deadline():

@@ -1,0 +1,224 @@
+"""Chinese NLP over indicator text: jieba with the domain dictionary, and a spaCy blank ``zh``
+pipeline (jieba segmenter) with three components:
+
+* ``auditor_values``: QUANTITY and DATE entities (number + unit + comparator, deadlines), each
+  entity carrying its parsed Value in ``span._.value``;
+* ``auditor_polarity``: ``doc._.polarity`` = "up" (higher is better), "down" (lower is better)
+  or None, from lexicons/polarity_up.txt, polarity_down.txt, polarity_neutral.txt;
+* ``auditor_kind``: ``doc._.kind`` = rate|count|money|time|satisfaction or None, from
+  lexicons/indicator_kind.txt.
+
+The lexicon logic is plain functions (``polarity``, ``indicator_kind``) that the analyse stage
+calls directly; spaCy and jieba are imported only when a tokenizer or pipeline is asked for, and
+each is built once per process.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+from auditor.model import Value
+from auditor.resources import lexicon
+
+KINDS = ("satisfaction", "rate", "money", "time", "count")
+
+
+def _squeeze(text: str) -> str:
+    return "".join((text or "").split())
+
+
+# ---------------------------------------------------------------- lexicon features
+
+
+@lru_cache(maxsize=1)
+def _polarity_words() -> list[tuple[str, str]]:
+    words = [(w, "up") for w in lexicon("polarity_up")]
+    words += [(w, "down") for w in lexicon("polarity_down")]
+    words += [(w, "neutral") for w in lexicon("polarity_neutral")]
+    return words
+
+
+def polarity(name: str) -> str | None:
+    """Whether more is better ("up") or less is better ("down") for an indicator name.
+
+    The longest lexicon word found wins (投诉处理满意度: 满意度 beats 投诉; 事故发生率: 发生率
+    beats 事故); on a tie the word nearer the end wins (the head of a Chinese compound is last).
+    Decrease measures (下降率, 节约率) are "up": a floor on a decrease is the right shape.
+    """
+    text = _squeeze(name)
+    best: tuple[int, int, str] | None = None
+    for word, direction in _polarity_words():
+        pos = text.rfind(word)
+        if pos < 0:
+            continue
+        key = (len(word), pos + len(word), direction)
+        if best is None or key[:2] > best[:2]:
+            best = key
+    if best is None:
+        return None
+    return "up" if best[2] == "neutral" else best[2]
+
+
+@lru_cache(maxsize=1)
+def _kind_words() -> list[tuple[str, str, bool]]:
+    out = []
+    for line in lexicon("indicator_kind"):
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) >= 2:
+            out.append((parts[0], parts[1], len(parts) > 2 and parts[2] == "first"))
+    return out
+
+
+def _kind_of(text: str) -> str | None:
+    for word, kind, first in _kind_words():
+        if first and word in text:
+            return kind
+    best: tuple[int, int, str] | None = None
+    for word, kind, first in _kind_words():
+        pos = text.rfind(word)
+        if pos >= 0 and not first:
+            key = (pos + len(word), len(word), kind)
+            if best is None or key[:2] > best[:2]:
+                best = key
+    return best[2] if best else None
+
+
+_UNIT_KIND_TO_KIND = {
+    "percent": "rate",
+    "money": "money",
+    "unit_cost": "money",
+    "count": "count",
+    "time": "time",
+    "date": "time",
+    "frequency": "count",
+}
+
+
+def indicator_kind(name: str, description: str = "", value: Value | None = None) -> str | None:
+    """rate|count|money|time|satisfaction for a row: from the name's head word (lexicon), else
+    from the description, else from the value's unit kind."""
+    for text in (_squeeze(name), _squeeze(description)):
+        kind = _kind_of(text) if text else None
+        if kind:
+            return kind
+    if value is not None and value.unit_kind:
+        return _UNIT_KIND_TO_KIND.get(value.unit_kind)
+    return None
+
+
+# ---------------------------------------------------------------- jieba
+
+
+@lru_cache(maxsize=1)
+def tokenizer():
+    """The jieba module with the domain dictionary loaded (once per process)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    for line in lexicon("jieba_user"):
+        parts = line.split()
+        word = parts[0]
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        tag = parts[2] if len(parts) > 2 else None
+        jieba.add_word(word, freq, tag)
+    for name in ("polarity_up", "polarity_down", "polarity_neutral", "vague", "vague_time", "generic_names"):
+        for word in lexicon(name):
+            if len(word) > 1:
+                jieba.add_word(word)
+    from auditor.values import units
+
+    for spelling in units():
+        if len(spelling) > 1:
+            jieba.add_word(spelling)
+    jieba.initialize()
+    return jieba
+
+
+def tokens(text: str) -> list[str]:
+    """Words of a text, segmented by jieba with the domain dictionary (spaces dropped)."""
+    return [t for t in tokenizer().lcut(text or "") if t.strip()]
+
+
+# ---------------------------------------------------------------- spaCy pipeline
+
+_DATE_RE = re.compile(
+    r"\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*[日号])?(?:底|末|年底)?(?:之前|以前|前)?"
+    r"|\d{1,2}\s*月\s*\d{1,2}\s*[日号](?:之前|以前|前)?|(?:季|月)后\s*\d+\s*日(?:之前|前)?|年底前"
+)
+
+
+@lru_cache(maxsize=1)
+def _quantity_re() -> re.Pattern:
+    from auditor.values import _alternation, _comparators, units
+
+    pre, post = _comparators()
+    unit = _alternation(units())
+    return re.compile(
+        rf"(?:(?:{_alternation(pre)})\s*)?\d+(?:\.\d+)?\s*(?:(?:{unit})(?:/(?:{unit}))?)?(?:{_alternation(post)})?"
+    )
+
+
+def entity_spans(text: str) -> list[tuple[int, int, str]]:
+    """Character spans (start, end, label) of QUANTITY and DATE mentions in a text."""
+    spans: list[tuple[int, int, str]] = []
+    taken = [False] * (len(text) + 1)
+    for m in _DATE_RE.finditer(text):
+        spans.append((m.start(), m.end(), "DATE"))
+        for i in range(m.start(), m.end()):
+            taken[i] = True
+    for m in _quantity_re().finditer(text):
+        if not any(taken[m.start() : m.end()]):
+            spans.append((m.start(), m.end(), "QUANTITY"))
+    return sorted(spans)
+
+
+@lru_cache(maxsize=1)
+def pipeline():
+    """spaCy blank zh with the jieba segmenter and the auditor components (once per process)."""
+    tokenizer()  # spaCy's segmenter uses the global jieba: load the domain words first
+    import spacy
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
+    from spacy.util import filter_spans
+
+    from auditor.values import parse_value
+
+    for ext, owner in (("polarity", Doc), ("kind", Doc), ("value", Span)):
+        if not owner.has_extension(ext):
+            owner.set_extension(ext, default=None)
+
+    if "auditor_values" not in Language.factories:
+
+        @Language.component("auditor_values")
+        def _values(doc):
+            ents = []
+            for start, end, label in entity_spans(doc.text):
+                span = doc.char_span(start, end, label=label, alignment_mode="expand")
+                if span is not None:
+                    ents.append(span)
+            doc.ents = filter_spans(ents)
+            for ent in doc.ents:
+                ent._.value = parse_value(ent.text)
+            return doc
+
+        @Language.component("auditor_polarity")
+        def _polarity(doc):
+            doc._.polarity = polarity(doc.text)
+            return doc
+
+        @Language.component("auditor_kind")
+        def _kind(doc):
+            doc._.kind = indicator_kind(doc.text)
+            return doc
+
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    for name in ("auditor_values", "auditor_polarity", "auditor_kind"):
+        nlp.add_pipe(name)
+    return nlp
+
+
+def analyse_text(text: str):
+    """Run the pipeline on one text; returns the spaCy Doc."""
+    return pipeline()(text or "")

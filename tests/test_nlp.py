@@ -1,0 +1,101 @@
+"""NLP features on real seed indicator names: polarity, kind, jieba words, spaCy entities."""
+
+import pytest
+
+from auditor import nlp
+from auditor.analyse import analyse_department
+from auditor.model import Department, Indicator, Project
+
+
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        ("系统故障率", "down"),
+        ("系统故障修复处理时间", "down"),
+        ("故障维护及时率", "up"),
+        ("企业满意度", "up"),
+        ("服务平台系统运行安全稳定率", "up"),
+        ("资金拨付及时率", "up"),
+        ("投诉处理满意度", "up"),
+        ("事故发生率", "down"),
+        ("污染物排放下降率", "up"),
+        ("下乡、下企业调研次数", None),
+    ],
+)
+def test_polarity(name, expected):
+    assert nlp.polarity(name) == expected
+
+
+@pytest.mark.parametrize(
+    "name,kind",
+    [
+        ("企业满意度", "satisfaction"),
+        ("收到款项的单位满意度", "satisfaction"),
+        ("故障维护及时率", "rate"),
+        ("能力提升人均经费", "money"),
+        ("改制费用发放", "money"),
+        ("系统故障修复处理时间", "time"),
+        ("监测企业总数", "count"),
+    ],
+)
+def test_indicator_kind(name, kind):
+    assert nlp.indicator_kind(name) == kind
+
+
+def test_kind_falls_back_to_value():
+    from auditor.values import parse_value
+
+    assert nlp.indicator_kind("项目验收", "", parse_value("2024年底前")) == "time"
+    assert nlp.indicator_kind("网络安全防护实际支出", "", parse_value("269 万元")) == "money"
+
+
+def test_jieba_uses_domain_dictionary():
+    words = nlp.tokens("企业满意度不低于95%，支持专精特新中小企业")
+    assert "企业满意度" in words and "专精特新" in words and "不低于" in words
+
+
+def test_spacy_pipeline_entities_and_components():
+    doc = nlp.analyse_text("系统故障修复处理时间≤24 小时，2024年12月31日前完成，单价≤228.6元/册")
+    ents = [(e.text, e.label_) for e in doc.ents]
+    assert ("≤24 小时", "QUANTITY") in ents
+    assert ("2024年12月31日前", "DATE") in ents
+    assert ("≤228.6元/册", "QUANTITY") in ents
+    cost = [e for e in doc.ents if e.text == "≤228.6元/册"][0]
+    assert (cost._.value.comparator, cost._.value.unit_kind) == ("<=", "unit_cost")
+    assert doc._.polarity == "down"
+    assert nlp.pipeline() is nlp.pipeline()  # built once
+
+
+def test_analyse_department_fills_every_row():
+    rows = [
+        Indicator(1, "产出指标", "数量指标", "系统维护数量", "反映系统维护数量", "1 个"),
+        Indicator(2, "产出指标", "时效指标", "改制费用发放", "改制费用发放进度", "≥558.42 万元"),
+        Indicator(3, "满意度指标", "服务对象满意度指标", "企业满意度", "企业满意度", "≥95%"),
+    ]
+    dept = Department(source="t.txt", projects=[Project(no=1, indicators=rows)])
+    analyse_department(dept, tokens=True)
+    for ind in rows:
+        assert ind.parsed is not None and ind.parsed.raw == ind.value
+        assert set(ind.features) >= {
+            "polarity",
+            "kind",
+            "level2",
+            "level2_pred",
+            "level2_proba",
+            "level2_filed_proba",
+            "tokens",
+        }
+        assert 0 < ind.features["level2_proba"] <= 1
+    assert rows[1].parsed.amount_wan == 558.42
+    assert rows[1].features["level2_pred"] == "成本指标"  # money filed under 时效: MISFILED material
+    assert rows[1].features["level2_filed_proba"] < 0.2
+    assert rows[2].features["level2_filed_proba"] > 0.5
+    assert rows[2].features["kind"] == "satisfaction"
+
+
+@pytest.mark.parametrize(
+    "name,kind",
+    [("资金下达时间", "time"), ("资金拨付及时率", "rate"), ("满意度调查费用", "money"), ("企业满意率", "satisfaction")],
+)
+def test_kind_follows_the_head_word(name, kind):
+    assert nlp.indicator_kind(name) == kind
