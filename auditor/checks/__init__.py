@@ -57,7 +57,7 @@ def _classify(rows) -> None:
         try:
             from auditor.classify import predict
 
-            for ind, (label, proba) in zip(missing, predict([(i.name, i.description) for i in missing])):
+            for ind, (label, proba) in zip(missing, predict([(i.name, i.description) for i in missing]), strict=True):
                 ind.features["level2_pred"], ind.features["level2_proba"] = label, proba
         except Exception:  # noqa: BLE001 - without scikit-learn the classifier cases stay quiet
             pass
