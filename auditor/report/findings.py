@@ -1,6 +1,6 @@
 """Write findings as linter-style text, JSON lines or CSV (atomically; stdout when no file).
 
-text:  ``file:line: CODE message（建议：…）`` one finding a line, with the project and row;
+text:  ``file:line: CODE message（建议：…） [级别 项目N 第M行]`` one finding a line;
 jsonl: one object per finding with the fields of spec/output.md plus every Finding field;
 csv:   the same fields as columns (UTF-8 with BOM so spreadsheet programs read the Chinese).
 """
@@ -23,15 +23,17 @@ _SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def text_line(f: Finding) -> str:
+    """``file:line: CODE message（建议：…） [级别 项目N 第M行]``."""
     where = f"{f.source}:{f.line}" if f.line else f.source
-    place = f"项目{f.project_no}" if f.project_no is not None else ""
-    if f.row is not None:
-        place += f"第{f.row}行"
-    line = f"{where}: {f.rule} [{_SEVERITY_CN.get(f.severity, f.severity)}] "
-    line += f"{place} {f.message}" if place else f.message
+    line = f"{where}: {f.rule} {f.message}"
     if f.suggestion:
         line += f"（建议：{f.suggestion}）"
-    return line
+    place = [_SEVERITY_CN.get(f.severity, f.severity)]
+    if f.project_no is not None:
+        place.append(f"项目{f.project_no}")
+    if f.row is not None:
+        place.append(f"第{f.row}行")
+    return f"{line} [{' '.join(place)}]"
 
 
 def write_findings(findings: Iterable[Finding], fmt: str, output: str | None) -> None:
