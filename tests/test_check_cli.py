@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from auditor.checks.catalog import load_rules
 from auditor.cli import main
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -65,21 +66,7 @@ def test_exit_status_follows_fail_on(fail_on, status):
 def test_only_info_findings_pass_fail_on_error(tmp_path):
     doc = tmp_path / DOC.name
     shutil.copy(DOC, doc)
-    disable = [
-        "VAGUE",
-        "MALFORMED",
-        "UNIT",
-        "COST_DIRECTION",
-        "DIRECTION",
-        "COST_NOT_MONEY",
-        "EXCEEDS_BUDGET",
-        "MISFILED",
-        "STALE_DATE",
-        "MISSING_DIMENSION",
-        "DUP_TABLE",
-        "GOAL_PLACEHOLDER",
-        "COST_SUM",
-    ]
+    disable = [r.code for r in load_rules() if r.severity != "info"]
     (tmp_path / "audit.toml").write_text(f"[rules]\ndisable = {json.dumps(disable)}\n", encoding="utf-8")
     result = _run("check", str(tmp_path), "-q", "--fail-on", "error")
     assert result.exit_code == 0

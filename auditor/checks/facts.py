@@ -59,26 +59,15 @@ def first_hit(text: str, items: Any) -> str | None:
 # ---------------------------------------------------------------- 二级指标 frame
 
 
-@lru_cache(maxsize=1)
-def _level2_table() -> dict[str, tuple[str, str]]:
-    table = {}
-    for line in words("level2"):
-        parts = [p.strip() for p in line.split("\t")]
-        if len(parts) >= 3:
-            table[parts[0]] = (parts[1], parts[2])
-    return table
-
-
 def official_levels(level1: str, level2: str) -> tuple[str, str]:
     """(一级, 二级) as official names; 101号-style cost classes map onto 产出指标/成本指标."""
+    from auditor.classify import level1_of, normalise_level2
+
     l1 = norm_text(level1).rstrip(":")
     l2 = norm_text(level2).rstrip(":")
-    hit = _level2_table().get(l2)
-    if hit:
-        return hit[1], hit[0]
-    hit1 = _level2_table().get(l1)
-    if hit1 and not l2:
-        return hit1[1], hit1[0]
+    official = normalise_level2(l2) or (None if l2 else normalise_level2(l1))
+    if official:
+        return level1_of(official) or l1, official
     if l1 and not l1.endswith("指标") and l1 in ("产出", "效益", "满意度"):
         l1 += "指标"
     if l1 == "成本指标":
