@@ -172,6 +172,11 @@ def _percent_guess(number: float) -> float | None:
     return None
 
 
+def _is_year(v: Value) -> bool:
+    n = v.number
+    return v.unit == "年" and v.comparator is None and n is not None and n == int(n) and 1990 <= n <= 2100
+
+
 def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, Any]:
     """Every fact a row condition or message template may name."""
     v = parsed(ind)
@@ -209,7 +214,8 @@ def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, A
         "problems": list(v.problems),
         "leftover": v.text,
         "date_year": v.year,
-        "quantified": number is not None or v.unit_kind in ("date", "frequency") or bool(v.date),
+        # 比2023年有所提高: a year is not a target quantity
+        "quantified": (number is not None and not _is_year(v)) or v.unit_kind in ("date", "frequency") or bool(v.date),
         "value_empty": not norm_text(ind.value),
         "polarity": pol,
         "kind": features.get("kind") or indicator_kind(ind.name),
