@@ -177,6 +177,31 @@ def _is_year(v: Value) -> bool:
     return v.unit == "年" and v.comparator is None and n is not None and n == int(n) and 1990 <= n <= 2100
 
 
+def _fixes(ind: Indicator, v: Value, level2: str, dept: Department, per_unit: bool) -> dict[str, str]:
+    """Ready-made corrected values for suggestion templates (cap_fix ≤558.42万元, pct_fix ≥95% ...)."""
+    number, unit, wan = v.number, v.unit or "", v.amount_wan
+    f = {k: "" for k in ("cap_fix", "floor_fix", "pct_fix", "unit_fix", "wan_fix", "year_fix", "number_text")}
+    f["symbol"] = _SYMBOL.get(v.comparator or "", "")
+    if number is not None:
+        f["number_text"] = fmt_number(number)
+        f["cap_fix"] = format_value("<=", number, unit)
+        f["floor_fix"] = format_value(">=", number, unit)
+        if v.unit_kind == "percent" and number >= 100:
+            f["floor_fix"] = format_value(">=", 99, "%")  # 稳定率 ≤100% -> ≥99%: a reachable floor
+        pct = _percent_guess(number) if number > 100 else number
+        if pct is not None:
+            f["pct_fix"] = format_value(v.comparator or ">=", pct, "%")
+        if unit:
+            f["unit_fix"] = format_value(v.comparator, number, unit)
+    if wan is not None:
+        f["wan_fix"] = format_value("<=" if level2 == "成本指标" else v.comparator, round(wan, 6), "万元")
+        if unit == "元" and (dept.unit or "万元") == "万元" and number >= 10000 and not per_unit:
+            f["cap_fix"] = format_value("<=", round(wan, 6), "万元")  # ≥100000元 -> ≤10万元
+    if v.year and dept.year:
+        f["year_fix"] = ind.value.replace(str(v.year), str(dept.year)).strip()
+    return f
+
+
 def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, Any]:
     """Every fact a row condition or message template may name."""
     v = parsed(ind)
@@ -234,28 +259,8 @@ def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, A
         "project": project.name,
     }
     f["level1_mismatch"] = bool(f["level1_pred"]) and f["level1_pred"] != level1
-    num = fmt_number(number) if number is not None else ""
-    f["cap_fix"] = format_value("<=", number, unit) if number is not None else ""
-    if unit == "元" and (dept.unit or "万元") == "万元" and number is not None and number >= 10000 and not per_unit:
-        f["cap_fix"] = format_value("<=", round(wan, 6), "万元")  # ≥100000元 -> ≤10万元
-    f["floor_fix"] = format_value(">=", number, unit) if number is not None else ""
-    f["pct_fix"] = ""
-    if number is not None:
-        pct = _percent_guess(number) if number > 100 else number
-        if pct is not None:
-            f["pct_fix"] = format_value(cmp or ">=", pct, "%")
-    f["unit_fix"] = format_value(cmp, number, unit) if number is not None and unit else ""
-    f["wan_fix"] = ""
-    if wan is not None:
-        f["wan_fix"] = format_value("<=" if level2 == "成本指标" else cmp, round(wan, 6), "万元")
-    f["year_fix"] = ""
-    if v.year and dept.year:
-        f["year_fix"] = ind.value.replace(str(v.year), str(dept.year)).strip()
-    if v.unit_kind == "percent" and number is not None and number >= 100:
-        f["floor_fix"] = format_value(">=", 99, "%")  # 稳定率 ≤100% -> ≥99%: a reachable floor
     f["years_before"] = (dept.year - v.year) if (v.year and dept.year) else None
-    f["symbol"] = _SYMBOL.get(cmp or "", "")
-    f["number_text"] = num
+    f.update(_fixes(ind, v, level2, dept, per_unit))
     return f
 
 
