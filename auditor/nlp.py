@@ -155,8 +155,11 @@ def _quantity_re() -> re.Pattern:
 
     pre, post = _comparators()
     unit = _alternation(units())
+    unit_expr = rf"(?:{unit})(?:/(?:{unit}))?"
+    number = rf"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+(?=\s*(?:{unit})))"
     return re.compile(
-        rf"(?:(?:{_alternation(pre)})\s*)?\d+(?:\.\d+)?\s*(?:(?:{unit})(?:/(?:{unit}))?)?(?:{_alternation(post)})?"
+        rf"(?:每(?:年|半年|季度|季|月|周|日|天))?(?:(?:{_alternation(pre)})\s*)?{number}\s*"
+        rf"(?:{unit_expr}|\({unit_expr}\)|（{unit_expr}）)?(?:{_alternation(post)})?"
     )
 
 

@@ -103,7 +103,7 @@ def _patterns() -> dict[str, re.Pattern]:
     pre, post = _comparators()
     unit = _alternation(units())
     noise = _alternation(lexicon("value_noise"))
-    unit_expr = rf"(?:{unit})(?:(?:/|每)(?:{unit})(?:[·•*×](?:{unit}))?)?"
+    unit_expr = rf"(?:{unit})(?:(?:/|每)(?:{unit})(?:[·•*×/](?:{unit}))?)?"
     return {
         "pre": re.compile(rf"(?:{_alternation(pre)})$"),
         "post": re.compile(rf"(?:{_alternation(post)})"),
@@ -149,10 +149,21 @@ def normalise(text: str) -> str:
     s = s.replace("≧", "≥").replace("⩾", "≥").replace("≦", "≤").replace("⩽", "≤")
     s = re.sub(r"\s+", "", s)
     s = re.sub(rf"百分之({_NUMBER}|{_CN_RUN})", lambda m: f"{_cn_or_arabic(m.group(1))}%\x01", s)
-    s = _patterns()["cn"].sub(
-        lambda m: str(cn_number(m.group(0)) if cn_number(m.group(0)) is not None else m.group(0)), s
-    )
-    return s
+    return _patterns()["cn"].sub(_cn_digits, s)
+
+
+def _cn_digits(m: re.Match) -> str:
+    """A Chinese numeral run before a unit, as digits, unless the run begins a unit (百分点, 千克)."""
+    run, rest = m.group(0), m.string[m.start() :]
+    if any(rest.startswith(u) for u in _cn_units()):
+        return run
+    n = cn_number(run)
+    return run if n is None else str(n)
+
+
+@lru_cache(maxsize=1)
+def _cn_units() -> tuple[str, ...]:
+    return tuple(u for u in units() if u[0] in _CN_DIGITS or u[0] in _CN_POWERS)
 
 
 def _cn_or_arabic(s: str) -> str:
@@ -186,21 +197,33 @@ def to_wan(value: Value) -> float | None:
 
 _DATE_PATTERNS = [
     # (regex, kind) ; groups y m d as named groups where present
-    (r"(?:截至|截止|于)?(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]", "ymd"),
-    (r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)", "ymd"),
-    (r"(?:截至|截止|于)?(?P<y>\d{4})年(?P<m>\d{1,2})月(?:底|末|份|中旬|下旬|上旬)?", "ym"),
-    (r"(?:截至|截止|于)?(?P<y>\d{4})年(?:度)?(?:年底|年末|底|末|内|全年)", "y_end"),
-    (r"(?P<y>\d{4})年(?:度)?(?=前|之前|以前|$)", "y_end"),
-    (r"(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]", "md"),
-    (r"(?P<m>\d{1,2})月(?:底|末)", "m_end"),
+    (r"(?:截至|截止)?(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]", "ymd"),
+    (r"(?<![\d.])(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)", "ymd"),
+    (r"(?:截至|截止)?(?P<y>\d{4})年(?P<m>\d{1,2})月(?:底|末|份|中旬|下旬|上旬)?", "ym"),
+    (r"(?:截至|截止)?(?P<y>\d{4})年(?:度)?(?:年底|年末|底|末|内|全年)", "y_end"),
+    (r"(?<![\d.])(?P<y>\d{4})年(?:度)?(?=前|之前|以前|$)", "y_end"),
+    (r"(?<![\d.])(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]", "md"),
+    (r"(?<![\d.])(?P<m>\d{1,2})月(?:底|末)", "m_end"),
     (r"(?:当年|本年度?|年度|全年)?(?:年底|年末|年内|年度内)", "year_end"),
     (
         r"(?:(?:每|当|本)?(?:个)?(?:季度|季|月度?|半年|年度?))(?:结束|末|终了)?后(?P<n>\d+(?:\.\d+)?)个?(?P<u>工作日|日|天)",
         "relative",
     ),
-    (r"(?P<m>\d{1,2})月?(?:-|~|至|到|—|–)(?P<m2>\d{1,2})月(?:份)?", "months"),
+    (r"(?<![\d.])(?P<m>\d{1,2})月?(?:-|~|至|到|—|–)(?P<m2>\d{1,2})月(?:份)?", "months"),
+    (r"(?:(?P<y>\d{4})年(?:度)?)?第?(?<![\d.])(?P<q>[1-4])季度(?:末|底)?", "quarter"),
+    (r"(?:(?P<y>\d{4})年(?:度)?)?(?P<h>上|下)半年", "half"),
+    (r"(?<![\d.])(?P<m>\d{1,2})月份?(?=之前|以前|前)", "m_end"),
 ]
 _DATE_SUFFIX = re.compile(r"(?:之前|以前|前|以内|之内|内)")
+
+
+_SPAN_KINDS = ("quarter", "half", "months", "m_end")
+
+
+def _is_quantity(s: str, m: re.Match) -> bool:
+    """A comparator written before, or a bound word after, marks a number of units, not a date."""
+    pats = _patterns()
+    return bool(pats["pre"].search(s, 0, m.start())) or bool(re.match(r"以上|以下|以内|之内|及以上", s[m.end() :]))
 
 
 @lru_cache(maxsize=1)
@@ -213,6 +236,8 @@ def _find_date(s: str):
     for regex, kind in _date_res():
         for m in regex.finditer(s):
             g = m.groupdict()
+            if kind in _SPAN_KINDS and not g.get("y") and _is_quantity(s, m):
+                continue  # ≥2季度, 3月以上: a duration, not a point in the year
             fields: dict = {"kind": kind}
             try:
                 if "y" in g and g["y"]:
@@ -238,6 +263,11 @@ def _find_date(s: str):
                     mo = int(g["m"])
                     if not 1 <= mo <= 12 or (kind == "md" and not 1 <= int(g["d"]) <= 31):
                         continue
+                elif kind in ("quarter", "half"):
+                    month = 3 * int(g["q"]) if kind == "quarter" else (6 if g["h"] == "上" else 12)
+                    if g.get("y"):
+                        y = int(g["y"])
+                        fields["date"] = f"{y:04d}-{month:02d}-{calendar.monthrange(y, month)[1]:02d}"
                 elif kind == "relative":
                     fields["number"] = _to_float(g["n"])
                     fields["unit"] = "日" if g["u"] in ("日", "天") else g["u"]
@@ -375,6 +405,10 @@ def _parse(raw: str) -> Value:
     freq = _FREQ.search(s)
     if primary is None and date:
         start, end, f = date
+        before = _patterns()["pre"].search(s, 0, start)
+        if before:  # ≤2024年12月31日, 不晚于 …: the written comparator
+            start = before.start()
+            f.setdefault("comparator", _comparators()[0][before.group(0)])
         spans.append((start, end))
         value.unit_kind = "date"
         value.date = f.get("date")

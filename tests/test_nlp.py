@@ -99,3 +99,18 @@ def test_analyse_department_fills_every_row():
 )
 def test_kind_follows_the_head_word(name, kind):
     assert nlp.indicator_kind(name) == kind
+
+
+@pytest.mark.parametrize(
+    "text,entity,label",
+    [
+        ("按季度通报，季后50日前", "季后50日前", "DATE"),
+        ("每季度一次，数据涵盖本地区", "每季度一次", "QUANTITY"),
+        ("核定支出的 50%，最高不超 100 万元", "最高不超 100 万元", "QUANTITY"),
+        ("租用硬件设备45(台/套)", "45(台/套)", "QUANTITY"),
+        ("不少于三批", "不少于三批", "QUANTITY"),
+    ],
+)
+def test_entities_on_seed_phrases(text, entity, label):
+    doc = nlp.analyse_text(text)
+    assert (entity, label) in [(e.text, e.label_) for e in doc.ents]
