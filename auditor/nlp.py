@@ -98,14 +98,13 @@ _UNIT_KIND_TO_KIND = {
 
 def indicator_kind(name: str, description: str = "", value: Value | None = None) -> str | None:
     """rate|count|money|time|satisfaction for a row: from the name's head word (lexicon), else
-    from the description, else from the value's unit kind."""
-    for text in (_squeeze(name), _squeeze(description)):
-        kind = _kind_of(text) if text else None
-        if kind:
-            return kind
-    if value is not None and value.unit_kind:
-        return _UNIT_KIND_TO_KIND.get(value.unit_kind)
-    return None
+    from the value's unit kind, else from the description. When the name holds words of several
+    kinds and one of them agrees with the value's unit, that one wins."""
+    hinted = _UNIT_KIND_TO_KIND.get(value.unit_kind) if value is not None and value.unit_kind else None
+    text = _squeeze(name)
+    if hinted and any(kind == hinted and word in text for word, kind, _ in _kind_words()):
+        return hinted  # 费用总数 ≥30.75万元: the name names money too, and the value is money
+    return _kind_of(text) or hinted or _kind_of(_squeeze(description))
 
 
 # ---------------------------------------------------------------- jieba

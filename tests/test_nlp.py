@@ -20,6 +20,7 @@ from auditor.model import Department, Indicator, Project
         ("事故发生率", "down"),
         ("污染物排放下降率", "up"),
         ("下乡、下企业调研次数", None),
+        ("自组团组违反外事纪律情况", "down"),
     ],
 )
 def test_polarity(name, expected):
@@ -36,6 +37,9 @@ def test_polarity(name, expected):
         ("改制费用发放", "money"),
         ("系统故障修复处理时间", "time"),
         ("监测企业总数", "count"),
+        ("资金按时拨付", "time"),
+        ("为各级政府部门提供数据", None),
+        ("产品质量提升", None),
     ],
 )
 def test_indicator_kind(name, kind):
@@ -47,6 +51,11 @@ def test_kind_falls_back_to_value():
 
     assert nlp.indicator_kind("项目验收", "", parse_value("2024年底前")) == "time"
     assert nlp.indicator_kind("网络安全防护实际支出", "", parse_value("269 万元")) == "money"
+    assert nlp.indicator_kind("费用总数", "", parse_value("≥30.75万元")) == "money"
+    assert nlp.indicator_kind("费用总数") == "count"
+    # the value beats the description: 奖补对经济的影响 names money, ≥95% is a rate
+    assert nlp.indicator_kind("对经济的影响", "奖补对经济的影响", parse_value("≥95%")) == "rate"
+    assert nlp.indicator_kind("对经济的影响", "奖补对经济的影响") == "money"
 
 
 def test_jieba_uses_domain_dictionary():
