@@ -46,3 +46,14 @@ def test_accepted_exception_for_one_project():
 def test_wildcard_exception_silences_every_rule_of_the_project():
     code = example_departments(COST_ROW)[0].projects[0].code
     assert not _codes(Config(raw={"exceptions": [{"project_code": code, "rule": "*"}]}))
+
+
+def test_unknown_rule_code_is_a_config_error():
+    import pytest
+
+    from auditor.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="GENRIC"):
+        _codes(Config(raw={"rules": {"disable": ["GENRIC"]}}))
+    with pytest.raises(ConfigError, match="级别"):
+        _codes(Config(raw={"rules": {"severity": {"VAGUE": "fatal"}}}))

@@ -63,16 +63,33 @@ def _classify(rows) -> None:
             pass
 
 
+def _validate(config, codes: list[str]) -> None:
+    """audit.toml must name real rules and severities (a typo would silently do nothing)."""
+    if config is None:
+        return
+    from auditor.errors import ConfigError
+
+    where = f"配置文件 {config.source}" if config.source else "配置"
+    unknown = config.unknown_rules(codes)
+    if unknown:
+        raise ConfigError(f"{where}中有未知规则代码：{'、'.join(unknown)}（用 audit rules 查看全部）")
+    bad = config.bad_severities()
+    if bad:
+        raise ConfigError(f"{where}中的级别只能是 error、warning、info：{'、'.join(bad)}")
+
+
 def run_checks(departments: list[Department], config=None) -> list[Finding]:
     """Every finding of every enabled rule, in a stable order."""
     from auditor.checks.catalog import load_rules
     from auditor.checks.kinds import KINDS, Context
 
+    rules = load_rules()
+    _validate(config, [r.code for r in rules])
     for dept in departments:
         _analyse(dept)
     ctx = Context(departments)
     findings: list[Finding] = []
-    for base in load_rules():
+    for base in rules:
         rule = base.with_config(config)
         checker = KINDS.get(rule.kind)
         if checker is None:
