@@ -8,7 +8,8 @@
                     (0.0 when the filed name is not an official one),
                     "tokens": jieba words of the name (only with ``tokens=True``)}
 
-The classifier runs once per department over all its rows (one batch).
+A 指标方向 column the extractor kept (``features["direction"]``: 正向/反向) overrides the
+lexicon polarity. The classifier runs once per department over all its rows (one batch).
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from auditor.values import parse_value
 def analyse_indicators(indicators: list[Indicator], *, classify: bool = True, tokens: bool = False) -> None:
     """Fill parsed values and features of a list of rows in place."""
     from auditor.classify import normalise_level2
-    from auditor.nlp import indicator_kind, polarity
+    from auditor.nlp import indicator_kind, polarity, stated_polarity
 
     for ind in indicators:
         ind.parsed = parse_value(ind.value)
-        ind.features["polarity"] = polarity(ind.name)
+        stated = stated_polarity(str(ind.features.get("direction", "")))
+        ind.features["polarity"] = stated or polarity(ind.name)
         ind.features["kind"] = indicator_kind(ind.name, ind.description, ind.parsed)
         ind.features["level2"] = normalise_level2(ind.level2)
     if classify and indicators:

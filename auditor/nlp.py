@@ -62,6 +62,21 @@ def polarity(name: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
+def _direction_words() -> dict[str, str]:
+    table = {}
+    for line in lexicon("direction_words"):
+        parts = line.split("\t")
+        if len(parts) >= 2:
+            table[parts[0].strip()] = parts[1].strip()
+    return table
+
+
+def stated_polarity(direction: str) -> str | None:
+    """A table's own 指标方向 cell (正向/反向/越小越好 ...) -> "up"/"down", or None."""
+    return _direction_words().get(_squeeze(direction))
+
+
+@lru_cache(maxsize=1)
 def _kind_words() -> list[tuple[str, str, bool]]:
     out = []
     for line in lexicon("indicator_kind"):
