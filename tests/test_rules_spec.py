@@ -86,3 +86,15 @@ CASES = [
 )
 def test_spec_boundary(code, fires, example):
     assert bool(run_example(code, example)) is fires
+
+
+def test_stated_direction_column_overrides_the_name():
+    from auditor.checks import run_checks
+    from auditor.checks.examples import example_departments
+
+    depts = example_departments(row(Q, "系统故障率", "≥3%"))
+    ind = depts[0].projects[0].indicators[0]
+    ind.features["direction"] = "正向"
+    assert not [f for f in run_checks(depts) if f.rule == "DIRECTION"]
+    depts = example_departments(row(Q, "系统故障率", "≥3%"))
+    assert [f for f in run_checks(depts) if f.rule == "DIRECTION"]

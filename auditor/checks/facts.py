@@ -213,7 +213,9 @@ def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, A
     name_n = norm_text(ind.name)
     text = norm_text(ind.name + ind.description)
     features = ind.features or {}
-    pol = polarity(ind.name) or (features.get("polarity") if features.get("polarity") in ("up", "down") else None)
+    fpol = features.get("polarity") if features.get("polarity") in ("up", "down") else None
+    # a 指标方向 column stated in the document wins; otherwise the head word of the name decides
+    pol = fpol if (features.get("direction") and fpol) else (polarity(ind.name) or fpol)
     per_unit = v.unit_kind == "unit_cost" or bool(first_hit(text, "@rule_per_unit"))
     number = v.number
     f: dict[str, Any] = {
