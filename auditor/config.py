@@ -19,9 +19,10 @@ with ``--config``. Shape::
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from auditor.errors import ConfigError
 
@@ -48,6 +49,19 @@ class Config:
         merged = dict(defaults or {})
         merged.update(self.section("rules").get("params", {}).get(code, {}))
         return merged
+
+    def unknown_rules(self, known: Iterable[str]) -> list[str]:
+        """Rule codes named in [rules] or [[exceptions]] that the catalog does not have."""
+        known = set(known) | {"*"}
+        rules = self.section("rules")
+        named = list(rules.get("disable", [])) + list(rules.get("severity", {})) + list(rules.get("params", {}))
+        named += [str(e.get("rule", "")) for e in self.raw.get("exceptions", []) if isinstance(e, dict)]
+        return sorted({code for code in named if code not in known})
+
+    def bad_severities(self) -> list[str]:
+        """Severity overrides that are not error|warning|info, as 'CODE=value'."""
+        overrides = self.section("rules").get("severity", {})
+        return [f"{k}={v}" for k, v in overrides.items() if v not in ("error", "warning", "info")]
 
     def accepted(self, project_code: str, rule: str) -> bool:
         """True when a reviewer accepted this rule's findings for this project."""

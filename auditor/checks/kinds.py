@@ -1,0 +1,199 @@
+"""The checker kinds: the only rule logic in code. Each rule in rules/*.yaml names one.
+
+- ``row``: condition cases over one row's facts (see conditions.py), first matching case decides.
+- ``dimensions``: a project lacks a required 一级 or 二级 class.
+- ``budget``: money amounts compared with the project's 预算数 (one row, or the sum of rows).
+- ``dup_table``: a project's 三级指标 names mostly repeat another project's (same or other
+  department).
+- ``project_text``: a project field (绩效目标) is empty or template filler.
+
+A checker yields ``(project, indicator | None, facts, extra)``; the engine turns that into a
+Finding with the rule's message templates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from auditor.checks.conditions import holds
+from auditor.checks.dup import TableIndex, similar_tables
+from auditor.checks.facts import official_levels, project_facts, resolve
+from auditor.model import Department, Indicator, Project
+
+Hit = tuple[Project, Indicator | None, dict[str, Any], dict[str, Any]]
+
+
+class Context:
+    """Shared state of one run: all departments, cached row facts, which rules fired where."""
+
+    def __init__(self, departments: list[Department]):
+        self.departments = departments
+        self.fired: set[tuple[str, int, int | None, str]] = set()
+        self._facts: dict[int, dict[str, Any]] = {}
+        self._indexes: dict[tuple[int, ...], TableIndex] = {}
+
+    def table_index(self, departments: list[Department]) -> TableIndex:
+        """The name index of these departments' tables, built once per run."""
+        key = tuple(id(d) for d in departments)
+        if key not in self._indexes:
+            self._indexes[key] = TableIndex(departments)
+        return self._indexes[key]
+
+    def facts(self, ind: Indicator, project: Project, dept: Department) -> dict[str, Any]:
+        from auditor.checks.facts import row_facts
+
+        key = id(ind)
+        if key not in self._facts:
+            self._facts[key] = row_facts(ind, project, dept)
+        return dict(self._facts[key])
+
+    def mark(self, dept: Department, project: Project, row: int | None, code: str) -> None:
+        self.fired.add((dept.source, project.no, row, code))
+
+    def has_fired(self, dept: Department, project: Project, row: int | None, codes: list[str]) -> bool:
+        return any((dept.source, project.no, row, code) in self.fired for code in codes)
+
+
+def check_row(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
+    params = rule.params
+    unless = list(params.get("unless") or [])
+    for project in dept.projects:
+        for ind in project.indicators:
+            facts = ctx.facts(ind, project, dept)
+            if not holds(params.get("when"), facts):
+                continue
+            if unless and ctx.has_fired(dept, project, ind.row, unless):
+                continue
+            cases = params.get("cases")
+            if not cases:
+                yield project, ind, facts, {}
+                continue
+            for case in cases:
+                if holds(case.get("when"), facts):
+                    if case.get("fire", True):
+                        yield project, ind, facts, case
+                    break
+
+
+def check_dimensions(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
+    required: dict[str, list[str]] = rule.params.get("required") or {}
+    for project in dept.projects:
+        if not project.indicators:
+            continue
+        present: dict[str, set[str]] = {}
+        for ind in project.indicators:
+            level1, level2 = official_levels(ind.level1, ind.level2)
+            present.setdefault(level1, set()).add(level2)
+        missing = []
+        for level1, level2s in required.items():
+            if level1 not in present:
+                missing.append(level1)
+                continue
+            missing += [f"{level1}/{l2}" for l2 in level2s or [] if l2 not in present[level1]]
+        if missing:
+            facts = project_facts(project, dept)
+            facts["missing"] = "、".join(missing)
+            yield project, None, facts, {}
+
+
+def _money_rows(project: Project, dept: Department, ctx: Context, params) -> list[tuple[Indicator, dict]]:
+    rows = []
+    for ind in project.indicators:
+        facts = ctx.facts(ind, project, dept)
+        if facts["amount_wan"] is None or facts["per_unit"]:
+            continue
+        if holds(params.get("when"), facts):
+            rows.append((ind, facts))
+    return rows
+
+
+def check_budget(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
+    params = rule.params
+    tolerance = float(params.get("tolerance", 0.005))
+    for project in dept.projects:
+        if not project.budget or project.budget <= 0:
+            continue
+        limit = project.budget * (1 + tolerance)
+        rows = _money_rows(project, dept, ctx, params)
+        if params.get("scope", "row") == "row":
+            for ind, facts in rows:
+                if facts["amount_wan"] > limit:
+                    facts["amount"] = _fmt(facts["amount_wan"])
+                    yield project, ind, facts, {}
+            continue
+        if len(rows) < int(params.get("min_rows", 2)):
+            continue
+        total = sum(f["amount_wan"] for _, f in rows)
+        if total > limit:
+            facts = project_facts(project, dept)
+            facts["total"] = _fmt(total)
+            facts["items"] = "、".join(f"{f['name']} {f['value']}" for _, f in rows)
+            yield project, None, facts, {}
+
+
+def _fmt(x: float) -> str:
+    from auditor.values import fmt_number
+
+    return fmt_number(round(x, 4))
+
+
+def check_dup_table(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
+    params = rule.params
+    cross = params.get("scope", "department") != "department"
+    index = ctx.table_index(ctx.departments if cross else [dept])
+    for project, other_dept, other, share in similar_tables(
+        dept,
+        index,
+        threshold=float(params.get("threshold", 0.8)),
+        similarity=float(params.get("name_similarity", 100)),
+        cross=cross,
+    ):
+        facts = project_facts(project, dept)
+        facts.update(
+            share=f"{share:.0%}",
+            other=other.name,
+            other_no=other.no,
+            other_code=other.code,
+            other_source=other_dept.source,
+            other_department=other_dept.name or other_dept.source,
+            other_year=other_dept.year or "",
+        )
+        related = f"{other_dept.source}#{other.no} {other.name}"
+        yield project, None, facts, {"related": related}
+
+
+def check_project_text(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
+    params = rule.params
+    field_name = params.get("field", "goal")
+    fillers = {w for w in resolve(params.get("placeholders") or [])}
+    from auditor.checks.facts import norm_text
+
+    fillers_n = {norm_text(w) for w in fillers}
+    # a document whose every goal is empty most likely lost them in extraction: report filler only
+    all_empty = all(not norm_text(getattr(p, field_name, "") or "") for p in dept.projects)
+    for project in dept.projects:
+        if params.get("skip_without_rows", True) and not project.indicators:
+            continue
+        facts = project_facts(project, dept)
+        items = [i for i in facts.get(f"{field_name}_items", []) if i]
+        text = norm_text(getattr(project, field_name, "") or "")
+        if not text:
+            if all_empty and params.get("skip_if_all_empty", True):
+                continue
+            facts["hit"] = "（空）"
+            yield project, None, facts, {}
+            continue
+        bad = [i for i in items if i in fillers_n or holds({"x__re": params.get("pattern", "$^")}, {"x": i})]
+        if items and len(bad) == len(items):
+            facts["hit"] = "、".join(bad)
+            yield project, None, facts, {}
+
+
+KINDS: dict[str, Callable[..., Iterator[Hit]]] = {
+    "row": check_row,
+    "dimensions": check_dimensions,
+    "budget": check_budget,
+    "dup_table": check_dup_table,
+    "project_text": check_project_text,
+}
