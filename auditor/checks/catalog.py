@@ -75,7 +75,7 @@ def _load() -> tuple[Rule, ...]:
     for path in sorted(data_dir("rules").glob("*.yaml")):
         loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
         for entry in loaded if isinstance(loaded, list) else [loaded]:
-            if entry:
+            if entry and entry.get("kind") != "scoring":  # rules/scoring.yaml holds the scoring model
                 rules.append(_from_mapping(entry, path.name))
     codes = [r.code for r in rules]
     dupes = {c for c in codes if codes.count(c) > 1}
