@@ -10,6 +10,14 @@ from pathlib import Path
 from typing import IO, Iterator
 
 
+def _publish(tmp: str, target: Path) -> None:
+    """Give the finished temp file normal permissions (mkstemp makes it 0600) and move it in place."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    os.replace(tmp, target)
+
+
 @contextlib.contextmanager
 def atomic_open(path: str | Path | None, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
     """Open ``path`` for writing so readers never see a partial file.
@@ -30,7 +38,7 @@ def atomic_open(path: str | Path | None, mode: str = "w", encoding: str | None =
     try:
         with os.fdopen(fd, mode, **kwargs) as handle:
             yield handle
-        os.replace(tmp, target)
+        _publish(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -46,7 +54,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
-        os.replace(tmp, target)
+        _publish(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
