@@ -1,9 +1,11 @@
 """Rule engine: load the rule catalog (rules/*.yaml) and run its checkers over departments.
 
-``run_checks(departments, config)`` analyses any department not yet analysed, runs every rule
-in catalog order (a rule may stay quiet where an earlier one fired: ``unless``), applies
-audit.toml (disabled rules, severity overrides, parameters, accepted exceptions) and returns
-the findings sorted by source, project, row and rule.
+``check_document(dept, config)`` analyses a department not yet analysed and runs every
+per-document rule in catalog order (a rule may stay quiet where an earlier one fired:
+``unless``); ``check_across(tables, config)`` runs the rules that compare documents (``scope:
+cross``) once over every document's small ``Table`` records; ``run_checks`` does both for a
+list of departments. All apply audit.toml (disabled rules, severity overrides, parameters,
+accepted exceptions) and return findings sorted by source, project, row and rule.
 """
 
 from __future__ import annotations
@@ -78,46 +80,118 @@ def _validate(config, codes: list[str]) -> None:
         raise ConfigError(f"{where}中的级别只能是 error、warning、info：{'、'.join(bad)}")
 
 
-def run_checks(departments: list[Department], config=None) -> list[Finding]:
-    """Every finding of every enabled rule, in a stable order."""
+def _rules(config) -> list:
+    """The catalog with audit.toml applied, validated once."""
     from auditor.checks.catalog import load_rules
-    from auditor.checks.kinds import KINDS, Context
 
     rules = load_rules()
     _validate(config, [r.code for r in rules])
-    for dept in departments:
-        _analyse(dept)
-    ctx = Context(departments)
+    return [r.with_config(config) for r in rules]
+
+
+def is_across(rule) -> bool:
+    """A rule that compares documents with each other (run once over all of them)."""
+    return rule.params.get("scope") == "cross"
+
+
+def _keep(rule, project_code: str, config) -> bool:
+    enabled = config is None or config.enabled(rule.code)
+    return enabled and not (config is not None and config.accepted(project_code, rule.code))
+
+
+def _finding(rule, facts: dict[str, Any], extra: dict[str, Any], **where: Any) -> Finding:
+    return Finding(
+        rule=rule.code,
+        severity=extra.get("severity") or rule.severity,
+        message=render(extra.get("message") or rule.message, facts),
+        suggestion=render(extra.get("suggestion") or rule.suggestion, facts),
+        field=extra.get("field") or rule.params.get("field", ""),
+        related=extra.get("related", ""),
+        **where,
+    )
+
+
+def _order(f: Finding) -> tuple:
+    return (f.source, f.project_no or 0, f.row or 0, f.rule)
+
+
+def check_document(dept: Department, config=None) -> list[Finding]:
+    """Every finding of the per-document rules on one department, in a stable order."""
+    from auditor.checks.kinds import KINDS, Context
+
+    _analyse(dept)
+    ctx = Context()
     findings: list[Finding] = []
-    for base in rules:
-        rule = base.with_config(config)
+    for rule in _rules(config):
+        if is_across(rule):
+            continue
         checker = KINDS.get(rule.kind)
         if checker is None:
             raise ValueError(f"rule {rule.code}: unknown checker kind {rule.kind!r}")
-        enabled = config is None or config.enabled(rule.code)
-        for dept in departments:
-            for project, ind, facts, extra in checker(rule, dept, ctx):
-                row = ind.row if ind is not None else None
-                ctx.mark(dept, project, row, rule.code)
-                if not enabled or (config is not None and config.accepted(project.code, rule.code)):
-                    continue
+        for project, ind, facts, extra in checker(rule, dept, ctx):
+            row = ind.row if ind is not None else None
+            ctx.mark(dept, project, row, rule.code)
+            if not _keep(rule, project.code, config):
+                continue
+            findings.append(
+                _finding(
+                    rule,
+                    facts,
+                    extra,
+                    source=dept.source,
+                    project_no=project.no,
+                    project_code=project.code,
+                    project=project.name,
+                    row=row,
+                    line=(ind.line if ind is not None else project.line) or 0,
+                    department_code=dept.code,
+                    department=dept.name,
+                )
+            )
+    findings.sort(key=_order)
+    return findings
+
+
+def check_across(tables: list, config=None) -> list[Finding]:
+    """Findings of the rules that compare documents, over every document's ``Table`` records."""
+    from auditor.checks.dup import TableIndex
+    from auditor.checks.kinds import ACROSS
+
+    rules = [r for r in _rules(config) if is_across(r)]
+    if not rules or len({t.doc for t in tables}) < 2:
+        return []
+    index = TableIndex(tables)
+    findings: list[Finding] = []
+    for rule in rules:
+        checker = ACROSS.get(rule.kind)
+        if checker is None:
+            raise ValueError(f"rule {rule.code}: kind {rule.kind!r} cannot compare documents")
+        for table, facts, extra in checker(rule, tables, index):
+            if _keep(rule, table.code, config):
                 findings.append(
-                    Finding(
-                        source=dept.source,
-                        rule=rule.code,
-                        severity=extra.get("severity") or rule.severity,
-                        message=render(extra.get("message") or rule.message, facts),
-                        project_no=project.no,
-                        project_code=project.code,
-                        project=project.name,
-                        row=row,
-                        line=(ind.line if ind is not None else project.line) or 0,
-                        suggestion=render(extra.get("suggestion") or rule.suggestion, facts),
-                        field=extra.get("field") or rule.params.get("field", ""),
-                        department_code=dept.code,
-                        department=dept.name,
-                        related=extra.get("related", ""),
+                    _finding(
+                        rule,
+                        facts,
+                        extra,
+                        source=table.source,
+                        project_no=table.no,
+                        project_code=table.code,
+                        project=table.name,
+                        row=None,
+                        line=table.line,
+                        department_code=table.department_code,
+                        department=table.department,
                     )
                 )
-    findings.sort(key=lambda f: (f.source, f.project_no or 0, f.row or 0, f.rule))
+    findings.sort(key=_order)
+    return findings
+
+
+def run_checks(departments: list[Department], config=None) -> list[Finding]:
+    """Every finding of every enabled rule over some departments, in a stable order."""
+    from auditor.checks.dup import tables_of
+
+    findings = [f for dept in departments for f in check_document(dept, config)]
+    findings += check_across([t for doc, d in enumerate(departments) for t in tables_of(d, doc)], config)
+    findings.sort(key=_order)
     return findings

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from auditor.checks.conditions import holds
-from auditor.checks.dup import TableIndex, similar_tables
+from auditor.checks.dup import Table, TableIndex, similar_tables, tables_of
 from auditor.checks.facts import official_levels, project_facts, resolve
 from auditor.model import Department, Indicator, Project
 
@@ -25,20 +25,11 @@ Hit = tuple[Project, Indicator | None, dict[str, Any], dict[str, Any]]
 
 
 class Context:
-    """Shared state of one run: all departments, cached row facts, which rules fired where."""
+    """Shared state while checking one document: cached row facts, which rules fired where."""
 
-    def __init__(self, departments: list[Department]):
-        self.departments = departments
+    def __init__(self):
         self.fired: set[tuple[str, int, int | None, str]] = set()
         self._facts: dict[int, dict[str, Any]] = {}
-        self._indexes: dict[tuple[int, ...], TableIndex] = {}
-
-    def table_index(self, departments: list[Department]) -> TableIndex:
-        """The name index of these departments' tables, built once per run."""
-        key = tuple(id(d) for d in departments)
-        if key not in self._indexes:
-            self._indexes[key] = TableIndex(departments)
-        return self._indexes[key]
 
     def facts(self, ind: Indicator, project: Project, dept: Department) -> dict[str, Any]:
         from auditor.checks.facts import row_facts
@@ -138,29 +129,50 @@ def _fmt(x: float) -> str:
     return fmt_number(round(x, 4))
 
 
-def check_dup_table(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
+def _dup_facts(share: float, other: Table) -> dict[str, Any]:
+    return {
+        "share": f"{share:.0%}",
+        "other": other.name,
+        "other_no": other.no,
+        "other_code": other.code,
+        "other_source": other.source,
+        "other_department": other.department or other.source,
+        "other_year": other.year or "",
+    }
+
+
+def _related(other: Table) -> dict[str, str]:
+    return {"related": f"{other.source}#{other.no} {other.name}"}
+
+
+def _dup_pairs(rule, tables: list[Table], index: TableIndex, cross: bool):
     params = rule.params
-    cross = params.get("scope", "department") != "department"
-    index = ctx.table_index(ctx.departments if cross else [dept])
-    for project, other_dept, other, share in similar_tables(
-        dept,
+    return similar_tables(
+        tables,
         index,
         threshold=float(params.get("threshold", 0.8)),
         similarity=float(params.get("name_similarity", 100)),
         cross=cross,
-    ):
+    )
+
+
+def check_dup_table(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
+    """Projects of one document whose names mostly repeat another project's of the same document."""
+    tables = tables_of(dept)
+    projects = {p.no: p for p in dept.projects}
+    for table, other, share in _dup_pairs(rule, tables, TableIndex(tables), cross=False):
+        project = projects[table.no]
         facts = project_facts(project, dept)
-        facts.update(
-            share=f"{share:.0%}",
-            other=other.name,
-            other_no=other.no,
-            other_code=other.code,
-            other_source=other_dept.source,
-            other_department=other_dept.name or other_dept.source,
-            other_year=other_dept.year or "",
-        )
-        related = f"{other_dept.source}#{other.no} {other.name}"
-        yield project, None, facts, {"related": related}
+        facts.update(_dup_facts(share, other))
+        yield project, None, facts, _related(other)
+
+
+def check_dup_across(rule, tables: list[Table], index: TableIndex) -> Iterator[tuple[Table, dict, dict]]:
+    """Tables whose names mostly repeat a table of another document (department or year)."""
+    for table, other, share in _dup_pairs(rule, tables, index, cross=True):
+        facts = {"project": table.name, "project_code": table.code, "budget_year": table.year}
+        facts.update(_dup_facts(share, other))
+        yield table, facts, _related(other)
 
 
 def check_project_text(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
@@ -196,4 +208,10 @@ KINDS: dict[str, Callable[..., Iterator[Hit]]] = {
     "budget": check_budget,
     "dup_table": check_dup_table,
     "project_text": check_project_text,
+}
+
+# Kinds that compare documents with each other: they run once over every document's Tables
+# (rules whose params say ``scope: cross``), after the per-document checks.
+ACROSS: dict[str, Callable[..., Iterator[tuple[Table, dict, dict]]]] = {
+    "dup_table": check_dup_across,
 }
