@@ -6,7 +6,6 @@ Exit status: 0 all good; 1 findings at or above --fail-on (check); 2 usage error
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -16,39 +15,73 @@ EXIT_FINDINGS = 1
 EXIT_INPUT_ERRORS = 3
 
 
-def _default_jobs() -> int:
-    return os.cpu_count() or 1
-
-
-def _load(paths: tuple[str, ...], jobs: int, quiet: bool):
-    """Load every document; report each bad file on stderr as one line. Returns (departments, failures)."""
-    from auditor.pipeline import collect, load_all
-    from auditor.progress import Progress
+def _files(paths: tuple[str, ...]) -> list[Path]:
+    from auditor.pipeline import collect
 
     files = collect(paths)
     if not files:
         raise click.UsageError("没有找到可读取的文件：" + "、".join(paths))
-    departments, failures = [], []
-    with Progress(len(files), "读取", quiet=quiet) as bar:
-        for path, result in load_all(files, jobs=jobs):
-            bar.advance(path.name)
-            if isinstance(result, Exception):
-                failures.append(result)
-                click.echo(f"错误: {result}", err=True)
-                continue
-            for warning in result.warnings:
-                click.echo(f"警告: {result.source}: {warning}", err=True)
-            departments.append(result)
-    return departments, failures
+    return files
 
 
-def _input_summary(files_ok: int, failures: list, quiet: bool) -> None:
-    if failures and not quiet:
-        click.echo(f"共 {files_ok + len(failures)} 个文件，{len(failures)} 个无法读取（见上方错误）。", err=True)
+class _Notices:
+    """Progress bar and one stderr line per unreadable file or warning, as documents come back."""
+
+    def __init__(self, total: int, label: str, quiet: bool):
+        from auditor.progress import Progress
+
+        self.bar = Progress(total, label, quiet=quiet)
+        self.failures: list = []
+        self.good = 0
+
+    def __call__(self, loaded) -> None:
+        self.bar.advance(loaded.path.name)
+        if loaded.error is not None:
+            self.failures.append(loaded.error)
+            self.bar.clear()
+            click.echo(f"错误: {loaded.error}", err=True)
+            return
+        self.good += 1
+        for warning in loaded.warnings:
+            self.bar.clear()
+            click.echo(f"警告: {loaded.path.name}: {warning}", err=True)
+
+    def done(self, quiet: bool) -> int:
+        """Close the bar, print the input summary; the exit status for the input side."""
+        self.bar.close()
+        if self.failures and not quiet:
+            click.echo(f"共 {self.good + len(self.failures)} 个文件，{len(self.failures)} 个无法读取（见上方错误）。", err=True)
+        return EXIT_INPUT_ERRORS if self.failures else 0
+
+
+def _run(paths, config, jobs, scheduler, quiet, label):
+    """A batch.Run over the files with progress and notices on stderr."""
+    from auditor.batch import Run
+    from auditor.pipeline import default_jobs
+    from auditor.progress import Progress
+
+    files = _files(paths)
+    notices = _Notices(len(files), label, quiet)
+    finishing = Progress(len(files), "汇总", quiet=quiet)
+    run = Run(
+        files,
+        config,
+        jobs or default_jobs(),
+        scheduler,
+        on_loaded=notices,
+        on_finished=lambda done: (notices.bar.close(), finishing.advance()),
+    )
+    return run, notices, finishing
 
 
 jobs_option = click.option(
-    "--jobs", "-j", type=int, default=None, help="并行进程数（默认：全部 CPU 核）。"
+    "--jobs", "-j", type=click.IntRange(min=1), default=None, help="并行进程数（默认：全部 CPU 核）。"
+)
+scheduler_option = click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="在 Dask 集群上运行逐文件阶段：调度器地址（如 tcp://10.0.0.5:8786），或 local 启动本机集群。",
 )
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="不显示进度和汇总，仅输出结果。")
 config_option = click.option(
@@ -71,17 +104,26 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "xlsx"]), default="csv", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="输出文件（默认标准输出；xlsx 必须指定）。")
 @jobs_option
+@scheduler_option
 @quiet_option
-def extract(paths, fmt, output, jobs, quiet):
+def extract(paths, fmt, output, jobs, scheduler, quiet):
     """抽取每个三级指标行（含项目和部门信息）。"""
+    from auditor.pipeline import default_jobs, document_stage, ordered_map
     from auditor.report.rows import write_rows
 
     if fmt == "xlsx" and not output:
         raise click.UsageError("xlsx 格式需要用 -o 指定输出文件。")
-    departments, failures = _load(paths, jobs or _default_jobs(), quiet)
-    write_rows(departments, fmt, output)
-    _input_summary(len(departments), failures, quiet)
-    sys.exit(EXIT_INPUT_ERRORS if failures else 0)
+    files = _files(paths)
+    notices = _Notices(len(files), "读取", quiet)
+
+    def departments():
+        for loaded in ordered_map(document_stage, enumerate(files), jobs or default_jobs(), scheduler):
+            notices(loaded)
+            if loaded.department is not None:
+                yield loaded.department
+
+    write_rows(departments(), fmt, output)
+    sys.exit(notices.done(quiet))
 
 
 # --------------------------------------------------------------------------- check
@@ -97,22 +139,23 @@ def extract(paths, fmt, output, jobs, quiet):
 )
 @config_option
 @jobs_option
+@scheduler_option
 @quiet_option
-def check(paths, fmt, output, fail_on, config_path, jobs, quiet):
+def check(paths, fmt, output, fail_on, config_path, jobs, scheduler, quiet):
     """按规则目录检查指标，输出问题清单。"""
-    from auditor.checks import run_checks
     from auditor.config import load_config
-    from auditor.report.findings import write_findings
+    from auditor.report.findings import FindingsWriter
 
     config = load_config(config_path, paths)
-    departments, failures = _load(paths, jobs or _default_jobs(), quiet)
-    findings = run_checks(departments, config)
-    write_findings(findings, fmt, output)
-    _input_summary(len(departments), failures, quiet)
+    run, notices, finishing = _run(paths, config, jobs, scheduler, quiet, "检查")
+    with FindingsWriter(fmt, output) as writer:
+        severities = run.check(writer)
+    finishing.close()
+    status = notices.done(quiet)
     order = {"info": 0, "warning": 1, "error": 2}
-    if fail_on != "never" and any(order.get(f.severity, 0) >= order[fail_on] for f in findings):
+    if fail_on != "never" and any(order.get(sev, 0) >= order[fail_on] for sev in severities):
         sys.exit(EXIT_FINDINGS)
-    sys.exit(EXIT_INPUT_ERRORS if failures else 0)
+    sys.exit(status)
 
 
 # --------------------------------------------------------------------------- score
@@ -123,25 +166,21 @@ def check(paths, fmt, output, fail_on, config_path, jobs, quiet):
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default="reports", show_default=True)
 @config_option
 @jobs_option
+@scheduler_option
 @quiet_option
-def score(paths, out_dir, config_path, jobs, quiet):
+def score(paths, out_dir, config_path, jobs, scheduler, quiet):
     """检查并评分，生成 HTML 评分卡、findings.csv/xlsx 和 scores.json。"""
-    from auditor.checks import run_checks
     from auditor.config import load_config
-    from auditor.report import write_reports
-    from auditor.scoring import score_all
 
     config = load_config(config_path, paths)
-    departments, failures = _load(paths, jobs or _default_jobs(), quiet)
-    findings = run_checks(departments, config)
-    scores = score_all(departments, findings, config)
-    written = write_reports(departments, findings, scores, Path(out_dir), config)
+    run, notices, finishing = _run(paths, config, jobs, scheduler, quiet, "检查")
+    cards, written = run.score(Path(out_dir))
+    finishing.close()
     if not quiet:
         from auditor.report.summary import print_summary
 
-        print_summary(departments, findings, scores, written)
-    _input_summary(len(departments), failures, quiet)
-    sys.exit(EXIT_INPUT_ERRORS if failures else 0)
+        print_summary(cards, written)
+    sys.exit(notices.done(quiet))
 
 
 # --------------------------------------------------------------------------- rules / explain

@@ -15,6 +15,9 @@ class InputError(AuditError):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self):  # survives the trip back from a worker process
+        return (InputError, (self.path, self.reason))
+
 
 class ConfigError(AuditError):
     """audit.toml is malformed or names an unknown rule."""

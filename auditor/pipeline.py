@@ -1,17 +1,22 @@
-"""Run the per-document stages: find files, read, parse. Errors on one file never stop a batch.
+"""The per-document stage and how it runs over many files. Errors on one file never stop a batch.
 
-``collect`` expands the paths given on the command line; ``load`` turns one file
-into a Department (or raises InputError); ``load_all`` does it for many files,
-yielding ``(path, Department | InputError)`` in input order.
+``collect`` expands the paths given on the command line; ``load`` turns one file into a
+Department (or raises InputError); ``document_stage`` reads, parses and, when asked, runs the
+per-document rules of one file, returning a picklable ``Loaded``; ``ordered_map`` runs such a
+function over many items in a process pool (or on a Dask cluster, see distributed.py) and
+yields the results in input order whatever the number of workers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from auditor.errors import InputError
-from auditor.model import Department
+from auditor.model import Department, Finding
 
 # Files we never treat as documents when walking a folder.
 _SKIP_NAMES = {".DS_Store", "Thumbs.db", "audit.toml"}
@@ -49,7 +54,70 @@ def load_one(path: Path) -> Department | InputError:
         return err
 
 
-def load_all(paths: list[Path], jobs: int = 1) -> Iterator[tuple[Path, Department | InputError]]:
-    """Load every file, in input order."""
-    for path in paths:
-        yield path, load_one(path)
+@dataclass
+class Loaded:
+    """What the per-document stage hands back for one file."""
+
+    path: Path
+    department: Department | None = None
+    error: InputError | None = None
+    findings: list[Finding] = field(default_factory=list)  # per-document rules (when checked)
+    tables: list = field(default_factory=list)  # checks.dup.Table records for the cross-document rules
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.department.warnings if self.department is not None else []
+
+
+def document_stage(item: tuple[int, Path], config=None, check: bool = False) -> Loaded:
+    """Read and parse the ``item`` = (position in the run, path); with ``check`` run its rules too.
+
+    Any failure on this one file, even an unexpected one, comes back as an InputError naming
+    it, so one strange file cannot stop a batch of hundreds.
+    """
+    doc, path = item
+    try:
+        dept = load(path)
+        if not check:
+            return Loaded(path, dept)
+        from auditor.checks import check_document
+        from auditor.checks.dup import tables_of
+
+        return Loaded(path, dept, findings=check_document(dept, config), tables=tables_of(dept, doc))
+    except InputError as err:
+        return Loaded(path, error=err)
+    except Exception as err:  # noqa: BLE001 - reported per file; the batch goes on
+        return Loaded(path, error=InputError(path.name, f"处理时出现内部错误（{type(err).__name__}: {err}）"))
+
+
+def default_jobs() -> int:
+    """All cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def ordered_map(
+    func: Callable[[Any], Any], items: Iterable[Any], jobs: int = 1, scheduler: str | None = None
+) -> Iterator[Any]:
+    """``map(func, items)`` in ``jobs`` processes (or on the Dask ``scheduler``), results in input order.
+
+    ``func`` and the items must be picklable (a module-level function or a functools.partial
+    of one). Results stream: each is yielded as soon as it and all before it are done.
+    """
+    items = list(items)
+    if scheduler:
+        from auditor.distributed import dask_map
+
+        yield from dask_map(func, items, scheduler)
+        return
+    if jobs <= 1 or len(items) <= 1:
+        yield from map(func, items)
+        return
+    import multiprocessing
+
+    workers = min(jobs, len(items))
+    chunksize = max(1, min(8, len(items) // (workers * 16)))
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap(func, items, chunksize)

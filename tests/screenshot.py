@@ -25,11 +25,11 @@ ARGS = [
 def build_reports(out_dir: Path, inputs: list[str]) -> list[Path]:
     from auditor.checks import run_checks
     from auditor.config import Config
-    from auditor.pipeline import collect, load_all
+    from auditor.pipeline import collect, load_one
     from auditor.report import write_reports
     from auditor.scoring import score_all
 
-    departments = [r for _, r in load_all(collect(inputs), jobs=1) if not isinstance(r, Exception)]
+    departments = [r for r in map(load_one, collect(inputs)) if not isinstance(r, Exception)]
     findings = run_checks(departments, Config())
     return write_reports(departments, findings, score_all(departments, findings, None), out_dir, None)
 

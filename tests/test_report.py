@@ -202,7 +202,8 @@ def test_opinion_and_summary_are_chinese_sentences():
     assert text.startswith("经审核") and "（第3行）" in text and "予以通过" in text
     lines = summary_lines(departments, findings, scores)
     assert lines[-1].startswith("合计 2 个部门、2 个项目")
-    assert "秦皇岛市工业和信息化局" in lines[1]
+    # lowest score first: the table leads with what is to be sent back
+    assert "海港区" in lines[1] and "秦皇岛市工业和信息化局" in lines[2]
 
 
 def test_audit_score_on_the_examples(tmp_path):

@@ -111,7 +111,8 @@ def _finding(rule, facts: dict[str, Any], extra: dict[str, Any], **where: Any) -
     )
 
 
-def _order(f: Finding) -> tuple:
+def order(f: Finding) -> tuple:
+    """The stable order of findings: document, project, row, rule."""
     return (f.source, f.project_no or 0, f.row or 0, f.rule)
 
 
@@ -148,27 +149,30 @@ def check_document(dept: Department, config=None) -> list[Finding]:
                     department=dept.name,
                 )
             )
-    findings.sort(key=_order)
+    findings.sort(key=order)
     return findings
 
 
-def check_across(tables: list, config=None) -> list[Finding]:
-    """Findings of the rules that compare documents, over every document's ``Table`` records."""
+def check_across(tables: list, config=None) -> dict[int, list[Finding]]:
+    """Findings of the rules that compare documents, over every document's ``Table`` records.
+
+    Returned per document (``Table.doc``), each list in a stable order.
+    """
     from auditor.checks.dup import TableIndex
     from auditor.checks.kinds import ACROSS
 
     rules = [r for r in _rules(config) if is_across(r)]
     if not rules or len({t.doc for t in tables}) < 2:
-        return []
+        return {}
     index = TableIndex(tables)
-    findings: list[Finding] = []
+    findings: dict[int, list[Finding]] = {}
     for rule in rules:
         checker = ACROSS.get(rule.kind)
         if checker is None:
             raise ValueError(f"rule {rule.code}: kind {rule.kind!r} cannot compare documents")
         for table, facts, extra in checker(rule, tables, index):
             if _keep(rule, table.code, config):
-                findings.append(
+                findings.setdefault(table.doc, []).append(
                     _finding(
                         rule,
                         facts,
@@ -183,7 +187,8 @@ def check_across(tables: list, config=None) -> list[Finding]:
                         department=table.department,
                     )
                 )
-    findings.sort(key=_order)
+    for found in findings.values():
+        found.sort(key=order)
     return findings
 
 
@@ -192,6 +197,7 @@ def run_checks(departments: list[Department], config=None) -> list[Finding]:
     from auditor.checks.dup import tables_of
 
     findings = [f for dept in departments for f in check_document(dept, config)]
-    findings += check_across([t for doc, d in enumerate(departments) for t in tables_of(d, doc)], config)
-    findings.sort(key=_order)
+    across = check_across([t for doc, d in enumerate(departments) for t in tables_of(d, doc)], config)
+    findings += [f for found in across.values() for f in found]
+    findings.sort(key=order)
     return findings

@@ -7,6 +7,7 @@ csv:   the same fields as columns (UTF-8 with BOM so spreadsheet programs read t
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 from collections.abc import Iterable
@@ -36,23 +37,54 @@ def text_line(f: Finding) -> str:
     return f"{line} [{' '.join(place)}]"
 
 
+class FindingsWriter:
+    """Stream findings in ``fmt`` (text|jsonl|csv) to ``output`` (a path, or stdout when None).
+
+    ``add`` as often as needed, then ``close``; the file appears whole at ``close`` and never
+    when ``abort`` is called (or the writer is left by an exception in a ``with`` block).
+    """
+
+    def __init__(self, fmt: str, output: str | None):
+        if fmt not in ("text", "jsonl", "csv"):
+            raise ValueError(f"unknown findings format: {fmt}")
+        self.fmt = fmt
+        encoding = "utf-8-sig" if fmt == "csv" and output not in (None, "-") else "utf-8"
+        self._stack = contextlib.ExitStack()
+        self.out = self._stack.enter_context(atomic_open(output, "w", encoding=encoding))
+        self.count = 0
+        if fmt == "csv":
+            self._csv = csv.DictWriter(self.out, fieldnames=FIELDS, lineterminator="\n")
+            self._csv.writeheader()
+
+    def add(self, findings: Iterable[Finding]) -> None:
+        for f in findings:
+            self.count += 1
+            if self.fmt == "text":
+                self.out.write(text_line(f) + "\n")
+                continue
+            record = f.to_dict()
+            if self.fmt == "jsonl":
+                self.out.write(json.dumps({k: record[k] for k in FIELDS}, ensure_ascii=False) + "\n")
+            else:
+                self._csv.writerow({k: "" if record[k] is None else record[k] for k in FIELDS})
+
+    def close(self) -> None:
+        self._stack.close()
+
+    def abort(self) -> None:
+        self._stack.__exit__(RuntimeError, RuntimeError("aborted"), None)
+
+    def __enter__(self) -> FindingsWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self._stack.__exit__(exc_type, exc, tb)
+
+
 def write_findings(findings: Iterable[Finding], fmt: str, output: str | None) -> None:
     """Write ``findings`` in ``fmt`` (text|jsonl|csv) to ``output`` (a path, or stdout when None)."""
-    findings = list(findings)
-    if fmt not in ("text", "jsonl", "csv"):
-        raise ValueError(f"unknown findings format: {fmt}")
-    encoding = "utf-8-sig" if fmt == "csv" and output not in (None, "-") else "utf-8"
-    with atomic_open(output, "w", encoding=encoding) as out:
-        if fmt == "text":
-            for f in findings:
-                out.write(text_line(f) + "\n")
-        elif fmt == "jsonl":
-            for f in findings:
-                record = f.to_dict()
-                out.write(json.dumps({k: record[k] for k in FIELDS}, ensure_ascii=False) + "\n")
-        else:
-            writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
-            writer.writeheader()
-            for f in findings:
-                record = f.to_dict()
-                writer.writerow({k: "" if record[k] is None else record[k] for k in FIELDS})
+    with FindingsWriter(fmt, output) as writer:
+        writer.add(findings)

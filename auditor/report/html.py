@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from dataclasses import replace
+from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
 
 from jinja2 import Environment, PackageLoader
 
@@ -23,9 +26,14 @@ CELL_FIELDS = ("level1", "level2", "name", "description", "value", "basis")
 _UNSAFE = re.compile(r"[^\w\u4e00-\u9fff.-]+")
 
 
+@cache
 def _env() -> Environment:
     env = Environment(
-        loader=PackageLoader("auditor.report", "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True
+        loader=PackageLoader("auditor.report", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
     )
     env.filters["num"] = lambda x: "" if x is None else f"{x:g}"
     env.globals["GRADE_COLORS"] = GRADE_COLORS
@@ -126,103 +134,164 @@ def _grade_color_list(items: list[tuple[str, float]]) -> list[str]:
     return [GRADE_COLORS.get(label.split(" ")[0], svg.COLORS["bar"]) for label, _ in items]
 
 
-def _rule_chart(findings: list[Finding], title: str, limit: int = 12):
-    counts = Counter(f.rule for f in findings).most_common(limit)
-    severity = {f.rule: f.severity for f in findings}
+def _rule_chart(counts: list[tuple[str, int]], severity: dict[str, str], title: str):
+    """A bar chart of finding counts by rule, coloured by severity."""
     items = [(f"{code} {short_title(code)}" if short_title(code) != code else code, n) for code, n in counts]
     return svg.bar_chart(
         items, title, unit="处", colors=[svg.COLORS.get(severity[c], "#888") for c, _ in counts], label_chars=20
     )
 
 
-def build(departments: list[Department], findings: list[Finding], scores: list[Score], config=None) -> dict:
-    """Everything the templates need, keyed and grouped once."""
-    by_dept: dict[str, list[Finding]] = defaultdict(list)
+def _findings_chart(findings: list[Finding], title: str, limit: int = 12):
+    counts = Counter(f.rule for f in findings).most_common(limit)
+    return _rule_chart(counts, {f.rule: f.severity for f in findings}, title)
+
+
+def department_card(dept: Department, findings: list[Finding], scores: list[Score], file: str, config=None) -> dict:
+    """Everything a department's scorecard shows; ``findings`` and ``scores`` are that department's."""
+    by_project: dict[int | None, list[Finding]] = defaultdict(list)
     for f in findings:
-        by_dept[f.source].append(f)
-    dept_score = {s.source: s for s in scores if s.project_no is None}
-    proj_score = {(s.source, s.project_no): s for s in scores if s.project_no is not None}
-    taken: set[str] = {"index.html"}
-    cards = []
-    for dept in departments:
-        dfind = by_dept[dept.source]
-        by_project: dict[int | None, list[Finding]] = defaultdict(list)
-        for f in dfind:
-            by_project[f.project_no].append(f)
-        projects = []
-        for p in dept.projects:
-            pf = by_project.get(p.no, [])
-            ps = proj_score[(dept.source, p.no)]
-            projects.append(
-                {
-                    "p": p,
-                    "score": ps,
-                    "findings": pf,
-                    "project_findings": [f for f in pf if f.row is None],
-                    "row_findings": {
-                        r: [f for f in pf if f.row == r] for r in {f.row for f in pf if f.row is not None}
-                    },
-                    "flags": _cell_flags(pf),
-                    "opinion": project_opinion(ps, pf),
-                }
-            )
-        pscores = [x["score"] for x in projects]
-        ds = dept_score[dept.source]
-        known = {p.no for p in dept.projects}
-        cards.append(
+        by_project[f.project_no].append(f)
+    proj_score = {s.project_no: s for s in scores if s.project_no is not None}
+    ds = next(s for s in scores if s.project_no is None)
+    projects = []
+    for p in dept.projects:
+        pf = by_project.get(p.no, [])
+        ps = proj_score[p.no]
+        projects.append(
             {
-                "dept": dept,
-                "score": ds,
-                "file": safe_name(dept, taken),
-                "projects": projects,
-                "findings": dfind,
-                "dept_findings": [f for f in dfind if f.project_no not in known],
-                "decisions": {d: sum(1 for s in pscores if s.decision == d) for d in DECISIONS},
-                "severity": Counter(f.severity for f in dfind),
-                "rules": sorted({f.rule for f in dfind}),
-                "opinion": department_opinion(dept, ds, pscores, dfind),
-                "rule_chart": _rule_chart(dfind, "问题分布（按规则）"),
-                "score_chart": svg.bar_chart(
-                    [(f"{x['p'].no}. {x['p'].name}", x["score"].score) for x in projects],
-                    "项目得分",
-                    unit="分",
-                    max_value=100,
-                    colors=[GRADE_COLORS.get(x["score"].grade) for x in projects],
-                    label_chars=18,
-                ),
+                "p": p,
+                "score": ps,
+                "findings": pf,
+                "project_findings": [f for f in pf if f.row is None],
+                "row_findings": {r: [f for f in pf if f.row == r] for r in {f.row for f in pf if f.row is not None}},
+                "flags": _cell_flags(pf),
+                "opinion": project_opinion(ps, pf),
             }
         )
-    ranked = sorted(cards, key=lambda c: -c["score"].score)
-    for i, c in enumerate(ranked, 1):
-        c["rank"] = i
-    all_projects = [s for s in scores if s.project_no is not None]
-    hist = _grade_hist(all_projects, config)
+    pscores = [x["score"] for x in projects]
+    known = {p.no for p in dept.projects}
     return {
-        "cards": cards,
-        "ranked": ranked,
-        "decisions": DECISIONS,
-        "grades": list(GRADE_COLORS),
-        "rules": sorted({f.rule for f in findings}),
-        "rule_titles": {c: short_title(c) for c in {f.rule for f in findings}},
+        "dept": dept,
+        "score": ds,
+        "file": file,
+        "projects": projects,
         "findings": findings,
-        "project_count": len(all_projects),
-        "dist_chart": svg.column_chart(hist, "项目得分分布", colors=_grade_color_list(hist)),
-        "top_chart": _rule_chart(findings, "最常见问题（按规则）", limit=10),
-        "cfg": settings(config),
+        "dept_findings": [f for f in findings if f.project_no not in known],
+        "decisions": {d: sum(1 for s in pscores if s.decision == d) for d in DECISIONS},
+        "severity": Counter(f.severity for f in findings),
+        "rules": sorted({f.rule for f in findings}),
+        "opinion": department_opinion(dept, ds, pscores, findings),
+        "rule_chart": _findings_chart(findings, "问题分布（按规则）"),
+        "score_chart": svg.bar_chart(
+            [(f"{x['p'].no}. {x['p'].name}", x["score"].score) for x in projects],
+            "项目得分",
+            unit="分",
+            max_value=100,
+            colors=[GRADE_COLORS.get(x["score"].grade) for x in projects],
+            label_chars=18,
+        ),
     }
 
 
-def write_html(departments, findings, scores, out_dir: Path, config=None) -> list[Path]:
-    """Write index.html and one scorecard per department; return the paths written."""
-    env = _env()
-    ctx = build(departments, findings, scores, config)
-    written = []
-    for card in ctx["cards"]:
-        path = out_dir / card["file"]
-        with atomic_open(path) as out:
-            out.write(env.get_template("scorecard.html").render(card=card, **ctx))
-        written.append(path)
-    path = out_dir / "index.html"
+def card_summary(card: dict) -> dict:
+    """The little of a card that the index needs (kept for every department of a large run)."""
+    dept = card["dept"]
+
+    def light(score: Score) -> Score:
+        return replace(score, deductions=[])
+
+    return {
+        "dept": SimpleNamespace(name=dept.name, source=dept.source, code=dept.code, year=dept.year),
+        "score": light(card["score"]),
+        "file": card["file"],
+        "decisions": card["decisions"],
+        "severity": card["severity"],
+        "rules": card["rules"],
+        "n_findings": len(card["findings"]),
+        "projects": [
+            {
+                "p": SimpleNamespace(no=x["p"].no, name=x["p"].name, budget=x["p"].budget),
+                "score": light(x["score"]),
+                "rules": sorted({f.rule for f in x["findings"]}),
+            }
+            for x in card["projects"]
+        ],
+    }
+
+
+def render_scorecard(card: dict, config=None) -> str:
+    rules = {f.rule for f in card["findings"]}
+    return _env().get_template("scorecard.html").render(
+        card=card, decisions=DECISIONS, rule_titles={c: short_title(c) for c in rules}, cfg=settings(config)
+    )
+
+
+def write_scorecard(card: dict, out_dir: Path, config=None) -> Path:
+    path = Path(out_dir) / card["file"]
     with atomic_open(path) as out:
-        out.write(env.get_template("index.html").render(**ctx))
-    return [path, *written]
+        out.write(render_scorecard(card, config))
+    return path
+
+
+class IndexBuilder:
+    """Collects department summaries and finding counts; renders index.html at the end."""
+
+    def __init__(self, config=None):
+        self.config = config
+        self.cards: list[dict] = []
+        self.rule_counts: Counter = Counter()
+        self.rule_severity: dict[str, str] = {}
+
+    def add(self, summary: dict, findings: list[Finding]) -> None:
+        """One department: its ``card_summary`` and findings."""
+        self.cards.append(summary)
+        for f in findings:
+            self.rule_counts[f.rule] += 1
+            self.rule_severity[f.rule] = f.severity
+
+    def context(self) -> dict:
+        ranked = sorted(self.cards, key=lambda c: -c["score"].score)
+        for i, c in enumerate(ranked, 1):
+            c["rank"] = i
+        project_scores = [x["score"] for c in self.cards for x in c["projects"]]
+        hist = _grade_hist(project_scores, self.config)
+        top = self.rule_counts.most_common(10)
+        return {
+            "cards": self.cards,
+            "ranked": ranked,
+            "decisions": DECISIONS,
+            "grades": list(GRADE_COLORS),
+            "rules": sorted(self.rule_counts),
+            "rule_titles": {c: short_title(c) for c in self.rule_counts},
+            "finding_count": sum(self.rule_counts.values()),
+            "project_count": len(project_scores),
+            "dist_chart": svg.column_chart(hist, "项目得分分布", colors=_grade_color_list(hist)),
+            "top_chart": _rule_chart(top, self.rule_severity, "最常见问题（按规则）"),
+            "cfg": settings(self.config),
+        }
+
+    def write(self, out_dir: Path) -> Path:
+        path = Path(out_dir) / "index.html"
+        with atomic_open(path) as out:
+            out.write(_env().get_template("index.html").render(**self.context()))
+        return path
+
+
+def write_html(departments, findings, scores, out_dir: Path, config=None) -> list[Path]:
+    """Write index.html and one scorecard per department; return the paths written (index first)."""
+    by_dept_f, by_dept_s = group_by_source(findings), group_by_source(scores)
+    index, taken, written = IndexBuilder(config), {"index.html"}, []
+    for dept in departments:
+        card = department_card(dept, by_dept_f[dept.source], by_dept_s[dept.source], safe_name(dept, taken), config)
+        written.append(write_scorecard(card, out_dir, config))
+        index.add(card_summary(card), card["findings"])
+    return [index.write(out_dir), *written]
+
+
+def group_by_source(items) -> dict[str, list]:
+    """Findings or scores grouped by their document."""
+    out: dict[str, list] = defaultdict(list)
+    for item in items:
+        out[item.source].append(item)
+    return out

@@ -24,26 +24,40 @@ def _pad(text: str, width: int, right: bool = False) -> str:
     return fill + text if right else text + fill
 
 
-def summary_lines(departments: list[Department], findings: list[Finding], scores: list[Score]) -> list[str]:
-    dept_score = {s.source: s for s in scores if s.project_no is None}
-    per_dept = Counter(f.source for f in findings)
+def card_lines(cards: list[dict], limit: int = 30) -> list[str]:
+    """The table for department summaries (``html.card_summary``): lowest scores first, then totals."""
     lines = [f"{_pad('部门', 30)} {_pad('项目', 4, True)} {_pad('问题', 4, True)} {_pad('得分', 6, True)}  等级  结论"]
-    for dept in sorted(departments, key=lambda d: -dept_score[d.source].score):
-        s = dept_score[dept.source]
+    ranked = sorted(cards, key=lambda c: c["score"].score)
+    for c in ranked[:limit]:
+        s = c["score"]
         lines.append(
-            f"{_pad(dept.name or dept.source, 30)} {_pad(str(len(dept.projects)), 4, True)} "
-            f"{_pad(str(per_dept[dept.source]), 4, True)} {_pad(f'{s.score:g}', 6, True)}  {_pad(s.grade, 4)}  {s.decision}"
+            f"{_pad(c['dept'].name or c['dept'].source, 30)} {_pad(str(len(c['projects'])), 4, True)} "
+            f"{_pad(str(c['n_findings']), 4, True)} {_pad(f'{s.score:g}', 6, True)}  {_pad(s.grade, 4)}  {s.decision}"
         )
-    decisions = Counter(s.decision for s in scores if s.project_no is not None)
+    if len(ranked) > limit:
+        lines.append(f"……另有 {len(ranked) - limit} 个部门，完整排名见 index.html")
+    decisions: Counter = Counter()
+    for c in cards:
+        decisions.update(c["decisions"])
     lines.append(
-        f"合计 {len(departments)} 个部门、{sum(decisions.values())} 个项目：通过 {decisions['通过']}，"
-        f"修改后通过 {decisions['修改后通过']}，退回 {decisions['退回']}；问题 {len(findings)} 处。"
+        f"合计 {len(cards)} 个部门、{sum(decisions.values())} 个项目：通过 {decisions['通过']}，"
+        f"修改后通过 {decisions['修改后通过']}，退回 {decisions['退回']}；"
+        f"问题 {sum(c['n_findings'] for c in cards)} 处。"
     )
     return lines
 
 
-def print_summary(departments, findings, scores, written: list[Path]) -> None:
-    for line in summary_lines(departments, findings, scores):
+def summary_lines(departments: list[Department], findings: list[Finding], scores: list[Score]) -> list[str]:
+    """The same table for departments held in memory."""
+    from auditor.report.html import card_summary, department_card, group_by_source
+
+    by_f, by_s = group_by_source(findings), group_by_source(scores)
+    cards = [card_summary(department_card(d, by_f[d.source], by_s[d.source], "")) for d in departments]
+    return card_lines(cards)
+
+
+def print_summary(cards: list[dict], written: list[Path]) -> None:
+    for line in card_lines(cards):
         click.echo(line, err=True)
     if written:
         click.echo(f"报告已写入 {written[0].parent}（{len(written)} 个文件），打开 index.html 查看。", err=True)

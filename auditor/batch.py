@@ -1,0 +1,182 @@
+"""A whole `audit check` or `audit score` run, streamed so memory stays flat as the folder grows.
+
+1. The per-document stage (pipeline.document_stage: read, parse, analyse, per-document rules)
+   runs in a process pool or on Dask. Each document's department and findings go at once to a
+   spill file on disk; the run keeps only the document's small ``Table`` records (for the
+   cross-document rules) and its scorecard file name.
+2. The cross-document rules run once over all Table records (checks.check_across).
+3. Per document, in input order and again in parallel: its spilled findings plus its
+   cross-document findings, then for `score` its scores and scorecard. The results stream to
+   the writers (findings file, or findings.csv/xlsx, scores.json and the index).
+
+Output is identical whatever the number of jobs or the scheduler.
+"""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from auditor.errors import InputError
+from auditor.model import Finding
+from auditor.pipeline import document_stage, ordered_map
+
+
+class Spill:
+    """An append-only temp file of pickled records; ``get`` works from any process on this machine."""
+
+    def __init__(self):
+        self.folder = Path(tempfile.mkdtemp(prefix="auditor-"))
+        self.path = self.folder / "spill.bin"
+        self._out = self.path.open("wb")
+
+    def put(self, data: bytes) -> tuple[str, int, int]:
+        offset = self._out.tell()
+        self._out.write(data)
+        return str(self.path), offset, len(data)
+
+    def seal(self) -> None:
+        self._out.close()
+
+    def close(self) -> None:
+        self._out.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def unspill(ref: tuple[str, int, int]):
+    path, offset, size = ref
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        return pickle.loads(fh.read(size))
+
+
+@dataclass
+class Checked:
+    """The per-document stage's result for a check or score run: the heavy part already pickled."""
+
+    path: Path
+    index: int  # position in the run (Table.doc)
+    error: InputError | None = None
+    blob: bytes = b""  # pickled (department, findings) for the spill file
+    code: str = ""
+    name: str = ""
+    source: str = ""
+    warnings: list[str] = field(default_factory=list)
+    tables: list = field(default_factory=list)
+
+
+def checked_stage(item: tuple[int, Path], config=None) -> Checked:
+    """document_stage with the rules; the department and its findings come back pickled."""
+    loaded = document_stage(item, config, check=True)
+    dept = loaded.department
+    if dept is None:
+        return Checked(loaded.path, item[0], error=loaded.error)
+    blob = pickle.dumps((dept, loaded.findings), pickle.HIGHEST_PROTOCOL)
+    return Checked(loaded.path, item[0], None, blob, dept.code, dept.name, dept.source, dept.warnings, loaded.tables)
+
+
+@dataclass
+class Doc:
+    """What the run keeps of one good document between the stages."""
+
+    index: int
+    ref: tuple[str, int, int]
+    file: str  # its scorecard's file name
+
+
+def finish_document(item, config=None, out_dir: str | None = None):
+    """Stage 3 for one document: all its findings; with ``out_dir`` also its scores and scorecard.
+
+    Returns the findings, or (card summary, findings, scores) when scoring.
+    """
+    from auditor.checks import order
+
+    ref, across, file = item
+    dept, findings = unspill(ref)
+    findings = sorted(findings + across, key=order)
+    if out_dir is None:
+        return findings
+    from auditor.report.html import card_summary, department_card, write_scorecard
+    from auditor.scoring import score_all
+
+    scores = score_all([dept], findings, config)
+    card = department_card(dept, findings, scores, file, config)
+    write_scorecard(card, Path(out_dir), config)
+    return card_summary(card), findings, scores
+
+
+@dataclass
+class Run:
+    """A batch over some files: ``check`` or ``score`` it, with callbacks for progress and notices."""
+
+    files: list[Path]
+    config: object = None
+    jobs: int = 1
+    scheduler: str | None = None
+    on_loaded: Callable[[Checked], None] = lambda checked: None
+    on_finished: Callable[[int], None] = lambda done: None
+    failures: list[InputError] = field(default_factory=list)
+
+    def _load(self, spill: Spill, name_file: Callable[[Checked], str]):
+        from auditor.checks import check_across
+
+        docs: list[Doc] = []
+        tables: list = []
+        stage = partial(checked_stage, config=self.config)
+        for checked in ordered_map(stage, enumerate(self.files), self.jobs, self.scheduler):
+            self.on_loaded(checked)
+            if checked.error is not None:
+                self.failures.append(checked.error)
+                continue
+            docs.append(Doc(checked.index, spill.put(checked.blob), name_file(checked)))
+            tables += checked.tables
+        spill.seal()
+        return docs, check_across(tables, self.config)
+
+    def _finish(self, docs: list[Doc], across: dict[int, list[Finding]], out_dir: str | None):
+        items = [(doc.ref, across.get(doc.index, []), doc.file) for doc in docs]
+        stage = partial(finish_document, config=self.config, out_dir=out_dir)
+        for done, result in enumerate(ordered_map(stage, items, self.jobs), 1):
+            self.on_finished(done)
+            yield result
+
+    def check(self, writer) -> Counter:
+        """Every finding into ``writer`` (report.findings.FindingsWriter); returns the count by severity."""
+        spill = Spill()
+        try:
+            docs, across = self._load(spill, lambda checked: "")
+            severities: Counter = Counter()
+            for findings in self._finish(docs, across, None):
+                writer.add(findings)
+                severities.update(f.severity for f in findings)
+            return severities
+        finally:
+            spill.close()
+
+    def score(self, out_dir: Path) -> tuple[list[dict], list[Path]]:
+        """Scores and every report in ``out_dir``; returns the department summaries and the paths written."""
+        from auditor.report import ReportWriter
+        from auditor.report.html import safe_name
+
+        taken = {"index.html"}
+
+        def name_file(checked: Checked) -> str:
+            return safe_name(checked, taken)
+
+        spill = Spill()
+        try:
+            docs, across = self._load(spill, name_file)
+            out_dir = Path(out_dir)
+            out_dir.mkdir(parents=True, exist_ok=True)
+            with ReportWriter(out_dir, self.config) as writer:
+                for summary, findings, scores in self._finish(docs, across, str(out_dir)):
+                    writer.add(summary, findings, scores)
+                return writer.index.cards, writer.close()
+        finally:
+            spill.close()
