@@ -67,6 +67,16 @@ def _split(text: str) -> list[str]:
     return [text[:cut], text[cut:]]
 
 
+def _title(number: int, project: dict) -> str:
+    return f"{number}、{project['name']}绩效目标表"
+
+
+def _money(project: dict) -> list[str]:
+    """The 预算数 row of the header table as shown (budget with two decimals)."""
+    budget = f"{project['budget']:.2f}"
+    return ["预算数", budget, "其中：财政资金", budget, "其他资金", "0"]
+
+
 def _goal(project: dict) -> list[str]:
     return [f"1.完成{project['name']}相关工作。", "2.按期达到各项指标。"]
 
@@ -93,7 +103,7 @@ def write_docx(projects: list[dict], path: Path) -> None:
     document.add_paragraph("部门项目支出绩效目标表")
     longest = max(range(len(projects)), key=lambda i: len(projects[i]["rows"]))
     for number, project in enumerate(projects, start=1):
-        document.add_paragraph(f"{number}、{project['name']}绩效目标表")
+        document.add_paragraph(_title(number, project))
         document.add_paragraph("单位：万元")
         head = document.add_table(rows=3, cols=6)
         head.style = "Table Grid"
@@ -102,9 +112,8 @@ def write_docx(projects: list[dict], path: Path) -> None:
         cells[1].merge(cells[2]).text = project["code"]
         cells[4].merge(cells[5]).text = project["name"]
         cells = head.rows[1].cells
-        budget = f"{project['budget']:.2f}"
-        cells[0].text, cells[1].text, cells[2].text, cells[3].text = "预算数", budget, "其中：财政资金", budget
-        cells[4].text, cells[5].text = "其他资金", "0"
+        for cell, text in zip(cells, _money(project), strict=True):
+            cell.text = text
         cells = head.rows[2].cells
         cells[0].text = "绩效目标"
         goal = cells[1].merge(cells[5])
@@ -163,7 +172,7 @@ def write_xlsx(projects: list[dict], path: Path) -> None:
 
 
 def _xlsx_project(sheet, line: int, number: int, project: dict) -> int:
-    sheet.cell(line, 1, f"{number}、{project['name']}绩效目标表")
+    sheet.cell(line, 1, _title(number, project))
     sheet.merge_cells(start_row=line, start_column=1, end_row=line, end_column=6)
     sheet.cell(line + 1, 6, "单位：万元")
     line += 2
@@ -238,13 +247,11 @@ def html_page(projects: list[dict], charset: str = 'charset="utf-8"') -> str:
     """The seed as a web page: per project a title, 单位, a header table and the indicator table."""
     body: list[str] = []
     for number, project in enumerate(projects, start=1):
-        budget = f"{project['budget']:.2f}"
-        body += [f"<h2>{number}、{html.escape(project['name'])}绩效目标表</h2>", '<p align="right">单位：万元</p>']
+        body += [f"<h2>{html.escape(_title(number, project))}</h2>", '<p align="right">单位：万元</p>']
         body.append('<table class="head">')
         code, name = _cell([project["code"]], colspan=2), _cell([project["name"]], colspan=2)
         body.append(f"<tr>{_cell(['项目编码'], 'th')}{code}{_cell(['项目名称'], 'th')}{name}</tr>")
-        money = ("预算数", budget, "其中：财政资金", budget, "其他资金", "0")
-        body.append("<tr>" + "".join(_cell([text]) for text in money) + "</tr>")
+        body.append("<tr>" + "".join(_cell([text]) for text in _money(project)) + "</tr>")
         goal = "".join(f"<p>{html.escape(line)}</p>" for line in _goal(project))
         body.append(f'<tr>{_cell(["绩效目标"], "th")}<td colspan="5">{goal}</td></tr>')
         body.append("</table>")
@@ -281,11 +288,10 @@ def write_markdown(projects: list[dict], path: Path) -> None:
     """The seed as markdown: headings, 单位 line, pipe tables; merged 一级/二级 cells left empty."""
     lines = ["# 部门项目支出绩效目标表", ""]
     for number, project in enumerate(projects, start=1):
-        budget = f"{project['budget']:.2f}"
-        lines += [f"## {number}、{project['name']}绩效目标表", "", "单位：万元", ""]
+        lines += [f"## {_title(number, project)}", "", "单位：万元", ""]
         lines.append(_pipe(["项目编码", project["code"], "项目名称", project["name"]]))
         lines.append(_pipe(["---"] * 4))
-        lines.append(_pipe(["预算数", budget, "其中：财政资金", budget, "其他资金", "0"]))
+        lines.append(_pipe(_money(project)))
         lines.append(_pipe(["绩效目标", "<br>".join(_goal(project))]))
         lines += ["", _pipe(HEADER), _pipe(["---"] * len(HEADER))]
         rows = project["rows"]
