@@ -202,6 +202,8 @@ class _Text:
 
 def cell_text(element) -> str:
     """A cell's visible text: paragraphs and line breaks as newlines, white space tidied."""
+    if not len(element):  # plain text, the common case
+        return tidy(" ".join((element.text or "").split()))
     out = _Text()
     out.add(element.text)
     for child in element:
