@@ -7,8 +7,8 @@ yielding ``(path, Department | InputError)`` in input order.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from auditor.errors import InputError
 from auditor.model import Department

@@ -14,7 +14,7 @@ class Progress:
         self.done = 0
         self.enabled = not quiet and total > 1 and sys.stderr.isatty()
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         return self
 
     def advance(self, name: str = "") -> None:

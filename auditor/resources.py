@@ -7,13 +7,13 @@ they are the top-level ``rules/`` and ``lexicons/`` folders.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
 
 
-@lru_cache(maxsize=None)
+@cache
 def data_dir(name: str) -> Path:
     """Return the folder holding the shipped data ``name`` ("rules" or "lexicons")."""
     inside = _PACKAGE / name  # an installed wheel
