@@ -293,3 +293,10 @@ def test_nothing_is_fetched_or_expanded(tmp_path):
         "<table><tr><td>&lt;script&gt;甲</td></tr></table></body></html>"
     )
     assert cells_of(markup) == [["<script>甲"]]
+
+
+def test_markdown_fixtures_are_read_as_pipe_tables():
+    for path in sorted((FIXTURES / "md").glob("*.md")):
+        blocks, info = read_blocks(path)
+        assert (info["format"], info["layout"]) == ("text", "pipe")
+        assert any(b.cells[:2] == ["", "质量指标"] for b in blocks)  # merged 一级指标 left empty
