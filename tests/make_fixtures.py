@@ -1,4 +1,4 @@
-"""Render the gold rows (tests/data/gold_rows.csv) as department-style .docx/.xlsx (and .pdf, .xls).
+"""Render the gold rows (tests/data/gold_rows.csv) as department-style .docx/.xlsx/.html/.md (and .pdf, .xls).
 
 Each seed document becomes ``tests/fixtures/<fmt>/<seed stem>.<fmt>`` laid out like a
 department's own file: a title, then per project a "N、XXX绩效目标表" title, "单位：万元",
@@ -8,12 +8,19 @@ header row repeated; long descriptions are written as two paragraphs in one cell
 spreads the projects over two sheets and stores budgets and percentages as numbers.
 PDF and .xls are converted from these by LibreOffice when ``soffice`` is on PATH.
 
+The .html pages look like a finance bureau's disclosure page: navigation, a script and a style
+sheet around the content, per project an ``<h2>`` title, 单位：万元, a header table with colspan
+cells and the indicator table with ``rowspan`` for merged 一级/二级 cells and ``<br>`` inside long
+cells. ``html/gbk/<stem>.htm`` is the same page in GBK declared as ``charset=gb2312``. The .md
+files write the same tables as markdown pipe tables (merged cells left empty).
+
 usage: python tests/make_fixtures.py [GOLD.csv] [OUT_DIR]
 """
 
 from __future__ import annotations
 
 import csv
+import html
 import re
 import shutil
 import subprocess
@@ -60,6 +67,16 @@ def _split(text: str) -> list[str]:
     return [text[:cut], text[cut:]]
 
 
+def _title(number: int, project: dict) -> str:
+    return f"{number}、{project['name']}绩效目标表"
+
+
+def _money(project: dict) -> list[str]:
+    """The 预算数 row of the header table as shown (budget with two decimals)."""
+    budget = f"{project['budget']:.2f}"
+    return ["预算数", budget, "其中：财政资金", budget, "其他资金", "0"]
+
+
 def _goal(project: dict) -> list[str]:
     return [f"1.完成{project['name']}相关工作。", "2.按期达到各项指标。"]
 
@@ -86,7 +103,7 @@ def write_docx(projects: list[dict], path: Path) -> None:
     document.add_paragraph("部门项目支出绩效目标表")
     longest = max(range(len(projects)), key=lambda i: len(projects[i]["rows"]))
     for number, project in enumerate(projects, start=1):
-        document.add_paragraph(f"{number}、{project['name']}绩效目标表")
+        document.add_paragraph(_title(number, project))
         document.add_paragraph("单位：万元")
         head = document.add_table(rows=3, cols=6)
         head.style = "Table Grid"
@@ -95,9 +112,8 @@ def write_docx(projects: list[dict], path: Path) -> None:
         cells[1].merge(cells[2]).text = project["code"]
         cells[4].merge(cells[5]).text = project["name"]
         cells = head.rows[1].cells
-        budget = f"{project['budget']:.2f}"
-        cells[0].text, cells[1].text, cells[2].text, cells[3].text = "预算数", budget, "其中：财政资金", budget
-        cells[4].text, cells[5].text = "其他资金", "0"
+        for cell, text in zip(cells, _money(project), strict=True):
+            cell.text = text
         cells = head.rows[2].cells
         cells[0].text = "绩效目标"
         goal = cells[1].merge(cells[5])
@@ -156,7 +172,7 @@ def write_xlsx(projects: list[dict], path: Path) -> None:
 
 
 def _xlsx_project(sheet, line: int, number: int, project: dict) -> int:
-    sheet.cell(line, 1, f"{number}、{project['name']}绩效目标表")
+    sheet.cell(line, 1, _title(number, project))
     sheet.merge_cells(start_row=line, start_column=1, end_row=line, end_column=6)
     sheet.cell(line + 1, 6, "单位：万元")
     line += 2
@@ -200,6 +216,94 @@ def _xlsx_project(sheet, line: int, number: int, project: dict) -> int:
     return line + len(rows) + 2
 
 
+# --------------------------------------------------------------------------- html
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta {charset}>
+<title>部门项目支出绩效目标表</title>
+<style>table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #000; }}</style>
+<script>document.write("<table><tr><td>一级指标</td><td>二级指标</td><td>三级指标</td></tr></table>");</script>
+</head>
+<body>
+<div class="nav"><a href="/">首页</a> &gt; <a href="/czyjs/">财政预决算</a></div>
+<div class="content">
+<h1>部门项目支出绩效目标表</h1>
+{body}</div>
+<div class="footer" style="display:none"><table><tr><td>版权所有</td></tr></table></div>
+</body>
+</html>
+"""
+
+
+def _cell(text: str, tag: str = "td", **attrs: int) -> str:
+    spans = "".join(f' {name}="{value}"' for name, value in attrs.items() if value > 1)
+    return f"<{tag}{spans}>{'<br>'.join(html.escape(part) for part in text)}</{tag}>"
+
+
+def html_page(projects: list[dict], charset: str = 'charset="utf-8"') -> str:
+    """The seed as a web page: per project a title, 单位, a header table and the indicator table."""
+    body: list[str] = []
+    for number, project in enumerate(projects, start=1):
+        body += [f"<h2>{html.escape(_title(number, project))}</h2>", '<p align="right">单位：万元</p>']
+        body.append('<table class="head">')
+        code, name = _cell([project["code"]], colspan=2), _cell([project["name"]], colspan=2)
+        body.append(f"<tr>{_cell(['项目编码'], 'th')}{code}{_cell(['项目名称'], 'th')}{name}</tr>")
+        body.append("<tr>" + "".join(_cell([text]) for text in _money(project)) + "</tr>")
+        goal = "".join(f"<p>{html.escape(line)}</p>" for line in _goal(project))
+        body.append(f'<tr>{_cell(["绩效目标"], "th")}<td colspan="5">{goal}</td></tr>')
+        body.append("</table>")
+        rows = project["rows"]
+        spans = [_runs(rows, 0), _runs(rows, 1)]
+        body.append('<table class="indicators">')
+        body.append("<thead><tr>" + "".join(_cell([h], "th") for h in HEADER) + "</tr></thead>")
+        body.append("<tbody>")
+        for i, row in enumerate(rows):
+            cells = [_cell([row[j]], rowspan=spans[j][i]) for j in (0, 1) if spans[j][i]]
+            cells += [_cell(_split(text) if j >= 3 else [text]) for j, text in enumerate(row) if j >= 2]
+            body.append("<tr>" + "".join(cells).replace("<td></td>", "<td>&nbsp;</td>") + "</tr>")
+        body.append("</tbody></table>")
+    return PAGE.format(charset=charset, body="\n".join(body) + "\n")
+
+
+def write_html(projects: list[dict], path: Path, gbk: bool = False) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if gbk:
+        page = html_page(projects, 'http-equiv="Content-Type" content="text/html; charset=gb2312"')
+        path.write_bytes(page.encode("gbk"))
+    else:
+        path.write_text(html_page(projects), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- markdown pipe tables
+
+
+def _pipe(cells: list[str]) -> str:
+    return "|" + "|".join(f" {cell.replace('|', chr(92) + '|')} " if cell else "" for cell in cells) + "|"
+
+
+def write_markdown(projects: list[dict], path: Path) -> None:
+    """The seed as markdown: headings, 单位 line, pipe tables; merged 一级/二级 cells left empty."""
+    lines = ["# 部门项目支出绩效目标表", ""]
+    for number, project in enumerate(projects, start=1):
+        lines += [f"## {_title(number, project)}", "", "单位：万元", ""]
+        lines.append(_pipe(["项目编码", project["code"], "项目名称", project["name"]]))
+        lines.append(_pipe(["---"] * 4))
+        lines.append(_pipe(_money(project)))
+        lines.append(_pipe(["绩效目标", "<br>".join(_goal(project))]))
+        lines += ["", _pipe(HEADER), _pipe(["---"] * len(HEADER))]
+        rows = project["rows"]
+        spans = [_runs(rows, 0), _runs(rows, 1)]
+        for i, row in enumerate(rows):
+            cells = [text if j > 1 or spans[j][i] else "" for j, text in enumerate(row)]
+            lines.append(_pipe([("<br>".join(_split(t)) if j >= 3 else t) for j, t in enumerate(cells)]))
+        lines.append("")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
 # --------------------------------------------------------------------------- conversions
 
 
@@ -235,9 +339,12 @@ def main(argv: list[str]) -> int:
     for stem, projects in load(gold).items():
         write_docx(projects, out / "docx" / f"{stem}.docx")
         write_xlsx(projects, out / "xlsx" / f"{stem}.xlsx")
+        write_html(projects, out / "html" / f"{stem}.html")
+        write_html(projects, out / "html" / "gbk" / f"{stem}.htm", gbk=True)
+        write_markdown(projects, out / "md" / f"{stem}.md")
         convert(out / "docx" / f"{stem}.docx", "pdf", out / "pdf")
         convert(out / "xlsx" / f"{stem}.xlsx", "xls", out / "xls")
-    for fmt in ("docx", "xlsx", "pdf", "xls"):
+    for fmt in ("docx", "xlsx", "html", "md", "pdf", "xls"):
         made = sorted((out / fmt).glob(f"*.{fmt}")) if (out / fmt).exists() else []
         print(f"{fmt}: {len(made)} files")
     return 0

@@ -1,7 +1,8 @@
-"""Mangled documents fed to every binary reader: Blocks or InputError, never anything else.
+"""Mangled documents fed to every binary reader (and the HTML one): Blocks or InputError, never anything else.
 
 Two kinds of damage: raw byte flips / truncation / inserted garbage on the whole file, and,
 for the zip formats, damage inside one XML member re-zipped so the XML and table code runs.
+Web pages also get tag soup: random table markup with hostile spans, charsets and nesting.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ SAMPLES = {
     "xlsx": FIXTURES / "xlsx" / "002_9f400b94fd3b1d9f.xlsx",
     "xls": FIXTURES / "xls" / "002_9f400b94fd3b1d9f.xls",
     "pdf": FIXTURES / "pdf" / "003_dfde72d2c9d140db.pdf",
+    "html": FIXTURES / "html" / "gbk" / "002_9f400b94fd3b1d9f.htm",
 }
 MEMBERS = {"docx": "word/document.xml", "xlsx": "xl/worksheets/sheet1.xml"}
 FUZZ = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -96,6 +98,56 @@ def test_damaged_xml_inside_a_sound_zip_gives_blocks_or_input_error(fmt, data):
         for name, body in members.items():
             archive.writestr(name, body)
     outcome(buffer.getvalue(), f"xml.{fmt}")
+
+
+_SOUP = st.one_of(
+    st.sampled_from(
+        [
+            "<table>",
+            "</table>",
+            "<tr>",
+            "</tr>",
+            "<td>",
+            "</td>",
+            "<th colspan=3>",
+            "<td rowspan=0>",
+            '<td rowspan="99999999">',
+            '<td colspan="-1">',
+            "<td colspan=300>",
+            "<thead>",
+            "<tbody>",
+            "<caption>",
+            "<br>",
+            "<p>",
+            "</p>",
+            "<div hidden>",
+            "</div>",
+            "<script>",
+            "</script>",
+            "<pre>",
+            '<meta charset="gb2312">',
+            "<meta http-equiv=content-type content='text/html; charset=x-unknown'>",
+            "&nbsp;",
+            "&#0;",
+            "&#xD800;",
+            "<!--",
+            "-->",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "产出指标",
+            "≥95%",
+            "单位：万元",
+        ]
+    ),
+    st.text(max_size=8),
+)
+
+
+@FUZZ
+@given(parts=st.lists(_SOUP, max_size=80), codec=st.sampled_from(["utf-8", "gb18030", "utf-16"]))
+def test_html_tag_soup_gives_blocks_or_input_error(parts, codec):
+    outcome("".join(parts).encode(codec, "replace"), "soup.html")
 
 
 def test_undamaged_samples_read_cleanly():

@@ -68,7 +68,7 @@ def decode(data: bytes, name: str = "") -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         text, enc = data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text, enc = data.decode("utf-16"), "utf-16"
+        text, enc = data.decode("utf-16", errors="replace"), "utf-16"
     else:
         try:
             text, enc = data.decode("utf-8"), "utf-8"
