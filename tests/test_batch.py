@@ -1,0 +1,115 @@
+"""Batch runs: the same output whatever the number of jobs or the scheduler; duplicate-table
+candidates found by prefix filtering are exactly those a full pairwise comparison finds."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from auditor.checks.dup import Table, TableIndex, similar_tables
+from auditor.cli import main
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    """The five seeds, a copy of one under another department's name (cross-document duplicates), and a broken file."""
+    root = tmp_path_factory.mktemp("batch")
+    for path in EXAMPLES.iterdir():
+        shutil.copy(path, root / path.name)
+    text = (EXAMPLES / "000_8a1b00379ebc752e.txt").read_text(encoding="utf-8")
+    (root / "900_copy.txt").write_text(text.replace("秦皇岛市工业和信息化局", "秦皇岛市某某局"), encoding="utf-8")
+    (root / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    return root
+
+
+def test_check_output_is_the_same_for_one_and_two_jobs(folder, tmp_path):
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"f{jobs}.jsonl"
+        result = run("check", str(folder), "--format", "jsonl", "-o", str(out), "-j", jobs, "--fail-on", "never", "-q")
+        assert result.exit_code == 3, result.output  # the broken file is reported, the rest is checked
+        assert "broken.docx" in result.stderr
+        outputs.append(out.read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1]
+    findings = [json.loads(line) for line in outputs[0].splitlines()]
+    sources = [f["source"] for f in findings]
+    assert sources == sorted(sources, key=lambda s: sorted(p.name for p in folder.iterdir()).index(s))
+    cross = [f for f in findings if f["rule"] == "DUP_TABLE_CROSS"]
+    assert cross and {f["source"] for f in cross} == {"000_8a1b00379ebc752e.txt", "900_copy.txt"}
+
+
+def test_score_output_is_the_same_for_one_and_two_jobs(folder, tmp_path):
+    written = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"r{jobs}"
+        result = run("score", str(folder), "-o", str(out), "-j", jobs, "-q")
+        assert result.exit_code == 3, result.output
+        written[jobs] = {p.name: p.read_bytes() for p in out.iterdir() if p.suffix != ".xlsx"}
+    assert written["1"] == written["2"]
+    scores = json.loads(written["1"]["scores.json"])
+    assert len(scores["departments"]) == 6
+    assert not any(name.startswith(".") for name in written["1"])  # no temporary files left
+
+
+def test_dask_local_cluster_gives_the_same_findings(folder, tmp_path):
+    pytest.importorskip("dask.distributed")
+    local = tmp_path / "local.jsonl"
+    dask = tmp_path / "dask.jsonl"
+    run("check", str(folder), "--format", "jsonl", "-o", str(local), "-j", "1", "--fail-on", "never", "-q")
+    result = run(
+        "check", str(folder), "--format", "jsonl", "-o", str(dask), "--scheduler", "local", "--fail-on", "never", "-q"
+    )
+    assert result.exit_code == 3, result.output
+    assert dask.read_text(encoding="utf-8") == local.read_text(encoding="utf-8")
+
+
+def _table(doc: int, no: int, names: list[str], name: str | None = None) -> Table:
+    return Table(doc, f"{doc}.txt", f"部门{doc}", str(doc), 2025, no, f"P{doc}-{no}", name or f"项目{doc}-{no}", 0, tuple(names))
+
+
+def _brute_force(tables: list[Table], threshold: float, cross: bool) -> dict[tuple[int, int], float]:
+    best = {}
+    for a in tables:
+        if len(a.names) < 2:
+            continue
+        for b in tables:
+            if b is a or (a.doc == b.doc) == cross or a.key_without_year == b.key_without_year:
+                continue
+            share = sum(1 for n in a.names if n in set(b.names)) / len(a.names)
+            if share >= threshold and share > best.get((a.doc, a.no), 0):
+                best[(a.doc, a.no)] = share
+    return best
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_prefix_filtering_finds_every_pair_a_full_comparison_finds(seed):
+    rng = random.Random(seed)
+    vocabulary = [f"指标{i}" for i in range(12)] + ["服务对象满意度", "资金拨付及时率"] * 6
+    tables = []
+    for doc in range(8):
+        for no in range(1, rng.randint(2, 5)):
+            tables.append(_table(doc, no, rng.sample(vocabulary, rng.randint(2, 7))))
+    threshold = rng.choice([0.6, 0.7, 0.8, 1.0])
+    index = TableIndex(tables)
+    found = {(t.doc, t.no): share for t, _, share in similar_tables(tables, index, threshold, 100, cross=True)}
+    assert found == _brute_force(tables, threshold, cross=True)
+
+
+def test_common_names_alone_do_not_make_every_table_a_candidate():
+    common = ["服务对象满意度", "资金拨付及时率", "项目完成率"]
+    tables = [_table(doc, 1, common + [f"专用指标{doc}a", f"专用指标{doc}b"]) for doc in range(200)]
+    index = TableIndex(tables)
+    # 5 names at 80%: a match must hold one of the two rarest names, held by this table alone
+    assert index.candidates(tables[0].names, 0.8) == [0]
+    assert list(similar_tables(tables, index, 0.8, 100, cross=True)) == []
