@@ -17,6 +17,7 @@ The word that made a ``__has`` or ``__is`` hold is recorded as ``hit`` for messa
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from auditor.checks.facts import first_hit, norm_text, resolve
@@ -24,6 +25,7 @@ from auditor.checks.facts import first_hit, norm_text, resolve
 _OPS = ("has_not", "has", "is", "not", "gte", "gt", "lte", "lt", "re")
 
 
+@cache
 def _split(key: str) -> tuple[str, str]:
     for op in _OPS:
         suffix = "__" + op
@@ -44,6 +46,15 @@ def _has(fact: Any, words: Any) -> str | None:
                 return str(item)
         return None
     return first_hit(str(fact or ""), words)
+
+
+@cache
+def _normalised(words: tuple) -> dict[str, str]:
+    """normalised word -> the word as listed (first one wins), for ``__is``."""
+    out: dict[str, str] = {}
+    for w in resolve(list(words)):
+        out.setdefault(norm_text(w), w)
+    return out
 
 
 def holds(cond: dict[str, Any] | None, facts: dict[str, Any]) -> bool:
@@ -73,8 +84,7 @@ def holds(cond: dict[str, Any] | None, facts: dict[str, Any]) -> bool:
         elif op == "has_not":
             ok = _has(fact, expected) is None
         elif op == "is":
-            text = norm_text(str(fact or ""))
-            match = next((w for w in resolve(expected) if norm_text(w) == text), None)
+            match = _normalised(tuple(_as_list(expected))).get(norm_text(str(fact or "")))
             ok = match is not None
             if ok:
                 facts["hit"] = match

@@ -50,10 +50,16 @@ def resolve(items: Any) -> tuple[str, ...]:
 
 def first_hit(text: str, items: Any) -> str | None:
     """The first word of ``items`` contained in ``text`` (longest first), or None."""
-    for word in sorted(resolve(items), key=len, reverse=True):
-        if word and word in text:
+    key = (items,) if isinstance(items, str) else tuple(items or ())
+    for word in _longest_first(key):
+        if word in text:
             return word
     return None
+
+
+@cache
+def _longest_first(items: tuple) -> tuple[str, ...]:
+    return tuple(w for w in sorted(resolve(list(items)), key=len, reverse=True) if w)
 
 
 # ---------------------------------------------------------------- 二级指标 frame

@@ -75,6 +75,7 @@ class ReportWriter:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
+            self.xlsx.abort()
             self._stack.__exit__(exc_type, exc, tb)
 
 

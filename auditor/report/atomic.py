@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO
 
 
-def _publish(tmp: str, target: Path) -> None:
+def publish(tmp: str, target: Path) -> None:
     """Give the finished temp file normal permissions (mkstemp makes it 0600) and move it in place."""
     umask = os.umask(0)
     os.umask(umask)
@@ -39,7 +39,7 @@ def atomic_open(path: str | Path | None, mode: str = "w", encoding: str | None =
     try:
         with os.fdopen(fd, mode, **kwargs) as handle:
             yield handle
-        _publish(tmp, target)
+        publish(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -55,7 +55,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
-        _publish(tmp, target)
+        publish(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

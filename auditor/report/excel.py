@@ -1,19 +1,18 @@
 """findings.xlsx for reviewers: one sheet of findings, one of scores (projects and departments).
 
-Written in openpyxl's write-only mode, one department at a time, so a run of thousands of
-departments streams to disk instead of holding every cell in memory.
+Written with xlsxwriter in constant-memory mode, one department at a time, so a run of
+thousands of departments streams to disk instead of holding every cell in memory.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
-
 from auditor.model import Department, Finding, Score
-from auditor.report.atomic import atomic_path
+from auditor.report.atomic import publish
 
 FINDING_COLUMNS = [
     ("source", "文件"),
@@ -60,48 +59,34 @@ def _cell(value):
 class _Sheet:
     """One logical sheet: header, widths, wrapped columns, continued on a new sheet past Excel's limit."""
 
-    def __init__(self, book: Workbook, title: str, header: list[str], widths: list[int]):
-        self.book, self.title, self.header, self.widths = book, title, header, widths
-        self.wrap = [label in WRAPPED for label in header]
+    def __init__(self, book, title: str, header: list[str], widths: list[int], formats: dict):
+        self.book, self.title, self.header, self.widths, self.formats = book, title, header, widths, formats
+        self.wrap = [formats["wrap"] if label in WRAPPED else None for label in header]
         self.parts = 0
         self._new()
 
     def _new(self) -> None:
         self.parts += 1
-        title = self.title if self.parts == 1 else f"{self.title}{self.parts}"
-        self.ws = self.book.create_sheet(title)
+        self.ws = self.book.add_worksheet(self.title if self.parts == 1 else f"{self.title}{self.parts}")
         for i, width in enumerate(self.widths):
-            self.ws.column_dimensions[chr(ord("A") + i)].width = width
-        self.ws.freeze_panes = "A2"
-        head = []
-        for label in self.header:
-            cell = WriteOnlyCell(self.ws, value=label)
-            cell.style = "表头"
-            head.append(cell)
-        self.ws.append(head)
+            self.ws.set_column(i, i, width)
+        self.ws.freeze_panes(1, 0)
+        self.ws.write_row(0, 0, self.header, self.formats["head"])
         self.rows = 1
 
     def append(self, values: list) -> None:
         if self.rows >= MAX_ROWS:
             self.finish()
             self._new()
-        cells = []
-        for value, wrap in zip(values, self.wrap, strict=True):
-            value = _cell(value)
-            if wrap or (isinstance(value, str) and value.startswith("=")):
-                cell = WriteOnlyCell(self.ws, value=value)
-                if wrap:
-                    cell.style = "换行"
-                if isinstance(value, str) and value.startswith("="):
-                    cell.data_type = "s"  # document text is never a formula
-                value = cell
-            cells.append(value)
-        self.ws.append(cells)
+        write = self.ws.write
+        for col, (value, fmt) in enumerate(zip(values, self.wrap, strict=True)):
+            if value is None or value == "":
+                continue
+            write(self.rows, col, _cell(value), fmt)
         self.rows += 1
 
     def finish(self) -> None:
-        """Filters on the header of the last part (earlier parts got theirs when they filled up)."""
-        self.ws.auto_filter.ref = f"A1:{chr(ord('A') + len(self.header) - 1)}{self.rows}"
+        self.ws.autofilter(0, 0, self.rows - 1, len(self.header) - 1)
 
 
 def _score_row(s: Score, code: str, name: str) -> list:
@@ -122,15 +107,26 @@ def _score_row(s: Score, code: str, name: str) -> list:
 
 
 class XlsxWriter:
-    """``add(dept, findings, scores)`` per department, then ``close()``: the file appears whole."""
+    """``add(dept, findings, scores)`` per department, then ``close()``: the file appears whole.
+
+    xlsxwriter in constant-memory mode: each row goes to disk as it is written.
+    """
 
     def __init__(self, path: Path):
+        import xlsxwriter
+
         self.path = Path(path)
-        self.book = Workbook(write_only=True)
-        self.book.add_named_style(NamedStyle(name="表头", font=Font(bold=True), fill=PatternFill("solid", fgColor="DCE6F1")))
-        self.book.add_named_style(NamedStyle(name="换行", alignment=Alignment(wrap_text=True, vertical="top")))
-        self.findings = _Sheet(self.book, "问题清单", [label for _, label in FINDING_COLUMNS], FINDING_WIDTHS)
-        self.scores = _Sheet(self.book, "评分", SCORE_COLUMNS, SCORE_WIDTHS)
+        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part.xlsx", dir=self.path.parent)
+        os.close(fd)
+        options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        options["strings_to_numbers"] = False
+        self.book = xlsxwriter.Workbook(self._tmp, options)
+        formats = {
+            "head": self.book.add_format({"bold": True, "bg_color": "#DCE6F1", "valign": "top"}),
+            "wrap": self.book.add_format({"text_wrap": True, "valign": "top"}),
+        }
+        self.findings = _Sheet(self.book, "问题清单", [label for _, label in FINDING_COLUMNS], FINDING_WIDTHS, formats)
+        self.scores = _Sheet(self.book, "评分", SCORE_COLUMNS, SCORE_WIDTHS, formats)
 
     def add(self, dept: Department, findings: list[Finding], scores: list[Score]) -> None:
         for f in findings:
@@ -141,9 +137,17 @@ class XlsxWriter:
     def close(self) -> Path:
         self.findings.finish()
         self.scores.finish()
-        with atomic_path(self.path) as tmp:
-            self.book.save(tmp)
+        try:
+            self.book.close()
+            publish(self._tmp, self.path)
+        except BaseException:
+            self.abort()
+            raise
         return self.path
+
+    def abort(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self._tmp)
 
 
 def write_xlsx(departments: list[Department], findings: list[Finding], scores: list[Score], path: Path) -> Path:
