@@ -325,6 +325,8 @@ def _quantities(s: str, skip: tuple[int, int] | None) -> list[_Quantity]:
             continue
         if found and m.start() < found[-1].end:
             continue
+        if m.start() > 0 and s[m.start() - 1].isascii() and s[m.start() - 1].isalpha():
+            continue  # PM2.5, CO2, 5A级 … : digits inside a name, not a quantity
         try:
             q = _Quantity(start=m.start(), end=m.end(), number=_to_float(m.group(0)), num_end=m.end())
         except (ValueError, OverflowError):
@@ -334,6 +336,8 @@ def _quantities(s: str, skip: tuple[int, int] | None) -> list[_Quantity]:
             word = cmp_m.group(0)
             q.comparator, q.cmp_word, q.start = pre_map[word], _has_han(word), cmp_m.start()
         pos = m.end()
+        if s[pos : pos + 1] in ("余", "多") and pats["unit"].match(s, pos + 1):
+            pos += 1  # 10余家, 30多人: an approximate count, the unit follows
         um = pats["punit"].match(s, pos)
         if um:
             q.unit, q.kind, q.wan, q.nonstandard = _unit_info(um.group(1))
@@ -470,7 +474,11 @@ def _problems(value: Value, q: _Quantity, quantities: list[_Quantity], s: str) -
     if q.kind == "percent" and max(q.number, q.upper or 0) > 100:
         value.problems.append("over_100")
     others = [o for o in quantities if o is not q]
-    if any(o.comparator for o in others) or any(
+    # two targets written one after the other (≥95%≥90%, 95 100%); a second bound introduced
+    # by words (≥10家，其中省级≥2家) is a breakdown, not a garbled value
+    if any(
+        o.comparator and not _has_han(s[min(q.end, o.end) : max(q.start, o.start)]) for o in others
+    ) or any(
         o.start >= q.end and o.start - q.end <= 2 and not re.search(r"[\u4e00-\u9fff(（]", s[q.end : o.start])
         for o in others
     ):
