@@ -124,8 +124,10 @@ class Run:
     failures: list[InputError] = field(default_factory=list)
 
     def _load(self, spill: Spill, name_file: Callable[[Checked], str]):
-        from auditor.checks import check_across
+        from auditor.checks import check_across, prepare
 
+        if self.jobs > 1 and not self.scheduler:
+            prepare(self.config)  # once here rather than once in every worker
         docs: list[Doc] = []
         tables: list = []
         stage = partial(checked_stage, config=self.config)

@@ -2,16 +2,18 @@
 
 Trained from the labelled corpus shipped in lexicons/level2_corpus.tsv (seed rows with misfiled
 rows relabelled, plus typical rows written from the official framework). The fitted model is
-built once per process; it is also cached on disk under ~/.cache/auditor (or $AUDITOR_CACHE_DIR),
-keyed by the corpus hash and the scikit-learn version. Set AUDITOR_CACHE_DIR="" to disable.
-scikit-learn is imported lazily, only when a prediction is asked for.
+built once per process; it is also cached on disk under ~/.cache/auditor (or $AUDITOR_CACHE_DIR)
+as plain arrays (``LinearModel``), keyed by the corpus hash and the model settings. Set
+AUDITOR_CACHE_DIR="" to disable. scikit-learn is imported only to train; predicting from a
+cached model needs numpy alone.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import pickle
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -73,53 +75,134 @@ def level1_of(level2: str) -> str | None:
     return hit[1] if hit else None
 
 
+# The model's settings; they also key the disk cache, so changing one retrains.
+NGRAMS = (1, 3)
+C = 20.0
+
+
 def make_model():
-    """An unfitted pipeline (used by the evaluation script too)."""
+    """An unfitted scikit-learn pipeline (for training and the evaluation script)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
     return make_pipeline(
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=1),
-        LogisticRegression(C=20.0, max_iter=2000, class_weight="balanced"),
+        TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAMS, sublinear_tf=True, min_df=1),
+        LogisticRegression(C=C, max_iter=2000, class_weight="balanced"),
     )
+
+
+_SPACES = re.compile(r"\s\s+")
+
+
+class LinearModel:
+    """The fitted TF-IDF + logistic regression as plain arrays: predicting needs numpy only.
+
+    Features are computed the way scikit-learn's ``TfidfVectorizer(analyzer="char_wb",
+    sublinear_tf=True)`` does (lower-cased text, character n-grams inside space-padded words,
+    1 + log(count), times idf, l2-normalised); probabilities are the multinomial softmax.
+    tests/test_classify.py checks that both give the same probabilities.
+    """
+
+    def __init__(self, vocabulary: dict[str, int], idf, coef, intercept, classes: list[str], ngrams=NGRAMS):
+        self.vocabulary, self.idf, self.coef, self.intercept = vocabulary, idf, coef, intercept
+        self.classes_ = list(classes)
+        self.ngrams = tuple(ngrams)
+
+    @classmethod
+    def from_pipeline(cls, pipeline) -> LinearModel:
+        vectorizer, linear = pipeline.steps[0][1], pipeline.steps[-1][1]
+        vocabulary = {str(k): int(v) for k, v in vectorizer.vocabulary_.items()}
+        return cls(vocabulary, vectorizer.idf_, linear.coef_, linear.intercept_, [str(c) for c in linear.classes_])
+
+    def _grams(self, text: str) -> list[str]:
+        low, high = self.ngrams
+        grams = []
+        for word in _SPACES.sub(" ", text.lower()).split():
+            word = f" {word} "
+            for n in range(low, high + 1):
+                if len(word) < n:
+                    if n == low:
+                        grams.append(word)
+                    break
+                grams += [word[i : i + n] for i in range(len(word) - n + 1)]
+        return grams
+
+    def features(self, texts: list[str]):
+        import numpy as np
+
+        rows = np.zeros((len(texts), len(self.idf)))
+        for r, text in enumerate(texts):
+            counts: dict[int, int] = {}
+            for gram in self._grams(text):
+                col = self.vocabulary.get(gram)
+                if col is not None:
+                    counts[col] = counts.get(col, 0) + 1
+            if counts:
+                cols = np.fromiter(counts, dtype=np.int64)
+                rows[r, cols] = (1 + np.log(np.fromiter(counts.values(), dtype=float))) * self.idf[cols]
+        norms = np.linalg.norm(rows, axis=1, keepdims=True)
+        return rows / np.where(norms == 0, 1, norms)
+
+    def predict_proba(self, texts: list[str]):
+        import numpy as np
+
+        scores = self.features(texts) @ self.coef.T + self.intercept
+        scores -= scores.max(axis=1, keepdims=True)
+        np.exp(scores, out=scores)
+        return scores / scores.sum(axis=1, keepdims=True)
+
+    def save(self, path: Path) -> None:
+        import numpy as np
+
+        tmp = path.with_suffix(f".tmp{os.getpid()}.npz")
+        with tmp.open("wb") as fh:
+            np.savez(
+                fh,
+                idf=self.idf,
+                coef=self.coef,
+                intercept=self.intercept,
+                meta=np.array(json.dumps({"vocabulary": self.vocabulary, "classes": self.classes_, "ngrams": self.ngrams})),
+            )
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: Path) -> LinearModel:
+        import numpy as np
+
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(str(data["meta"]))
+            return cls(meta["vocabulary"], data["idf"], data["coef"], data["intercept"], meta["classes"], meta["ngrams"])
 
 
 def _cache_file(digest: str) -> Path | None:
     root = os.environ.get("AUDITOR_CACHE_DIR")
     if root == "":
         return None
-    try:
-        import sklearn
-
-        version = sklearn.__version__
-    except Exception:  # noqa: BLE001
-        return None
     base = Path(root) if root else Path.home() / ".cache" / "auditor"
-    return base / f"level2-{digest[:16]}-sk{version}.pkl"
+    return base / f"level2-{digest[:16]}.npz"
 
 
 @lru_cache(maxsize=1)
-def model():
-    """The fitted classifier (once per process; from the disk cache when the corpus is unchanged)."""
+def model() -> LinearModel:
+    """The fitted classifier, once per process: from the disk cache when the corpus and settings are unchanged.
+
+    Only training imports scikit-learn; a cached model needs numpy alone.
+    """
     data = corpus_path().read_bytes()
-    digest = hashlib.sha256(data + repr(make_model()).encode()).hexdigest()
+    digest = hashlib.sha256(data + repr((NGRAMS, C, "char_wb", "balanced")).encode()).hexdigest()
     cache = _cache_file(digest)
     if cache is not None and cache.is_file():
         try:
-            with cache.open("rb") as fh:
-                return pickle.load(fh)
+            return LinearModel.load(cache)
         except Exception:  # noqa: BLE001 - a stale or broken cache is rebuilt
             pass
     texts, labels, _ = load_corpus()
-    fitted = make_model().fit(texts, labels)
+    fitted = LinearModel.from_pipeline(make_model().fit(texts, labels))
     if cache is not None:
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(f".tmp{os.getpid()}")
-            with tmp.open("wb") as fh:
-                pickle.dump(fitted, fh)
-            os.replace(tmp, cache)
+            fitted.save(cache)
         except OSError:
             pass
     return fitted

@@ -7,7 +7,7 @@ small conveniences; every stage depends on this module and nothing else shared.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -111,7 +111,7 @@ class Finding:
     related: str = ""  # e.g. the other project for DUP_TABLE
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(self.__dict__)  # every field is a plain value: no deep copy needed
 
 
 @dataclass
@@ -137,3 +137,6 @@ class Score:
     project: str = ""
     budget: float | None = None
     deductions: list[Deduction] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "deductions": [dict(d.__dict__) for d in self.deductions]}

@@ -69,9 +69,21 @@ def test_disk_cache_round_trip(tmp_path, monkeypatch):
     classify.model.cache_clear()
     try:
         first = classify.model()
-        assert list(tmp_path.glob("level2-*.pkl"))
+        assert list(tmp_path.glob("level2-*.npz"))
         classify.model.cache_clear()
         second = classify.model()  # loaded from the cache file
         assert list(second.classes_) == list(first.classes_)
     finally:
         classify.model.cache_clear()
+
+
+def test_plain_model_gives_scikit_learns_probabilities():
+    """LinearModel computes what the fitted scikit-learn pipeline computes, without importing it."""
+    import numpy as np
+
+    texts, labels, _ = classify.load_corpus()
+    pipeline = classify.make_model().fit(texts, labels)
+    plain = classify.LinearModel.from_pipeline(pipeline)
+    probe = texts[:80] + [classify.row_text("ＡＢ  企业满意度", "a"), classify.row_text("", ""), "x"]
+    assert np.abs(plain.predict_proba(probe) - pipeline.predict_proba(probe)).max() < 1e-9
+    assert plain.classes_ == [str(c) for c in pipeline.classes_]

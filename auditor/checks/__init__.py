@@ -89,6 +89,17 @@ def _rules(config) -> list:
     return [r.with_config(config) for r in rules]
 
 
+def prepare(config=None) -> None:
+    """Load the catalog and the classifier now, e.g. before worker processes fork (they inherit them)."""
+    _rules(config)
+    try:
+        from auditor.classify import model
+
+        model()
+    except Exception:  # noqa: BLE001 - without scikit-learn or numpy the classifier cases stay quiet
+        pass
+
+
 def is_across(rule) -> bool:
     """A rule that compares documents with each other (run once over all of them)."""
     return rule.params.get("scope") == "cross"

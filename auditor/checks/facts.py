@@ -22,6 +22,7 @@ _YEAR_RE = re.compile(r"(?:19|20)\d{2}\s*年度?")
 _LIST_NO_RE = re.compile(r"^\s*(?:[(（]?\d+[)）.、．]|[一二三四五六七八九十]+[、.．])\s*")
 
 
+@lru_cache(maxsize=1 << 16)
 def norm_text(text: str) -> str:
     """NFKC, spaces and punctuation (and %) removed: what 'the same text' means in the rules."""
     return _PUNCT_RE.sub("", unicodedata.normalize("NFKC", text or ""))

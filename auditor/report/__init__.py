@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-from dataclasses import asdict
 from pathlib import Path
 
 from auditor.report.atomic import atomic_open
@@ -22,10 +21,10 @@ def department_record(dept, findings, scores) -> dict:
         per_project[f.project_no] = per_project.get(f.project_no, 0) + 1
     total = next(s for s in scores if s.project_no is None)
     record = {"source": dept.source, "department_code": dept.code, "department": dept.name, "year": dept.year}
-    record.update(asdict(total))
+    record.update(total.to_dict())
     record["findings"] = len(findings)
     record["projects"] = [
-        {**asdict(s), "findings": per_project.get(s.project_no, 0)} for s in scores if s.project_no is not None
+        {**s.to_dict(), "findings": per_project.get(s.project_no, 0)} for s in scores if s.project_no is not None
     ]
     return record
 
