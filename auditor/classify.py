@@ -108,6 +108,7 @@ class LinearModel:
         self.vocabulary, self.idf, self.coef, self.intercept = vocabulary, idf, coef, intercept
         self.classes_ = list(classes)
         self.ngrams = tuple(ngrams)
+        self._coef_t = None
 
     @classmethod
     def from_pipeline(cls, pipeline) -> LinearModel:
@@ -128,26 +129,24 @@ class LinearModel:
                 grams += [word[i : i + n] for i in range(len(word) - n + 1)]
         return grams
 
-    def features(self, texts: list[str]):
+    def predict_proba(self, texts: list[str]):
+        """Class probabilities, one row per text (columns in ``classes_`` order)."""
         import numpy as np
 
-        rows = np.zeros((len(texts), len(self.idf)))
+        if self._coef_t is None:  # features x classes, so a text's few columns are one gather
+            self._coef_t = np.ascontiguousarray(self.coef.T)
+        scores = np.tile(self.intercept, (len(texts), 1)).astype(float)
         for r, text in enumerate(texts):
             counts: dict[int, int] = {}
             for gram in self._grams(text):
                 col = self.vocabulary.get(gram)
                 if col is not None:
                     counts[col] = counts.get(col, 0) + 1
-            if counts:
-                cols = np.fromiter(counts, dtype=np.int64)
-                rows[r, cols] = (1 + np.log(np.fromiter(counts.values(), dtype=float))) * self.idf[cols]
-        norms = np.linalg.norm(rows, axis=1, keepdims=True)
-        return rows / np.where(norms == 0, 1, norms)
-
-    def predict_proba(self, texts: list[str]):
-        import numpy as np
-
-        scores = self.features(texts) @ self.coef.T + self.intercept
+            if not counts:
+                continue
+            cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            weights = (1 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))) * self.idf[cols]
+            scores[r] += (weights / np.sqrt(weights @ weights)) @ self._coef_t[cols]
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
         return scores / scores.sum(axis=1, keepdims=True)

@@ -80,13 +80,21 @@ def _validate(config, codes: list[str]) -> None:
         raise ConfigError(f"{where}中的级别只能是 error、warning、info：{'、'.join(bad)}")
 
 
+_applied: tuple[Any, list] | None = None  # (config, its rules): one run uses one config
+
+
 def _rules(config) -> list:
-    """The catalog with audit.toml applied, validated once."""
+    """The catalog with audit.toml applied, validated once per config."""
+    global _applied
+    if _applied is not None and _applied[0] is config:
+        return _applied[1]
     from auditor.checks.catalog import load_rules
 
     rules = load_rules()
     _validate(config, [r.code for r in rules])
-    return [r.with_config(config) for r in rules]
+    applied = [r.with_config(config) for r in rules]
+    _applied = (config, applied)
+    return applied
 
 
 def prepare(config=None) -> None:

@@ -12,17 +12,22 @@ A condition is a mapping; every entry must hold (``any: [..]`` holds when one su
     value_n__re: '^\\d+$'        regular expression search
 
 The word that made a ``__has`` or ``__is`` hold is recorded as ``hit`` for message templates.
+Each condition is compiled once into a function of the facts (lexicons resolved, words sorted,
+patterns compiled), so checking a row costs a few dictionary look-ups per entry.
 """
 
 from __future__ import annotations
 
+import operator
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from auditor.checks.facts import first_hit, norm_text, resolve
+from auditor.checks.facts import norm_text, resolve
 
 _OPS = ("has_not", "has", "is", "not", "gte", "gt", "lte", "lt", "re")
+_COMPARE = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}
 
 
 @cache
@@ -38,14 +43,62 @@ def _as_list(value: Any) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def _has(fact: Any, words: Any) -> str | None:
+def _hit_in(fact: Any, wanted: frozenset[str], longest_first: tuple[str, ...]) -> str | None:
+    """The word of a ``__has`` list that ``fact`` holds: a shared item for a list fact, else a substring."""
     if isinstance(fact, (list, tuple, set)):
-        wanted = set(resolve(words))
-        for item in fact:
-            if item in wanted:
-                return str(item)
-        return None
-    return first_hit(str(fact or ""), words)
+        return next((str(item) for item in fact if item in wanted), None)
+    text = str(fact or "")
+    return next((w for w in longest_first if w in text), None)
+
+
+Test = Callable[[dict[str, Any]], bool]
+
+
+def _compile_entry(key: str, expected: Any) -> Test:
+    """One entry of a condition as a function of the facts."""
+    if key == "any":
+        subs = [compile_condition(sub) for sub in _as_list(expected)]
+        return lambda facts: any(sub(facts) for sub in subs)
+    name, op = _split(key)
+    if op in ("eq", "not"):
+        values = _as_list(expected)
+        if op == "eq":
+            return lambda facts: facts.get(name) in values
+        return lambda facts: facts.get(name) not in values
+    if op in _COMPARE:
+        limit, compare = float(expected), _COMPARE[op]
+        return lambda facts: (fact := facts.get(name)) is not None and compare(fact, limit)
+    if op in ("has", "has_not"):
+        words = resolve(expected)
+        wanted, longest = frozenset(words), _longest_first(words)
+        if op == "has_not":
+            return lambda facts: _hit_in(facts.get(name), wanted, longest) is None
+
+        def has(facts: dict[str, Any]) -> bool:
+            hit = _hit_in(facts.get(name), wanted, longest)
+            if hit is not None:
+                facts["hit"] = hit
+            return hit is not None
+
+        return has
+    if op == "is":
+        table = _normalised(tuple(_as_list(expected)))
+
+        def is_(facts: dict[str, Any]) -> bool:
+            match = table.get(norm_text(str(facts.get(name) or "")))
+            if match is not None:
+                facts["hit"] = match
+            return match is not None
+
+        return is_
+    pattern = re.compile(str(expected))  # op == "re"
+    return lambda facts: pattern.search(str(facts.get(name) or "")) is not None
+
+
+def compile_condition(cond: dict[str, Any] | None) -> Test:
+    """A condition mapping as one function of the facts (every entry must hold, in order)."""
+    tests = [_compile_entry(key, expected) for key, expected in (cond or {}).items()]
+    return lambda facts: all(test(facts) for test in tests)
 
 
 @cache
@@ -57,41 +110,19 @@ def _normalised(words: tuple) -> dict[str, str]:
     return out
 
 
+def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(w for w in sorted(words, key=len, reverse=True) if w)
+
+
+# Conditions come from the rule catalog and live as long as the process: compiled once each.
+_compiled: dict[int, tuple[dict, Test]] = {}
+
+
 def holds(cond: dict[str, Any] | None, facts: dict[str, Any]) -> bool:
     """True when every entry of ``cond`` holds for ``facts`` (an empty condition always holds)."""
-    for key, expected in (cond or {}).items():
-        if key == "any":
-            if not any(holds(sub, facts) for sub in _as_list(expected)):
-                return False
-            continue
-        name, op = _split(key)
-        fact = facts.get(name)
-        if op == "eq":
-            ok = fact in _as_list(expected)
-        elif op == "not":
-            ok = fact not in _as_list(expected)
-        elif op in ("gt", "gte", "lt", "lte"):
-            if fact is None:
-                ok = False
-            else:
-                limit = float(expected)
-                ok = {"gt": fact > limit, "gte": fact >= limit, "lt": fact < limit, "lte": fact <= limit}[op]
-        elif op == "has":
-            hit = _has(fact, expected)
-            ok = hit is not None
-            if ok:
-                facts["hit"] = hit
-        elif op == "has_not":
-            ok = _has(fact, expected) is None
-        elif op == "is":
-            match = _normalised(tuple(_as_list(expected))).get(norm_text(str(fact or "")))
-            ok = match is not None
-            if ok:
-                facts["hit"] = match
-        elif op == "re":
-            ok = re.search(str(expected), str(fact or "")) is not None
-        else:  # pragma: no cover - _split only yields known ops
-            ok = False
-        if not ok:
-            return False
-    return True
+    if not cond:
+        return True
+    entry = _compiled.get(id(cond))
+    if entry is None or entry[0] is not cond:
+        entry = _compiled[id(cond)] = (cond, compile_condition(cond))
+    return entry[1](facts)
