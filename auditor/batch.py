@@ -17,6 +17,7 @@ from __future__ import annotations
 import pickle
 import shutil
 import tempfile
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from auditor.pipeline import document_stage, ordered_map
 
 
 class Spill:
-    """An append-only temp file of pickled records; ``get`` works from any process on this machine."""
+    """An append-only temp file of records; ``unspill`` reads one back in any process on this machine."""
 
     def __init__(self):
         self.folder = Path(tempfile.mkdtemp(prefix="auditor-"))
@@ -53,7 +54,7 @@ def unspill(ref: tuple[str, int, int]):
     path, offset, size = ref
     with open(path, "rb") as fh:
         fh.seek(offset)
-        return pickle.loads(fh.read(size))
+        return pickle.loads(zlib.decompress(fh.read(size)))
 
 
 @dataclass
@@ -63,7 +64,7 @@ class Checked:
     path: Path
     index: int  # position in the run (Table.doc)
     error: InputError | None = None
-    blob: bytes = b""  # pickled (department, findings) for the spill file
+    blob: bytes = b""  # pickled (department, findings), compressed, for the spill file
     code: str = ""
     name: str = ""
     source: str = ""
@@ -77,7 +78,7 @@ def checked_stage(item: tuple[int, Path], config=None) -> Checked:
     dept = loaded.department
     if dept is None:
         return Checked(loaded.path, item[0], error=loaded.error)
-    blob = pickle.dumps((dept, loaded.findings), pickle.HIGHEST_PROTOCOL)
+    blob = zlib.compress(pickle.dumps((dept, loaded.findings), pickle.HIGHEST_PROTOCOL), 1)
     return Checked(loaded.path, item[0], None, blob, dept.code, dept.name, dept.source, dept.warnings, loaded.tables)
 
 
