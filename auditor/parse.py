@@ -48,6 +48,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "basis": ("指标值确定依据", "指标值设定依据", "确定依据", "设定依据", "依据", "指标来源", "评价标准"),
 }
 _COLUMN_OF = {norm(spelling): key for key, spellings in COLUMNS.items() for spelling in spellings}
+_COLUMN_RANK = {norm(spelling): rank for spellings in COLUMNS.values() for rank, spelling in enumerate(spellings)}
 
 # The official frame: 二级指标 → its 一级指标 (used when a table has no 一级指标 column).
 FRAME = {
@@ -412,12 +413,17 @@ def _start_project(state: _State, block: Block) -> None:
 def _indicator_header(keys: list[str]) -> dict[int, str]:
     """Column index → field when the row is an indicator table header, else {}."""
     columns: dict[int, str] = {}
+    best: dict[str, tuple[int, int]] = {}  # field → (rank of the spelling, column index)
     for index, key in enumerate(keys):
-        kind = _COLUMN_OF.get(key) or _COLUMN_OF.get(_UNIT_SUFFIX.sub("", key))
-        if kind and kind not in columns.values():
-            columns[index] = kind
-        elif key:
+        if key:
             columns[index] = "skip"  # a named column we do not use (序号, 备注 ...): never borrow its text
+        kind = _COLUMN_OF.get(key) or _COLUMN_OF.get(_UNIT_SUFFIX.sub("", key))
+        if kind:
+            rank = _COLUMN_RANK.get(key, _COLUMN_RANK.get(_UNIT_SUFFIX.sub("", key), 99))
+            if kind not in best or rank < best[kind][0]:
+                best[kind] = (rank, index)
+    for kind, (_, index) in best.items():
+        columns[index] = kind  # the most specific spelling wins: 三级指标 over a spanning 绩效指标 column
     found = set(columns.values()) - {"skip"}
     if "name" in found and ({"level1", "level2"} & found) and len(found) >= 3:
         return columns
