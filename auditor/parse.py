@@ -567,7 +567,7 @@ def _indicator_row(state: _State, cells: list[str], block: Block) -> None:
         return
     value = _join_value(got.get("direction", ""), got.get("value", ""), got.get("unit", ""))
     last = project.indicators[-1] if project.indicators else None
-    if last is not None and _is_continuation(got, value, last, state.after_break):
+    if last is not None and _is_continuation(got, value, last, state.after_break, set(state.columns.values())):
         for key in ("name", "description", "basis"):
             if got.get(key):
                 setattr(last, key, _join(getattr(last, key), got[key]))
@@ -618,12 +618,14 @@ def _map_row(columns: dict[int, str], cells: list[str]) -> dict[str, str]:
     return got
 
 
-def _is_continuation(got: dict[str, str], value: str, last: Indicator, after_break: bool) -> bool:
+def _is_continuation(
+    got: dict[str, str], value: str, last: Indicator, after_break: bool, present: set[str] | None = None
+) -> bool:
     """A row that only carries the rest of the previous row's cells (text split by a page break).
 
     Without a 三级指标 it continues the previous row, even when the new page repeats the
     merged 一级/二级 cells. With one, only right after a page break, with the 一级/二级
-    cells blank and some of the other cells empty.
+    cells blank and some of the other cells the table has (描述, 指标值, 依据) empty.
     """
     level1, level2 = got.get("level1", ""), got.get("level2", "")
     if level2 and not level1 and norm(last.level2) not in FRAME and norm(last.level2 + level2) in FRAME:
@@ -632,8 +634,11 @@ def _is_continuation(got: dict[str, str], value: str, last: Indicator, after_bre
         return level1 in ("", last.level1) and level2 in ("", last.level2)
     if level1 or level2 or not after_break:
         return False
-    filled = sum(1 for key in ("description", "basis") if got.get(key)) + bool(value)
-    return filled < 3
+    columns = {"description", "value", "basis"} & (present or {"description", "value", "basis"})
+    if "value" not in columns and present and ({"direction", "unit"} & present):
+        columns.add("value")
+    filled = sum(1 for key in ("description", "basis") if key in columns and got.get(key)) + bool(value)
+    return filled < len(columns)
 
 
 def _join(head: str, tail: str) -> str:
