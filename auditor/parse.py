@@ -387,12 +387,37 @@ def _split_inline_labels(cells: list[str], keys: list[str]) -> tuple[list[str], 
         head, sep, _ = key.partition(":")
         if sep and head and not label_of(key) and label_of(head):
             value = re.split(r"[:：]", cell, maxsplit=1)[1].strip()
-            out_cells += [head, value]
-            out_keys += [head, norm(value)]
+            pairs = [(head, value)]
+            # several "label：value" pairs in one cell or line (项目编码：X　项目名称：Y)
+            while (m := _INLINE_LABEL.search(pairs[-1][1])) and m.start() > 0:
+                label, rest = norm(m.group(0)).rstrip(":"), pairs[-1][1][m.end() :].strip()
+                pairs[-1] = (pairs[-1][0], pairs[-1][1][: m.start()].strip())
+                pairs.append((label, rest))
+            for label, text in pairs:
+                out_cells += [label, text]
+                out_keys += [label, norm(text)]
         else:
             out_cells.append(cell)
             out_keys.append(key)
     return out_cells, out_keys
+
+
+_INLINE_LABEL = re.compile(
+    r"(?<![\u4e00-\u9fff])("
+    + "|".join(
+        sorted(
+            (
+                re.escape(s).replace(":", "[:：]\\s*")
+                for kind, spellings in LABELS.items()
+                if kind != "unit"
+                for s in spellings
+            ),
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")\s*(?:[（(](?:万元|元|千元)[)）])?\s*[:：]"
+)
 
 
 def _start_project(state: _State, block: Block) -> None:

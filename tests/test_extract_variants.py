@@ -316,6 +316,14 @@ def code_and_name_one_cell(items, kinds):
     return items
 
 
+def code_and_name_paragraph(items, kinds):
+    """项目编码 | X | | 项目名称 | Y → a line of text "项目编码：X 项目名称：Y" outside the table."""
+    items = code_and_name_one_cell(items, kinds)
+    return [
+        item[0].replace("　", " ") if isinstance(item, list) and "项目名称：" in item[0] else item for item in items
+    ]
+
+
 def whitespace_noise(items, kinds):
     """Full-width spaces, NBSP and trailing blanks around indicator cells."""
     for item, kind in zip(items, kinds, strict=True):
@@ -428,6 +436,7 @@ VARIANTS: dict[str, tuple[Rewrite, Callable[[dict], dict], tuple[str, ...]]] = {
     "预算数 row above values": (budget_row_below, same, ("tabs",)),
     "项目名称 before 项目编码": (swap_code_and_name, same, ("tabs",)),
     "编码 and 名称 in one cell": (code_and_name_one_cell, same, ("tabs", "word")),
+    "编码 and 名称 as a text line": (code_and_name_paragraph, same, ("tabs", "word")),
     "full-width spaces and NBSP": (whitespace_noise, same, ("tabs", "word")),
     "blank lines between rows": (blank_lines_between_rows, same, ("tabs",)),
     "产出 / 效益 / 满意度": (level1_short, short_level1, ("tabs", "word")),
@@ -451,7 +460,7 @@ VARIANTS: dict[str, tuple[Rewrite, Callable[[dict], dict], tuple[str, ...]]] = {
     ),
 }
 
-KNOWN_GAPS = {"预算数 row above values", "编码 and 名称 in one cell"}
+KNOWN_GAPS = {"预算数 row above values"}
 
 CASES = [
     pytest.param(
