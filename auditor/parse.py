@@ -162,6 +162,7 @@ class _State:
     after_break: bool = False  # a page break / repeated header just happened
     last_table: int | None = None
     last_label: str = ""  # last header label row kind seen in the project
+    pending: dict[int, str] = field(default_factory=dict)  # column → label kind whose value may sit in the row below
     checkpoints: list[list] = field(default_factory=list)
     title: str = ""  # last "XXX绩效目标表" heading, not yet used by a project
     name_from_title: bool = False  # the open project's name came from its heading
@@ -427,6 +428,7 @@ def _start_project(state: _State, block: Block) -> None:
     state.units[id(project)] = state.project_unit
     state.projects.append(project)
     state.last_label = ""
+    state.pending = {}
     state.checkpoints = []
     state.in_indicators = False
     state.columns = {}
@@ -485,9 +487,12 @@ def _money(text: str, unit: str) -> float | None:
 def _header_labels(state: _State, cells: list[str], keys: list[str], labels: list[tuple[int, str]]) -> None:
     project = state.project
     assert project is not None
+    state.pending = {}
     for index, kind in labels:
         value = _value_after(cells, keys, index)
         state.last_label = kind
+        if not value and kind in _BELOW:
+            state.pending[index] = keys[index]  # a label row with its values in the row below
         unit = state.project_unit
         if kind in ("budget", "fiscal", "other") and (m := re.search(r"\((万元|千元|元)\)$", keys[index])):
             unit = m.group(1)
@@ -517,6 +522,9 @@ def _header_continuation(state: _State, cells: list[str], keys: list[str]) -> No
     """A row without labels inside the project header: 资金用途 text, spending-plan values or goal text."""
     project = state.project
     assert project is not None
+    pending, state.pending = state.pending, {}
+    if pending and _values_below(state, cells, keys, pending):
+        return
     texts = _distinct(cells)
     if state.last_label in ("budget", "fiscal", "other", "purpose") and not project.purpose:
         project.purpose = " ".join(texts)
@@ -525,6 +533,36 @@ def _header_continuation(state: _State, cells: list[str], keys: list[str]) -> No
     elif state.last_label == "goal":
         extra = clean_markup("\n".join(texts))
         project.goal = (project.goal + "\n" + extra).strip()
+
+
+_BELOW = ("code", "name", "budget", "fiscal", "other")
+
+
+def _values_below(state: _State, cells: list[str], keys: list[str], pending: dict[int, str]) -> bool:
+    """Fill fields whose labels stood alone in the row above, by column (预算数 | 财政资金 over 165.76 | 165.76)."""
+    money = {i for i, key in pending.items() if label_of(key) in ("budget", "fiscal", "other")}
+    numeric = [i for i, key in enumerate(keys) if key and _NUMBER.fullmatch(key.replace(",", ""))]
+    found = {i: i for i in pending if i < len(keys) and keys[i]}
+    if not found or any(i in money and i not in numeric for i in found):
+        # not aligned: the numbers of the row, in order, under the money labels, in order
+        if not money or len(numeric) != len(money) or len(numeric) != len([k for k in keys if k]):
+            return False
+        found = dict(zip(sorted(money), numeric, strict=True))
+    # rewritten as one "label | value | label | value" row and read like any label row
+    out_cells: list[str] = []
+    out_keys: list[str] = []
+    labels: list[tuple[int, str]] = []
+    for i in sorted(found):
+        kind = label_of(pending[i])
+        if kind:
+            labels.append((len(out_cells), kind))
+            out_cells += [pending[i], cells[found[i]]]
+            out_keys += [pending[i], keys[found[i]]]
+    last = state.last_label
+    _header_labels(state, out_cells, out_keys, labels)
+    state.last_label = last
+    state.pending = {}
+    return True
 
 
 def _distinct(cells: list[str]) -> list[str]:
