@@ -141,6 +141,8 @@ _DEPT_LABEL = re.compile(r"^(?:部门|单位|预算单位|部门名称|单位名
 _CLOSING = re.compile(
     r"绩效目标|部门整体|政府采购|国有资产|名词解释|其他需要说明|^第[一二三四五六七八九十]+部分|^[一二三四五六七八九十]+、"
 )
+# The title of another budget table (部门收支总表, 一般公共预算支出表 …): it ends the open project.
+_OTHER_TABLE = re.compile(r"^(?!.*绩效).{0,30}(收支|收入|支出|预算|拨款|经费|采购|资产|三公).{0,12}表(\(续表?\))?$")
 _UNIT_SUFFIX = re.compile(r"\((?:万元|元|千元|%|％|全称)\)$")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
@@ -275,7 +277,7 @@ def _paragraph(state: _State, text: str, block: Block) -> None:
     if sep and label_of(head) and not label_of(compact):
         _row(state, [text], block)  # "项目名称：X" written as a paragraph
         return
-    if _CLOSING.search(compact):
+    if _CLOSING.search(compact) or (state.project is not None and _OTHER_TABLE.search(compact)):
         _finish_project(state)
         if compact.endswith("绩效目标表") and "整体" not in compact:
             state.title = _strip_title(text)
@@ -367,6 +369,9 @@ def _row(state: _State, cells: list[str], block: Block) -> None:
             _finish_project(state)
             _start_project(state, block)
     if state.in_indicators and state.project is not None and not any(k in ("code", "name") for _, k in labels):
+        if new_table and _foreign_row(state, cells):
+            _finish_project(state)  # another table (收支总表 …) right after a page break, without a title
+            return
         _indicator_row(state, cells, block)
         return
     if state.project is None:
@@ -659,6 +664,21 @@ def _indicator_row(state: _State, cells: list[str], block: Block) -> None:
     if got.get("unit"):
         indicator.features["unit_column"] = got["unit"]
     project.indicators.append(indicator)
+
+
+_LEVEL_WORD = re.compile(r"指标|产出|效益|满意|成本|数量|质量|时效|影响")
+
+
+def _foreign_row(state: _State, cells: list[str]) -> bool:
+    """A row whose 一级/二级 cells name no indicator level at all (收入, 项目, 一、一般公共预算拨款收入 …)."""
+    got = _map_row(state.columns, cells)
+    last = state.project.indicators[-1] if state.project and state.project.indicators else None
+    levels = [
+        (text, getattr(last, key) if last else "") for key in ("level1", "level2") if (text := norm(got.get(key, "")))
+    ]
+    return bool(levels) and not any(
+        _LEVEL_WORD.search(text) or (norm(before) + text).endswith("指标") for text, before in levels
+    )  # (满意度指 | 标: the tail of a level name wrapped over the page break is not foreign)
 
 
 def _map_row(columns: dict[int, str], cells: list[str]) -> dict[str, str]:

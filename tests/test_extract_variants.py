@@ -507,3 +507,132 @@ def test_variant_gives_the_seed_rows(tmp_path, originals, variant, name):
     assert len(got) == len(want)
     for g, w in zip(got, want, strict=True):
         assert g == w
+
+
+# --------------------------------------------------------------------------- whole-document variants
+
+
+DOCUMENT_VARIANTS: dict[str, tuple[Callable[[str], str], str]] = {
+    # name: (text rewrite, encoding)
+    "CRLF": (lambda t: t.replace("\n", "\r\n"), "utf-8"),
+    "CR": (lambda t: t.replace("\n", "\r"), "utf-8"),
+    "trailing spaces": (lambda t: "\n".join(line + "  " if line.strip() else line for line in t.split("\n")), "utf-8"),
+    "GBK": (lambda t: t, "gb18030"),
+    "GBK and CRLF": (lambda t: t.replace("\n", "\r\n"), "gb18030"),
+    "UTF-8 BOM": (lambda t: "\ufeff" + t, "utf-8"),
+    "UTF-16": (lambda t: t, "utf-16"),
+    "NBSP for spaces": (lambda t: t.replace(" ", "\u00a0"), "utf-8"),
+}
+
+
+@pytest.mark.parametrize("variant", DOCUMENT_VARIANTS)
+@pytest.mark.parametrize("name", SEEDS)
+def test_document_variant_gives_the_seed_rows(tmp_path, originals, variant, name):
+    rewrite, encoding = DOCUMENT_VARIANTS[variant]
+    dept = load_text(tmp_path, name, rewrite(seed_text(name)), encoding)
+    original = originals[name]
+    assert (dept.code, dept.name, dept.year) == (original.code, original.name, original.year)
+    assert projects_of(dept) == projects_of(original)
+    assert rows_of(dept) == rows_of(original)
+
+
+# --------------------------------------------------------------------------- department facts
+
+
+def strip_department_lines(text: str) -> str:
+    """No "471 秦皇岛市…局" line and no "预算年度：2024" line anywhere."""
+    lines = [
+        line
+        for line in text.split("\n")
+        if not re.match(r"^\t?\d{3,12}\s*\S+(局|委员会|委|办公室|中心)(本级)?\s*$", line)
+        and not re.match(r"^\t?预算年度", line)
+    ]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "秦皇岛市工业和信息化局2025年部门预算项目支出绩效目标表",
+        "秦皇岛市工业和信息化局 2025 年部门预算",
+        "秦皇岛市工业和信息化局2025年度部门预算公开",
+    ],
+)
+def test_department_and_year_from_a_title_line(tmp_path, originals, title):
+    name = "000_8a1b00379ebc752e.txt"
+    text = strip_department_lines(seed_text(name)).replace("2024 年部门预算信息公开目录", title, 1)
+    assert "471 秦皇岛" not in text and "预算年度" not in text
+    dept = load_text(tmp_path, name, text)
+    assert (dept.name, dept.year) == ("秦皇岛市工业和信息化局", 2025)
+    assert rows_of(dept) == rows_of(originals[name])
+
+
+@pytest.mark.parametrize("label", ["预算年度：2025", "预算年度: 2025", "预算年度 2025年", "预算年度：2025年度"])
+def test_year_from_a_budget_year_label(tmp_path, label):
+    name = "003_dfde72d2c9d140db.txt"
+    text = seed_text(name).replace("预算年度：2024", label)
+    assert label in text
+    assert load_text(tmp_path, name, text).year == 2025
+
+
+# --------------------------------------------------------------------------- stray and empty tables
+
+
+STRAY = (
+    "部门收支总表\n\n单位：万元\n\n"
+    "收入\t\t支出\t\n项目\t预算数\t项目\t预算数\n一、一般公共预算拨款收入\t3769.83\t一、一般公共服务支出\t100.00\n"
+    "二、政府性基金预算拨款收入\t\t二、外交支出\t\n本年收入合计\t3769.83\t本年支出合计\t3769.83\n"
+)
+
+
+@pytest.mark.parametrize("name", [n for n in SEEDS if n != WORD])
+def test_stray_table_after_a_target_table_gives_no_rows(tmp_path, originals, name):
+    items = parse_doc(seed_text(name), False)
+    kinds = roles(items)
+    last = max(i for i, kind in enumerate(kinds) if kind == "ind")
+    text = render(items[: last + 1], False) + "\n\n" + STRAY + "\n" + render(items[last + 1 :], False)
+    dept = load_text(tmp_path, name, text)
+    assert rows_of(dept) == rows_of(originals[name])
+
+
+@pytest.mark.parametrize("name", [n for n in SEEDS if n != WORD])
+def test_stray_table_right_after_a_target_table_without_a_heading(tmp_path, originals, name):
+    items = parse_doc(seed_text(name), False)
+    kinds = roles(items)
+    last = max(i for i, kind in enumerate(kinds) if kind == "ind")
+    stray = STRAY.split("\n\n", 2)[2]  # the 收支 rows only, after a page break
+    text = render(items[: last + 1], False) + "\n\n" + stray + "\n" + render(items[last + 1 :], False)
+    dept = load_text(tmp_path, name, text)
+    assert rows_of(dept) == rows_of(originals[name])
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_project_table_without_indicator_rows(tmp_path, originals, name):
+    """The first project keeps its header but loses every indicator row: no rows for it, the rest unchanged."""
+    word = name == WORD
+    items = parse_doc(seed_text(name), word)
+    if word:
+        items = mend(items)
+    kinds = roles(items)
+    first = kinds.index("header")
+    end = first + 1
+    while (
+        end < len(items)
+        and kinds[end] != "label"
+        and not (
+            isinstance(items[end], str) and items[end].strip() and kinds[end] == "text" and "绩效目标表" in items[end]
+        )
+    ):
+        end += 1
+    kept = [item for i, item in enumerate(items) if not (first < i < end and kinds[i] == "ind")]
+    dept = load_text(tmp_path, name, render(kept, word))
+    original = originals[name]
+    assert len(dept.projects) == len(original.projects)
+    assert dept.projects[0].indicators == []
+    assert any("没有指标行" in w for w in dept.warnings)
+    assert rows_of(dept) == [r for r in rows_of(original) if r["project_no"] != 1]
+
+
+def test_only_a_stray_table(tmp_path):
+    dept = load_text(tmp_path, "stray.txt", "2025年部门预算\n\n" + STRAY)
+    assert dept.projects == [] and dept.warnings
