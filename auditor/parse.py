@@ -141,6 +141,8 @@ _DEPT_LABEL = re.compile(r"^(?:部门|单位|预算单位|部门名称|单位名
 _CLOSING = re.compile(
     r"绩效目标|部门整体|政府采购|国有资产|名词解释|其他需要说明|^第[一二三四五六七八九十]+部分|^[一二三四五六七八九十]+、"
 )
+# A caption row spanning the indicator table, above its header (not goal text, not a 三级指标 column).
+_CAPTIONS = {"绩效指标", "年度绩效指标", "项目绩效指标", "绩效指标体系", "年度绩效指标体系"}
 # The title of another budget table (部门收支总表, 一般公共预算支出表 …): it ends the open project.
 _OTHER_TABLE = re.compile(r"^(?!.*绩效).{0,30}(收支|收入|支出|预算|拨款|经费|采购|资产|三公).{0,12}表(\(续表?\))?$")
 _UNIT_SUFFIX = re.compile(r"\((?:万元|元|千元|%|％|全称)\)$")
@@ -271,7 +273,7 @@ def _paragraph(state: _State, text: str, block: Block) -> None:
     if m := _MONEY_UNIT.search(text):
         state.unit = m.group(1)
         return
-    if _is_page_furniture(compact, state):
+    if _is_page_furniture(compact, state) or compact in _CAPTIONS:
         return
     head, sep, _ = compact.partition(":")
     if sep and label_of(head) and not label_of(compact):
@@ -331,7 +333,7 @@ def _row(state: _State, cells: list[str], block: Block) -> None:
             if "整体" not in only:
                 state.title = _strip_title(next(c for c in cells if c.strip()))
             return
-        if only.startswith(("注:", "备注:", "说明:")):
+        if only.startswith(("注:", "备注:", "说明:")) or only in _CAPTIONS:
             return
 
     if state.header_keys and state.in_indicators and state.project is not None and not state.project.indicators:
