@@ -166,6 +166,7 @@ class _State:
     after_break: bool = False  # a page break / repeated header just happened
     last_table: int | None = None
     last_label: str = ""  # last header label row kind seen in the project
+    filled_down: list[Indicator] = field(default_factory=list)  # rows since the last written 一级指标
     pending: dict[int, str] = field(default_factory=dict)  # column → label kind whose value may sit in the row below
     checkpoints: list[list] = field(default_factory=list)
     title: str = ""  # last "XXX绩效目标表" heading, not yet used by a project
@@ -436,6 +437,7 @@ def _start_project(state: _State, block: Block) -> None:
     state.projects.append(project)
     state.last_label = ""
     state.pending = {}
+    state.filled_down = []
     state.checkpoints = []
     state.in_indicators = False
     state.columns = {}
@@ -665,7 +667,23 @@ def _indicator_row(state: _State, cells: list[str], block: Block) -> None:
         indicator.features["direction"] = got["direction"]
     if got.get("unit"):
         indicator.features["unit_column"] = got["unit"]
+    if level1:
+        _centred_level1(state.filled_down, level1)
+        state.filled_down = []
+    else:
+        state.filled_down.append(indicator)
     project.indicators.append(indicator)
+
+
+def _centred_level1(filled: list[Indicator], level1: str) -> None:
+    """A merged 一级指标 cell whose text a PDF export put on a middle row of its group: the rows just above,
+    filled down from the group before, take it back when the official frame puts their 二级指标 under it."""
+    key = norm(level1)
+    for indicator in reversed(filled):
+        frame = FRAME.get(norm(indicator.level2))
+        if frame is None or frame == norm(indicator.level1) or frame not in (key, key + "指标"):
+            break
+        indicator.level1 = level1
 
 
 _LEVEL_WORD = re.compile(r"指标|产出|效益|满意|成本|数量|质量|时效|影响")
