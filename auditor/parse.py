@@ -129,13 +129,15 @@ _CHECKPOINT = re.compile(
 )
 _MONEY_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|千元|元)")
 _YEAR = re.compile(r"预算年度\s*[:：]?\s*(20\d\d)")
-_TITLE_YEAR = re.compile(r"(20\d\d)\s*年\s*(?:度\s*)?(?:部门|单位)?\s*预算")
-_DEPT_LINE = re.compile(r"^(\d{3,12})\s*([\u4e00-\u9fff][\u4e00-\u9fff（）()·]{2,40})$")
+_TITLE_YEAR = re.compile(r"(20\d\d)\s*年\s*(?:度\s*)?(?:部门|单位)?\s*(?:预算|项目支出绩效|项目绩效)")
+_DEPT_LINE = re.compile(r"^(\d{3,12})\s*[-—_:：、]?\s*([\u4e00-\u9fff][\u4e00-\u9fff（）()·]{2,40})$")
 _ORG_SUFFIX = re.compile(
     r"(局|委|委员会|办|办公室|院|中心|所|站|队|馆|会|部|处|厅|署|府|室|校|学|园|社|台|团|组|本级|机关|公司|街道|镇|乡|场|司|行|库)$"
 )
 _TITLE_NAME = re.compile(
-    r"^([\u4e00-\u9fff（）()]{2,40}?" + _ORG_SUFFIX.pattern[:-1] + r")\s*20\d\d\s*年\s*度?\s*部门预算"
+    r"^([\u4e00-\u9fff（）()]{2,40}?"
+    + _ORG_SUFFIX.pattern[:-1]
+    + r")\s*20\d\d\s*年\s*度?\s*(?:部门预算|单位预算|部门项目支出|项目支出绩效|预算项目)"
 )
 _DEPT_LABEL = re.compile(r"^(?:部门|单位|预算单位|部门名称|单位名称|预算部门)\s*[:：]\s*(.+)$")
 _CLOSING = re.compile(
@@ -239,7 +241,7 @@ def _department_facts(blocks: list[Block], dept: Department) -> None:
                     labelled = value
             if table_year is None and "绩效目标" in compact and (m := re.search(r"(20\d\d)\s*年度", compact)):
                 table_year = int(m.group(1))
-            if "预算" not in compact:
+            if "预算" not in compact and "绩效" not in compact:
                 continue
             if m := _YEAR.search(compact):
                 years[int(m.group(1))] += 1

@@ -643,6 +643,7 @@ def strip_department_lines(text: str) -> str:
         "秦皇岛市工业和信息化局2025年部门预算项目支出绩效目标表",
         "秦皇岛市工业和信息化局 2025 年部门预算",
         "秦皇岛市工业和信息化局2025年度部门预算公开",
+        "秦皇岛市工业和信息化局2025年项目支出绩效目标表",
     ],
 )
 def test_department_and_year_from_a_title_line(tmp_path, originals, title):
@@ -729,3 +730,12 @@ def test_project_table_without_indicator_rows(tmp_path, originals, name):
 def test_only_a_stray_table(tmp_path):
     dept = load_text(tmp_path, "stray.txt", "2025年部门预算\n\n" + STRAY)
     assert dept.projects == [] and dept.warnings
+
+
+@pytest.mark.parametrize(
+    "line", ["471-秦皇岛市工业和信息化局", "471：秦皇岛市工业和信息化局", "471　秦皇岛市工业和信息化局"]
+)
+def test_department_code_line_separators(tmp_path, line):
+    name = "000_8a1b00379ebc752e.txt"
+    dept = load_text(tmp_path, name, seed_text(name).replace("471 秦皇岛市工业和信息化局", line))
+    assert (dept.code, dept.name) == ("471", "秦皇岛市工业和信息化局")
