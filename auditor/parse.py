@@ -300,7 +300,9 @@ def _is_page_furniture(compact: str, state: _State) -> bool:
 
 
 def _strip_title(text: str) -> str:
-    text = re.sub(r"^\s*[（(]?\d+[)）]?\s*[、.．]\s*", "", text.strip())
+    text = re.sub(r"^\s*附?表\s*\d+(?:[-—－.]\d+)?\s*[:：、.．]?\s*", "", text.strip())  # 附表3-1：
+    text = re.sub(r"^\s*[（(][一二三四五六七八九十\d]+[)）]\s*[、.．]?\s*", "", text)  # （一） (1)
+    text = re.sub(r"^\s*(?:[一二三四五六七八九十]+|\d+)\s*[、.．]\s*", "", text)  # 一、 1、 1.
     return re.sub(r"\s*(项目支出)?绩效目标表\s*$", "", text).strip()
 
 

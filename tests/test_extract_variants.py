@@ -739,3 +739,23 @@ def test_department_code_line_separators(tmp_path, line):
     name = "000_8a1b00379ebc752e.txt"
     dept = load_text(tmp_path, name, seed_text(name).replace("471 秦皇岛市工业和信息化局", line))
     assert (dept.code, dept.name) == ("471", "秦皇岛市工业和信息化局")
+
+
+CHINESE = "一二三四五六七八九十"
+
+
+@pytest.mark.parametrize("style", ["（{c}）", "{c}、", "({n})", "附表{n}："])
+def test_project_name_from_a_numbered_title_without_a_name_label(tmp_path, originals, style):
+    name = "000_8a1b00379ebc752e.txt"
+
+    def number(m):
+        n = int(m.group(1))
+        c = CHINESE[n - 1] if n <= 10 else "十" + CHINESE[n - 11]
+        return style.format(c=c, n=n)
+
+    text = re.sub(r"^(\d+)、(?=.*绩效目标表$)", number, seed_text(name), flags=re.M)
+    text, count = re.subn(r"\t项目名称\t[^\t]*", "\t\t", text)
+    assert count == len(originals[name].projects)
+    dept = load_text(tmp_path, name, text)
+    assert [squash(p.name) for p in dept.projects] == [squash(p.name) for p in originals[name].projects]
+    assert rows_of(dept) == rows_of(originals[name])
