@@ -169,7 +169,11 @@ class _State:
     last_table: int | None = None
     last_label: str = ""  # last header label row kind seen in the project
     filled_down: list[Indicator] = field(default_factory=list)  # rows since the last written 一级指标
-    pending: dict[int, str] = field(default_factory=dict)  # column → label kind whose value may sit in the row below
+    pending: dict[int, str] = field(default_factory=dict)
+    just_header: bool = False  # the previous row was the indicator header
+    partial_header: list[str] = field(
+        default_factory=list
+    )  # a header row missing its 三级指标 (wrapped)  # column → label kind whose value may sit in the row below
     checkpoints: list[list] = field(default_factory=list)
     title: str = ""  # last "XXX绩效目标表" heading, not yet used by a project
     name_from_title: bool = False  # the open project's name came from its heading
@@ -341,14 +345,23 @@ def _row(state: _State, cells: list[str], block: Block) -> None:
         if only.startswith(("注:", "备注:", "说明:")) or only in _CAPTIONS:
             return
 
-    if state.header_keys and state.in_indicators and state.project is not None and not state.project.indicators:
-        joined = [a + b for a, b in zip(state.header_keys, keys + [""] * len(state.header_keys), strict=False)]
+    just_header, state.just_header = state.just_header, False
+    partial, state.partial_header = state.partial_header, []
+    if state.header_keys and state.in_indicators and state.project is not None and just_header:
+        joined = _join_header(state.header_keys, keys)
         wider = _indicator_header(joined)
         if len(set(wider.values()) - {"skip"}) > len(set(state.columns.values()) - {"skip"}):
             state.columns = wider  # the header row itself was wrapped onto a second line
             state.header_keys = []
             return
     header = _indicator_header(keys)
+    if not header and partial and not new_table:
+        header = _indicator_header(_join_header(partial, keys))  # 三级 | 指标: the header wrapped
+        if header:
+            keys = _join_header(partial, keys)
+    if not header and _header_fields(keys) >= 2 and "level2" in _header_fields_set(keys):
+        state.partial_header = keys  # 一级指标 | 二级指标 | 三级 …: maybe the first line of a wrapped header
+        return
     if header:
         if state.project is None:
             if not state.title:
@@ -356,6 +369,7 @@ def _row(state: _State, cells: list[str], block: Block) -> None:
             _start_project(state, block)
         state.columns = header
         state.header_keys = keys
+        state.just_header = True
         state.in_indicators = True
         state.after_break = bool(state.project.indicators)
         state.found_header.add(id(state.project))
@@ -448,6 +462,19 @@ def _start_project(state: _State, block: Block) -> None:
     project.name = state.title
     state.name_from_title = bool(state.title)
     state.title = ""
+
+
+def _join_header(first: list[str], second: list[str]) -> list[str]:
+    width = max(len(first), len(second))
+    return [a + b for a, b in zip(first + [""] * width, second + [""] * width, strict=False)][:width]
+
+
+def _header_fields_set(keys: list[str]) -> set[str]:
+    return {k for k in (_COLUMN_OF.get(key) or _COLUMN_OF.get(_UNIT_SUFFIX.sub("", key)) for key in keys) if k}
+
+
+def _header_fields(keys: list[str]) -> int:
+    return len(_header_fields_set(keys))
 
 
 def _indicator_header(keys: list[str]) -> dict[int, str]:

@@ -414,6 +414,24 @@ def code_and_name_rows(items, kinds):
     return out
 
 
+def wrap_header_cell(cell: str, cut: int) -> Rewrite:
+    """A header cell wrapped onto a second header line (绩效指标 | 描述)."""
+
+    def rewrite(items, kinds):
+        out: list[Item] = []
+        for item, kind in zip(items, kinds, strict=True):
+            out.append(item)
+            if kind == "header":
+                keys = [norm(c) for c in item]
+                if cell in keys:
+                    i = keys.index(cell)
+                    item[i] = cell[:cut]
+                    out.append([""] * i + [cell[cut:]] + [""] * (len(item) - i - 1))
+        return out
+
+    return rewrite
+
+
 def whitespace_noise(items, kinds):
     """Full-width spaces, NBSP and trailing blanks around indicator cells."""
     for item, kind in zip(items, kinds, strict=True):
@@ -537,6 +555,9 @@ VARIANTS: dict[str, tuple[Rewrite, Callable[[dict], dict], tuple[str, ...]]] = {
     "预算数（元）": (rename_label("预算数", "预算数（元）", 10000), same, ("tabs", "word")),
     "一级指标 on the middle row of its group": (level1_centred, same, ("tabs", "word")),
     "项目名称 and 项目编码 rows": (code_and_name_rows, same, ("tabs", "word")),
+    "header 绩效指标 | 描述 wrapped": (wrap_header_cell("绩效指标描述", 4), same, ("tabs", "word")),
+    "header 指标值确定 | 依据 wrapped": (wrap_header_cell("指标值确定依据", 5), same, ("tabs", "word")),
+    "header 三级 | 指标 wrapped": (wrap_header_cell("三级指标", 2), same, ("tabs", "word")),
     "full-width spaces and NBSP": (whitespace_noise, same, ("tabs", "word")),
     "blank lines between rows": (blank_lines_between_rows, same, ("tabs",)),
     "产出 / 效益 / 满意度": (level1_short, short_level1, ("tabs", "word")),
