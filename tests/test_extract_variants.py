@@ -213,26 +213,24 @@ def drop_column(name: str) -> Rewrite:
 
 
 def insert_column(at: int | str, header: str, cell: Callable[[int], str]) -> Rewrite:
-    """A new column at position ``at`` (or right of the column named ``at``)."""
+    """A new column at position ``at`` (-1: last), or right of the column named ``at``."""
 
     def rewrite(items, kinds):
         number = 0
-        width = 0
+        pos = 0
         for item, kind in zip(items, kinds, strict=True):
-            if kind not in ("header", "ind"):
-                continue
             if kind == "header":
                 number = 0
-                pos = at if isinstance(at, int) else (col(items, item, at) or 0) + 1
-                width = len(item)
-                item.insert(pos if pos >= 0 else len(item), header)
-            else:
+                if isinstance(at, str):
+                    pos = (col(items, item, at) or 0) + 1
+                else:
+                    pos = at if at >= 0 else len(item)
+                item.insert(pos, header)
+            elif kind == "ind":
                 number += 1
-                pos = at if isinstance(at, int) else None
-                if pos is None:
-                    # right of the named column: same index as in the header when the row is full width
-                    pos = len(item) if len(item) < width else width
-                item.insert(pos if pos >= 0 else len(item), cell(number))
+                if len(item) < pos:
+                    item.extend([""] * (pos - len(item)))
+                item.insert(pos, cell(number))
         return items
 
     return rewrite
@@ -432,6 +430,40 @@ def wrap_header_cell(cell: str, cut: int) -> Rewrite:
     return rewrite
 
 
+_VALUE = re.compile(r"^\s*(≥|≤|=|＞|＜|>|<)?\s*(\d+(?:\.\d+)?)\s*(\S{0,6})\s*$")
+
+
+def split_value(direction: bool) -> Rewrite:
+    """指标值 "≥98%" → 指标方向 ≥ | 指标值 98 | 计量单位 % (or 指标值 | 计量单位 without the direction)."""
+
+    def rewrite(items, kinds):
+        index = None
+        for item, kind in zip(items, kinds, strict=True):
+            if kind == "header":
+                index = col(items, item, "指标值")
+                if index is not None:
+                    item[index : index + 1] = (["指标方向"] if direction else []) + ["指标值", "计量单位"]
+            elif kind == "ind" and index is not None and index < len(item):
+                m = _VALUE.match(item[index])
+                if m and (direction or not m.group(1)):
+                    parts = [m.group(1) or "", m.group(2), m.group(3)]
+                else:
+                    parts = ["", item[index], ""]
+                item[index : index + 1] = parts if direction else parts[1:]
+        return items
+
+    return rewrite
+
+
+def thousands(items, kinds):
+    for item in items:
+        if isinstance(item, list):
+            for i, cell in enumerate(item):
+                if re.fullmatch(r"\d{4,}\.\d\d", cell.strip()):
+                    item[i] = f"{float(cell):,.2f}"
+    return items
+
+
 def whitespace_noise(items, kinds):
     """Full-width spaces, NBSP and trailing blanks around indicator cells."""
     for item, kind in zip(items, kinds, strict=True):
@@ -558,6 +590,10 @@ VARIANTS: dict[str, tuple[Rewrite, Callable[[dict], dict], tuple[str, ...]]] = {
     "header 绩效指标 | 描述 wrapped": (wrap_header_cell("绩效指标描述", 4), same, ("tabs", "word")),
     "header 指标值确定 | 依据 wrapped": (wrap_header_cell("指标值确定依据", 5), same, ("tabs", "word")),
     "header 三级 | 指标 wrapped": (wrap_header_cell("三级指标", 2), same, ("tabs", "word")),
+    "指标方向 | 指标值 | 计量单位": (split_value(True), same, ("tabs", "word")),
+    "指标值 | 计量单位": (split_value(False), same, ("tabs", "word")),
+    "分值 column after 指标值": (insert_column("指标值", "分值", lambda n: "10"), same, ("tabs",)),
+    "单位：元 with thousands separators": (chain(budget_in_yuan, thousands), same, ("tabs", "word")),
     "full-width spaces and NBSP": (whitespace_noise, same, ("tabs", "word")),
     "blank lines between rows": (blank_lines_between_rows, same, ("tabs",)),
     "产出 / 效益 / 满意度": (level1_short, short_level1, ("tabs", "word")),
