@@ -23,7 +23,9 @@ def norm(text: str) -> str:
     return "".join((text or "").split()).translate(_HALF_WIDTH)
 
 
-_HALF_WIDTH = str.maketrans({"（": "(", "）": ")", "：": ":", "【": "[", "】": "]"})
+_HALF_WIDTH = str.maketrans(
+    {"（": "(", "）": ")", "：": ":", "【": "[", "】": "]", **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad")}
+)
 
 # Indicator table columns: field → header spellings (compared after ``norm``).
 COLUMNS: dict[str, tuple[str, ...]] = {

@@ -666,6 +666,8 @@ DOCUMENT_VARIANTS: dict[str, tuple[Callable[[str], str], str]] = {
     "UTF-8 BOM": (lambda t: "\ufeff" + t, "utf-8"),
     "UTF-16": (lambda t: t, "utf-16"),
     "NBSP for spaces": (lambda t: t.replace(" ", "\u00a0"), "utf-8"),
+    "zero-width spaces": (lambda t: t.replace("指标", "指\u200b标").replace("预算数", "预算\u200b数"), "utf-8"),
+    "ideographic and en spaces": (lambda t: t.replace(" ", "\u2002").replace("\t\t", "\t\u3000\t"), "utf-8"),
 }
 
 
