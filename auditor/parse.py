@@ -357,12 +357,14 @@ def _row(state: _State, cells: list[str], block: Block) -> None:
             state.header_keys = []
             return
     header = _indicator_header(keys)
-    if not header and partial and not new_table:
-        header = _indicator_header(_join_header(partial, keys))  # 三级 | 指标: the header wrapped
-        if header:
-            keys = _join_header(partial, keys)
-    if not header and _header_fields(keys) >= 2 and "level2" in _header_fields_set(keys):
-        state.partial_header = keys  # 一级指标 | 二级指标 | 三级 …: maybe the first line of a wrapped header
+    if partial and not new_table:
+        # a header over two lines: wrapped (三级 | 指标) or under a spanning caption (绩效指标 over 一级/二级/三级)
+        combined = _combine_header(partial, keys)
+        wider = _indicator_header(combined)
+        if len(set(wider.values()) - {"skip"}) > len(set(header.values()) - {"skip"}):
+            header, keys = wider, combined
+    if not header and _header_fields(keys) >= 2:
+        state.partial_header = keys  # maybe the first line of a two-line header
         return
     if header:
         if state.project is None:
@@ -464,6 +466,20 @@ def _start_project(state: _State, block: Block) -> None:
     project.name = state.title
     state.name_from_title = bool(state.title)
     state.title = ""
+
+
+def _combine_header(first: list[str], second: list[str]) -> list[str]:
+    """Two header lines as one: per column the line that names a field, else both texts joined."""
+    width = max(len(first), len(second))
+    out = []
+    for a, b in zip(first + [""] * width, second + [""] * width, strict=False):
+        if b and _header_fields([b]):
+            out.append(b)
+        elif a and _header_fields([a]) and not b:
+            out.append(a)
+        else:
+            out.append(a + b)
+    return out[:width]
 
 
 def _join_header(first: list[str], second: list[str]) -> list[str]:

@@ -464,6 +464,21 @@ def thousands(items, kinds):
     return items
 
 
+def caption_over_levels(items, kinds):
+    """A two-line header: 绩效指标 spanning over 一级/二级/三级指标, the other column names on the first line."""
+    out: list[Item] = []
+    for item, kind in zip(items, kinds, strict=True):
+        if kind == "header":
+            keys = [norm(c) for c in item]
+            levels = [i for i, k in enumerate(keys) if k in ("一级指标", "二级指标", "三级指标")]
+            first = ["绩效指标" if i == levels[0] else ("" if i in levels else c) for i, c in enumerate(item)]
+            second = [c if i in levels else "" for i, c in enumerate(item)]
+            out += [first, second]
+            continue
+        out.append(item)
+    return out
+
+
 def whitespace_noise(items, kinds):
     """Full-width spaces, NBSP and trailing blanks around indicator cells."""
     for item, kind in zip(items, kinds, strict=True):
@@ -594,6 +609,12 @@ VARIANTS: dict[str, tuple[Rewrite, Callable[[dict], dict], tuple[str, ...]]] = {
     "指标值 | 计量单位": (split_value(False), same, ("tabs", "word")),
     "分值 column after 指标值": (insert_column("指标值", "分值", lambda n: "10"), same, ("tabs",)),
     "单位：元 with thousands separators": (chain(budget_in_yuan, thousands), same, ("tabs", "word")),
+    "绩效指标 caption over 一级/二级/三级 in a two-line header": (caption_over_levels, same, ("tabs", "word")),
+    "年度绩效指标 column between 二级 and 三级": (
+        insert_column(2, "年度绩效指标", lambda n: ""),
+        same,
+        ("tabs", "word"),
+    ),
     "full-width spaces and NBSP": (whitespace_noise, same, ("tabs", "word")),
     "blank lines between rows": (blank_lines_between_rows, same, ("tabs",)),
     "产出 / 效益 / 满意度": (level1_short, short_level1, ("tabs", "word")),
