@@ -288,7 +288,14 @@ def _paragraph(state: _State, text: str, block: Block) -> None:
     if sep and label_of(head) and not label_of(compact):
         _row(state, [text], block)  # "项目名称：X" written as a paragraph
         return
-    if _CLOSING.search(compact) or (state.project is not None and _OTHER_TABLE.search(compact)):
+    in_goal = (
+        state.project is not None
+        and not state.in_indicators
+        and state.last_label == "goal"
+        and id(state.project) not in state.found_header
+        and not compact.endswith("绩效目标表")
+    )  # goal text a PDF export put on lines of its own, before the indicator table: "二、保障…" is not a heading
+    if not in_goal and (_CLOSING.search(compact) or (state.in_indicators and _OTHER_TABLE.search(compact))):
         _finish_project(state)
         if compact.endswith("绩效目标表") and "整体" not in compact:
             state.title = _strip_title(text)

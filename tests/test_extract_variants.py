@@ -839,3 +839,25 @@ def test_project_name_from_a_numbered_title_without_a_name_label(tmp_path, origi
     dept = load_text(tmp_path, name, text)
     assert [squash(p.name) for p in dept.projects] == [squash(p.name) for p in originals[name].projects]
     assert rows_of(dept) == rows_of(originals[name])
+
+
+def test_goal_line_naming_a_budget_table_does_not_end_the_project(tmp_path, originals):
+    name = "000_8a1b00379ebc752e.txt"
+    cut = "1.通过对电子政务外网项目运行维护，促进我市智慧医疗、智慧交通和平安城市事业发展。"
+    text = seed_text(name)
+    assert cut in text
+    line = next(line for line in text.split("\n") if cut in line)
+    text = text.replace(line, line + "\n按时报送部门收支预算表", 1)
+    dept = load_text(tmp_path, name, text)
+    assert rows_of(dept) == rows_of(originals[name])
+
+
+@pytest.mark.parametrize("extra", ["二、保障系统正常运行", "完成年度绩效目标", "第一部分工作内容"])
+def test_goal_lines_that_look_like_headings_stay_in_the_goal(tmp_path, originals, extra):
+    name = "000_8a1b00379ebc752e.txt"
+    cut = "1.通过对电子政务外网项目运行维护，促进我市智慧医疗、智慧交通和平安城市事业发展。"
+    text = seed_text(name)
+    line = next(line for line in text.split("\n") if cut in line)
+    dept = load_text(tmp_path, name, text.replace(line, line + "\n" + extra, 1))
+    assert rows_of(dept) == rows_of(originals[name])
+    assert dept.projects[0].goal.endswith(extra)
