@@ -151,6 +151,7 @@ _CAPTIONS = {"绩效指标", "年度绩效指标", "项目绩效指标", "绩效
 _OTHER_TABLE = re.compile(r"^(?!.*绩效).{0,30}(收支|收入|支出|预算|拨款|经费|采购|资产|三公).{0,12}表(\(续表?\))?$")
 _UNIT_SUFFIX = re.compile(r"\((?:万元|元|千元|%|％|全称)\)$")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_AMOUNT = re.compile(r"-?\d[\d,，]*(?:\.\d+)?(?:万元|千元|元)?")
 
 
 # --------------------------------------------------------------------------- state
@@ -171,11 +172,9 @@ class _State:
     last_table: int | None = None
     last_label: str = ""  # last header label row kind seen in the project
     filled_down: list[Indicator] = field(default_factory=list)  # rows since the last written 一级指标
-    pending: dict[int, str] = field(default_factory=dict)
+    pending: dict[int, str] = field(default_factory=dict)  # column → a label whose value may sit in the row below
     just_header: bool = False  # the previous row was the indicator header
-    partial_header: list[str] = field(
-        default_factory=list
-    )  # a header row missing its 三级指标 (wrapped)  # column → label kind whose value may sit in the row below
+    partial_header: list[str] = field(default_factory=list)  # a row that may be the first line of a header
     checkpoints: list[list] = field(default_factory=list)
     title: str = ""  # last "XXX绩效目标表" heading, not yet used by a project
     name_from_title: bool = False  # the open project's name came from its heading
@@ -606,7 +605,7 @@ _BELOW = ("code", "name", "budget", "fiscal", "other")
 def _values_below(state: _State, cells: list[str], keys: list[str], pending: dict[int, str]) -> bool:
     """Fill fields whose labels stood alone in the row above, by column (预算数 | 财政资金 over 165.76 | 165.76)."""
     money = {i for i, key in pending.items() if label_of(key) in ("budget", "fiscal", "other")}
-    numeric = [i for i, key in enumerate(keys) if key and _NUMBER.fullmatch(key.replace(",", ""))]
+    numeric = [i for i, key in enumerate(keys) if key and _AMOUNT.fullmatch(key)]
     found = {i: i for i in pending if i < len(keys) and keys[i]}
     if not found or any(i in money and i not in numeric for i in found):
         # not aligned: the numbers of the row, in order, under the money labels, in order

@@ -589,6 +589,11 @@ VARIANTS: dict[str, tuple[Rewrite, Callable[[dict], dict], tuple[str, ...]]] = {
     "单位：元": (budget_in_yuan, same, ("tabs", "word")),
     "预算数：X万元": (budget_inline, same, ("tabs", "word")),
     "预算数 row above values": (budget_row_below, same, ("tabs",)),
+    "预算数 row above values with 万元": (
+        chain(budget_row_below, map_cells("other", lambda c: c + "万元" if re.fullmatch(r"\d+\.\d\d", c) else c)),
+        same,
+        ("tabs",),
+    ),
     "项目名称 before 项目编码": (swap_code_and_name, same, ("tabs",)),
     "编码 and 名称 in one cell": (code_and_name_one_cell, same, ("tabs", "word")),
     "编码 and 名称 as a text line": (code_and_name_paragraph, same, ("tabs", "word")),
