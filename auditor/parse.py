@@ -23,7 +23,9 @@ def norm(text: str) -> str:
     return "".join((text or "").split()).translate(_HALF_WIDTH)
 
 
-_HALF_WIDTH = str.maketrans({"（": "(", "）": ")", "：": ":", "【": "[", "】": "]"})
+_HALF_WIDTH = str.maketrans(
+    {"（": "(", "）": ")", "：": ":", "【": "[", "】": "]", **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad")}
+)
 
 # Indicator table columns: field → header spellings (compared after ``norm``).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -48,6 +50,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "basis": ("指标值确定依据", "指标值设定依据", "确定依据", "设定依据", "依据", "指标来源", "评价标准"),
 }
 _COLUMN_OF = {norm(spelling): key for key, spellings in COLUMNS.items() for spelling in spellings}
+_COLUMN_RANK = {norm(spelling): rank for spellings in COLUMNS.values() for rank, spelling in enumerate(spellings)}
 
 # The official frame: 二级指标 → its 一级指标 (used when a table has no 一级指标 column).
 FRAME = {
@@ -128,20 +131,27 @@ _CHECKPOINT = re.compile(
 )
 _MONEY_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|千元|元)")
 _YEAR = re.compile(r"预算年度\s*[:：]?\s*(20\d\d)")
-_TITLE_YEAR = re.compile(r"(20\d\d)\s*年\s*(?:度\s*)?(?:部门|单位)?\s*预算")
-_DEPT_LINE = re.compile(r"^(\d{3,12})\s*([\u4e00-\u9fff][\u4e00-\u9fff（）()·]{2,40})$")
+_TITLE_YEAR = re.compile(r"(20\d\d)\s*年\s*(?:度\s*)?(?:部门|单位)?\s*(?:预算|项目支出绩效|项目绩效)")
+_DEPT_LINE = re.compile(r"^(\d{3,12})\s*[-—_:：、]?\s*([\u4e00-\u9fff][\u4e00-\u9fff（）()·]{2,40})$")
 _ORG_SUFFIX = re.compile(
     r"(局|委|委员会|办|办公室|院|中心|所|站|队|馆|会|部|处|厅|署|府|室|校|学|园|社|台|团|组|本级|机关|公司|街道|镇|乡|场|司|行|库)$"
 )
 _TITLE_NAME = re.compile(
-    r"^([\u4e00-\u9fff（）()]{2,40}?" + _ORG_SUFFIX.pattern[:-1] + r")\s*20\d\d\s*年\s*度?\s*部门预算"
+    r"^([\u4e00-\u9fff（）()]{2,40}?"
+    + _ORG_SUFFIX.pattern[:-1]
+    + r")\s*20\d\d\s*年\s*度?\s*(?:部门预算|单位预算|部门项目支出|项目支出绩效|预算项目)"
 )
 _DEPT_LABEL = re.compile(r"^(?:部门|单位|预算单位|部门名称|单位名称|预算部门)\s*[:：]\s*(.+)$")
 _CLOSING = re.compile(
     r"绩效目标|部门整体|政府采购|国有资产|名词解释|其他需要说明|^第[一二三四五六七八九十]+部分|^[一二三四五六七八九十]+、"
 )
+# A caption row spanning the indicator table, above its header (not goal text, not a 三级指标 column).
+_CAPTIONS = {"绩效指标", "年度绩效指标", "项目绩效指标", "绩效指标体系", "年度绩效指标体系"}
+# The title of another budget table (部门收支总表, 一般公共预算支出表 …): it ends the open project.
+_OTHER_TABLE = re.compile(r"^(?!.*绩效).{0,30}(收支|收入|支出|预算|拨款|经费|采购|资产|三公).{0,12}表(\(续表?\))?$")
 _UNIT_SUFFIX = re.compile(r"\((?:万元|元|千元|%|％|全称)\)$")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_AMOUNT = re.compile(r"-?\d[\d,，]*(?:\.\d+)?(?:万元|千元|元)?")
 
 
 # --------------------------------------------------------------------------- state
@@ -161,6 +171,10 @@ class _State:
     after_break: bool = False  # a page break / repeated header just happened
     last_table: int | None = None
     last_label: str = ""  # last header label row kind seen in the project
+    filled_down: list[Indicator] = field(default_factory=list)  # rows since the last written 一级指标
+    pending: dict[int, str] = field(default_factory=dict)  # column → a label whose value may sit in the row below
+    just_header: bool = False  # the previous row was the indicator header
+    partial_header: list[str] = field(default_factory=list)  # a row that may be the first line of a header
     checkpoints: list[list] = field(default_factory=list)
     title: str = ""  # last "XXX绩效目标表" heading, not yet used by a project
     name_from_title: bool = False  # the open project's name came from its heading
@@ -232,7 +246,7 @@ def _department_facts(blocks: list[Block], dept: Department) -> None:
                     labelled = value
             if table_year is None and "绩效目标" in compact and (m := re.search(r"(20\d\d)\s*年度", compact)):
                 table_year = int(m.group(1))
-            if "预算" not in compact:
+            if "预算" not in compact and "绩效" not in compact:
                 continue
             if m := _YEAR.search(compact):
                 years[int(m.group(1))] += 1
@@ -267,13 +281,20 @@ def _paragraph(state: _State, text: str, block: Block) -> None:
     if m := _MONEY_UNIT.search(text):
         state.unit = m.group(1)
         return
-    if _is_page_furniture(compact, state):
+    if _is_page_furniture(compact, state) or compact in _CAPTIONS:
         return
     head, sep, _ = compact.partition(":")
     if sep and label_of(head) and not label_of(compact):
         _row(state, [text], block)  # "项目名称：X" written as a paragraph
         return
-    if _CLOSING.search(compact):
+    in_goal = (
+        state.project is not None
+        and not state.in_indicators
+        and state.last_label == "goal"
+        and id(state.project) not in state.found_header
+        and not compact.endswith("绩效目标表")
+    )  # goal text a PDF export put on lines of its own, before the indicator table: "二、保障…" is not a heading
+    if not in_goal and (_CLOSING.search(compact) or (state.in_indicators and _OTHER_TABLE.search(compact))):
         _finish_project(state)
         if compact.endswith("绩效目标表") and "整体" not in compact:
             state.title = _strip_title(text)
@@ -291,7 +312,9 @@ def _is_page_furniture(compact: str, state: _State) -> bool:
 
 
 def _strip_title(text: str) -> str:
-    text = re.sub(r"^\s*[（(]?\d+[)）]?\s*[、.．]\s*", "", text.strip())
+    text = re.sub(r"^\s*附?表\s*\d+(?:[-—－.]\d+)?\s*[:：、.．]?\s*", "", text.strip())  # 附表3-1：
+    text = re.sub(r"^\s*[（(][一二三四五六七八九十\d]+[)）]\s*[、.．]?\s*", "", text)  # （一） (1)
+    text = re.sub(r"^\s*(?:[一二三四五六七八九十]+|\d+)\s*[、.．]\s*", "", text)  # 一、 1、 1.
     return re.sub(r"\s*(项目支出)?绩效目标表\s*$", "", text).strip()
 
 
@@ -327,17 +350,28 @@ def _row(state: _State, cells: list[str], block: Block) -> None:
             if "整体" not in only:
                 state.title = _strip_title(next(c for c in cells if c.strip()))
             return
-        if only.startswith(("注:", "备注:", "说明:")):
+        if only.startswith(("注:", "备注:", "说明:")) or only in _CAPTIONS:
             return
 
-    if state.header_keys and state.in_indicators and state.project is not None and not state.project.indicators:
-        joined = [a + b for a, b in zip(state.header_keys, keys + [""] * len(state.header_keys), strict=False)]
+    just_header, state.just_header = state.just_header, False
+    partial, state.partial_header = state.partial_header, []
+    if state.header_keys and state.in_indicators and state.project is not None and just_header:
+        joined = _join_header(state.header_keys, keys)
         wider = _indicator_header(joined)
         if len(set(wider.values()) - {"skip"}) > len(set(state.columns.values()) - {"skip"}):
             state.columns = wider  # the header row itself was wrapped onto a second line
             state.header_keys = []
             return
     header = _indicator_header(keys)
+    if partial and not new_table:
+        # a header over two lines: wrapped (三级 | 指标) or under a spanning caption (绩效指标 over 一级/二级/三级)
+        combined = _combine_header(partial, keys)
+        wider = _indicator_header(combined)
+        if len(set(wider.values()) - {"skip"}) > len(set(header.values()) - {"skip"}):
+            header, keys = wider, combined
+    if not header and _header_fields(keys) >= 2:
+        state.partial_header = keys  # maybe the first line of a two-line header
+        return
     if header:
         if state.project is None:
             if not state.title:
@@ -345,6 +379,7 @@ def _row(state: _State, cells: list[str], block: Block) -> None:
             _start_project(state, block)
         state.columns = header
         state.header_keys = keys
+        state.just_header = True
         state.in_indicators = True
         state.after_break = bool(state.project.indicators)
         state.found_header.add(id(state.project))
@@ -365,6 +400,9 @@ def _row(state: _State, cells: list[str], block: Block) -> None:
             _finish_project(state)
             _start_project(state, block)
     if state.in_indicators and state.project is not None and not any(k in ("code", "name") for _, k in labels):
+        if new_table and _foreign_row(state, cells):
+            _finish_project(state)  # another table (收支总表 …) right after a page break, without a title
+            return
         _indicator_row(state, cells, block)
         return
     if state.project is None:
@@ -386,12 +424,37 @@ def _split_inline_labels(cells: list[str], keys: list[str]) -> tuple[list[str], 
         head, sep, _ = key.partition(":")
         if sep and head and not label_of(key) and label_of(head):
             value = re.split(r"[:：]", cell, maxsplit=1)[1].strip()
-            out_cells += [head, value]
-            out_keys += [head, norm(value)]
+            pairs = [(head, value)]
+            # several "label：value" pairs in one cell or line (项目编码：X　项目名称：Y)
+            while (m := _INLINE_LABEL.search(pairs[-1][1])) and m.start() > 0:
+                label, rest = norm(m.group(0)).rstrip(":"), pairs[-1][1][m.end() :].strip()
+                pairs[-1] = (pairs[-1][0], pairs[-1][1][: m.start()].strip())
+                pairs.append((label, rest))
+            for label, text in pairs:
+                out_cells += [label, text]
+                out_keys += [label, norm(text)]
         else:
             out_cells.append(cell)
             out_keys.append(key)
     return out_cells, out_keys
+
+
+_INLINE_LABEL = re.compile(
+    r"(?<![\u4e00-\u9fff])("
+    + "|".join(
+        sorted(
+            (
+                re.escape(s).replace(":", "[:：]\\s*")
+                for kind, spellings in LABELS.items()
+                if kind != "unit"
+                for s in spellings
+            ),
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")\s*(?:[（(](?:万元|元|千元)[)）])?\s*[:：]"
+)
 
 
 def _start_project(state: _State, block: Block) -> None:
@@ -401,6 +464,8 @@ def _start_project(state: _State, block: Block) -> None:
     state.units[id(project)] = state.project_unit
     state.projects.append(project)
     state.last_label = ""
+    state.pending = {}
+    state.filled_down = []
     state.checkpoints = []
     state.in_indicators = False
     state.columns = {}
@@ -409,15 +474,47 @@ def _start_project(state: _State, block: Block) -> None:
     state.title = ""
 
 
+def _combine_header(first: list[str], second: list[str]) -> list[str]:
+    """Two header lines as one: per column the line that names a field, else both texts joined."""
+    width = max(len(first), len(second))
+    out = []
+    for a, b in zip(first + [""] * width, second + [""] * width, strict=False):
+        if b and _header_fields([b]):
+            out.append(b)
+        elif a and _header_fields([a]) and not b:
+            out.append(a)
+        else:
+            out.append(a + b)
+    return out[:width]
+
+
+def _join_header(first: list[str], second: list[str]) -> list[str]:
+    width = max(len(first), len(second))
+    return [a + b for a, b in zip(first + [""] * width, second + [""] * width, strict=False)][:width]
+
+
+def _header_fields_set(keys: list[str]) -> set[str]:
+    return {k for k in (_COLUMN_OF.get(key) or _COLUMN_OF.get(_UNIT_SUFFIX.sub("", key)) for key in keys) if k}
+
+
+def _header_fields(keys: list[str]) -> int:
+    return len(_header_fields_set(keys))
+
+
 def _indicator_header(keys: list[str]) -> dict[int, str]:
     """Column index → field when the row is an indicator table header, else {}."""
     columns: dict[int, str] = {}
+    best: dict[str, tuple[int, int]] = {}  # field → (rank of the spelling, column index)
     for index, key in enumerate(keys):
-        kind = _COLUMN_OF.get(key) or _COLUMN_OF.get(_UNIT_SUFFIX.sub("", key))
-        if kind and kind not in columns.values():
-            columns[index] = kind
-        elif key:
+        if key:
             columns[index] = "skip"  # a named column we do not use (序号, 备注 ...): never borrow its text
+        kind = _COLUMN_OF.get(key) or _COLUMN_OF.get(_UNIT_SUFFIX.sub("", key))
+        if kind:
+            rank = _COLUMN_RANK.get(key, _COLUMN_RANK.get(_UNIT_SUFFIX.sub("", key), 99))
+            if kind not in best or rank < best[kind][0]:
+                best[kind] = (rank, index)
+    for kind, (_, index) in best.items():
+        columns[index] = kind  # the most specific spelling wins: 三级指标 over a spanning 绩效指标 column
     found = set(columns.values()) - {"skip"}
     if "name" in found and ({"level1", "level2"} & found) and len(found) >= 3:
         return columns
@@ -454,9 +551,12 @@ def _money(text: str, unit: str) -> float | None:
 def _header_labels(state: _State, cells: list[str], keys: list[str], labels: list[tuple[int, str]]) -> None:
     project = state.project
     assert project is not None
+    state.pending = {}
     for index, kind in labels:
         value = _value_after(cells, keys, index)
         state.last_label = kind
+        if not value and kind in _BELOW:
+            state.pending[index] = keys[index]  # a label row with its values in the row below
         unit = state.project_unit
         if kind in ("budget", "fiscal", "other") and (m := re.search(r"\((万元|千元|元)\)$", keys[index])):
             unit = m.group(1)
@@ -486,6 +586,9 @@ def _header_continuation(state: _State, cells: list[str], keys: list[str]) -> No
     """A row without labels inside the project header: 资金用途 text, spending-plan values or goal text."""
     project = state.project
     assert project is not None
+    pending, state.pending = state.pending, {}
+    if pending and _values_below(state, cells, keys, pending):
+        return
     texts = _distinct(cells)
     if state.last_label in ("budget", "fiscal", "other", "purpose") and not project.purpose:
         project.purpose = " ".join(texts)
@@ -494,6 +597,36 @@ def _header_continuation(state: _State, cells: list[str], keys: list[str]) -> No
     elif state.last_label == "goal":
         extra = clean_markup("\n".join(texts))
         project.goal = (project.goal + "\n" + extra).strip()
+
+
+_BELOW = ("code", "name", "budget", "fiscal", "other")
+
+
+def _values_below(state: _State, cells: list[str], keys: list[str], pending: dict[int, str]) -> bool:
+    """Fill fields whose labels stood alone in the row above, by column (预算数 | 财政资金 over 165.76 | 165.76)."""
+    money = {i for i, key in pending.items() if label_of(key) in ("budget", "fiscal", "other")}
+    numeric = [i for i, key in enumerate(keys) if key and _AMOUNT.fullmatch(key)]
+    found = {i: i for i in pending if i < len(keys) and keys[i]}
+    if not found or any(i in money and i not in numeric for i in found):
+        # not aligned: the numbers of the row, in order, under the money labels, in order
+        if not money or len(numeric) != len(money) or len(numeric) != len([k for k in keys if k]):
+            return False
+        found = dict(zip(sorted(money), numeric, strict=True))
+    # rewritten as one "label | value | label | value" row and read like any label row
+    out_cells: list[str] = []
+    out_keys: list[str] = []
+    labels: list[tuple[int, str]] = []
+    for i in sorted(found):
+        kind = label_of(pending[i])
+        if kind:
+            labels.append((len(out_cells), kind))
+            out_cells += [pending[i], cells[found[i]]]
+            out_keys += [pending[i], keys[found[i]]]
+    last = state.last_label
+    _header_labels(state, out_cells, out_keys, labels)
+    state.last_label = last
+    state.pending = {}
+    return True
 
 
 def _distinct(cells: list[str]) -> list[str]:
@@ -561,7 +694,7 @@ def _indicator_row(state: _State, cells: list[str], block: Block) -> None:
         return
     value = _join_value(got.get("direction", ""), got.get("value", ""), got.get("unit", ""))
     last = project.indicators[-1] if project.indicators else None
-    if last is not None and _is_continuation(got, value, last, state.after_break):
+    if last is not None and _is_continuation(got, value, last, state.after_break, set(state.columns.values())):
         for key in ("name", "description", "basis"):
             if got.get(key):
                 setattr(last, key, _join(getattr(last, key), got[key]))
@@ -589,7 +722,38 @@ def _indicator_row(state: _State, cells: list[str], block: Block) -> None:
         indicator.features["direction"] = got["direction"]
     if got.get("unit"):
         indicator.features["unit_column"] = got["unit"]
+    if level1:
+        _centred_level1(state.filled_down, level1)
+        state.filled_down = []
+    else:
+        state.filled_down.append(indicator)
     project.indicators.append(indicator)
+
+
+def _centred_level1(filled: list[Indicator], level1: str) -> None:
+    """A merged 一级指标 cell whose text a PDF export put on a middle row of its group: the rows just above,
+    filled down from the group before, take it back when the official frame puts their 二级指标 under it."""
+    key = norm(level1)
+    for indicator in reversed(filled):
+        frame = FRAME.get(norm(indicator.level2))
+        if frame is None or frame == norm(indicator.level1) or frame not in (key, key + "指标"):
+            break
+        indicator.level1 = level1
+
+
+_LEVEL_WORD = re.compile(r"指标|产出|效益|满意|成本|数量|质量|时效|影响")
+
+
+def _foreign_row(state: _State, cells: list[str]) -> bool:
+    """A row whose 一级/二级 cells name no indicator level at all (收入, 项目, 一、一般公共预算拨款收入 …)."""
+    got = _map_row(state.columns, cells)
+    last = state.project.indicators[-1] if state.project and state.project.indicators else None
+    levels = [
+        (text, getattr(last, key) if last else "") for key in ("level1", "level2") if (text := norm(got.get(key, "")))
+    ]
+    return bool(levels) and not any(
+        _LEVEL_WORD.search(text) or (norm(before) + text).endswith("指标") for text, before in levels
+    )  # (满意度指 | 标: the tail of a level name wrapped over the page break is not foreign)
 
 
 def _map_row(columns: dict[int, str], cells: list[str]) -> dict[str, str]:
@@ -612,12 +776,14 @@ def _map_row(columns: dict[int, str], cells: list[str]) -> dict[str, str]:
     return got
 
 
-def _is_continuation(got: dict[str, str], value: str, last: Indicator, after_break: bool) -> bool:
+def _is_continuation(
+    got: dict[str, str], value: str, last: Indicator, after_break: bool, present: set[str] | None = None
+) -> bool:
     """A row that only carries the rest of the previous row's cells (text split by a page break).
 
     Without a 三级指标 it continues the previous row, even when the new page repeats the
     merged 一级/二级 cells. With one, only right after a page break, with the 一级/二级
-    cells blank and some of the other cells empty.
+    cells blank and some of the other cells the table has (描述, 指标值, 依据) empty.
     """
     level1, level2 = got.get("level1", ""), got.get("level2", "")
     if level2 and not level1 and norm(last.level2) not in FRAME and norm(last.level2 + level2) in FRAME:
@@ -626,8 +792,11 @@ def _is_continuation(got: dict[str, str], value: str, last: Indicator, after_bre
         return level1 in ("", last.level1) and level2 in ("", last.level2)
     if level1 or level2 or not after_break:
         return False
-    filled = sum(1 for key in ("description", "basis") if got.get(key)) + bool(value)
-    return filled < 3
+    columns = {"description", "value", "basis"} & (present or {"description", "value", "basis"})
+    if "value" not in columns and present and ({"direction", "unit"} & present):
+        columns.add("value")
+    filled = sum(1 for key in ("description", "basis") if key in columns and got.get(key)) + bool(value)
+    return filled < len(columns)
 
 
 def _join(head: str, tail: str) -> str:
