@@ -1,0 +1,204 @@
+"""Scale benchmark: `audit score` on synthetic corpora of N departments against a read-and-regex pass.
+
+usage: python bench/run_scale.py [--sizes 100 1000] [--jobs N] [--keep] [--fresh] [--timeout S]
+
+For each N the corpus is generated with bench/make_corpus.py into bench/corpus-N/ (git-ignored)
+or reused when its .manifest.json matches. Then, in the same run and on the same files:
+
+- baseline: a fresh Python process reads every file's bytes, decodes them and runs two regexes
+  (indicator-like lines with ≥/≤/%, and numbers), counting matches. Run three times after one
+  untimed warm-up pass (page cache), the fastest counts — which makes the ratio stricter.
+- audit: ``python -m auditor score CORPUS -o OUT --quiet [--jobs N]`` with this interpreter.
+
+Every measurement runs in its own wrapper process that starts the command, waits for it and
+prints the wall time (time.perf_counter) and ``getrusage(RUSAGE_CHILDREN).ru_maxrss``. That
+is the peak resident set of the largest single process among the command and every descendant
+that was waited for (pool workers included) — not the sum over processes. With --jobs > 1 the
+total memory can be up to jobs × that figure.
+
+Results go to stdout as a markdown table and to bench/results/scale-<date>.json (git-ignored).
+--keep keeps each run's report folder under bench/results/reports-N/ (default: a temporary
+folder, removed). --fresh regenerates the corpora.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+
+# Runs one command, prints {"seconds", "maxrss_kb", "returncode"} as JSON on its last line.
+WRAPPER = r"""
+import json, os, resource, signal, subprocess, sys, time
+timeout = float(sys.argv[1]) or None
+start = time.perf_counter()
+proc = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, start_new_session=True)
+try:
+    code = proc.wait(timeout=timeout)
+except subprocess.TimeoutExpired:
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    code = "timeout"
+seconds = time.perf_counter() - start
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"seconds": seconds, "maxrss_kb": rss, "returncode": code}))
+"""
+
+# The baseline: read, decode, two regexes over every file of the folder (as `audit` finds them).
+BASELINE = r"""
+import re, sys
+from pathlib import Path
+row = re.compile(r"^[^\n]*(?:[≥≤]|\d\s*[%％])[^\n]*$", re.M)
+number = re.compile(r"\d+(?:\.\d+)?")
+files = rows = numbers = 0
+for path in sorted(p for p in Path(sys.argv[1]).rglob("*") if p.is_file() and not p.name.startswith(".")):
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030", errors="replace")
+    files += 1
+    rows += len(row.findall(text))
+    numbers += sum(1 for _ in number.finditer(text))
+print(files, rows, numbers, file=sys.stderr)
+"""
+
+
+def measure(command: list[str], timeout: float) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", WRAPPER, str(timeout), *command], capture_output=True, text=True, check=True
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["stderr"] = out.stderr[-2000:]
+    return result
+
+
+def corpus(n: int, seed: int, fresh: bool) -> tuple[Path, dict]:
+    folder = BENCH / f"corpus-{n}"
+    manifest = folder / ".manifest.json"
+    if not fresh and manifest.exists():
+        info = json.loads(manifest.read_text(encoding="utf-8"))
+        if info.get("departments") == n and info.get("seed") == seed:
+            print(f"reusing {folder.relative_to(ROOT)}: {info['rows']} rows", flush=True)
+            return folder, info
+    if folder.exists():
+        shutil.rmtree(folder)
+    subprocess.run(
+        [sys.executable, str(BENCH / "make_corpus.py"), str(n), str(folder), "--seed", str(seed)], check=True
+    )
+    return folder, json.loads(manifest.read_text(encoding="utf-8"))
+
+
+def run_size(n: int, args: argparse.Namespace) -> dict:
+    folder, info = corpus(n, args.seed, args.fresh)
+    baseline_cmd = [sys.executable, "-c", BASELINE, str(folder)]
+    measure(baseline_cmd, 0)  # warm the page cache
+    baselines = [measure(baseline_cmd, 0) for _ in range(3)]
+    baseline = min(baselines, key=lambda r: r["seconds"])
+
+    if args.keep:
+        out_dir = BENCH / "results" / f"reports-{n}"
+        shutil.rmtree(out_dir, ignore_errors=True)
+        out_dir.mkdir(parents=True)
+    else:
+        out_dir = Path(tempfile.mkdtemp(prefix=f"audit-scale-{n}-"))
+    command = [sys.executable, "-m", "auditor", "score", str(folder), "-o", str(out_dir), "--quiet"]
+    if args.jobs:
+        command += ["--jobs", str(args.jobs)]
+    print(f"N={n}: audit score … ", end="", flush=True)
+    audit = measure(command, args.timeout)
+    print(f"{audit['seconds']:.1f} s, exit {audit['returncode']}", flush=True)
+    if not args.keep:
+        shutil.rmtree(out_dir, ignore_errors=True)
+    if audit["returncode"] not in (0, 3):
+        print(audit["stderr"], file=sys.stderr)
+
+    seconds = audit["seconds"]
+    load = os.getloadavg()
+    docs, rows = info["departments"], info["rows"]
+    return {
+        "n": n,
+        "documents": docs,
+        "projects": info["projects"],
+        "rows": rows,
+        "bytes": info["bytes"],
+        "audit_seconds": round(seconds, 3),
+        "audit_returncode": audit["returncode"],
+        "docs_per_s": round(docs / seconds, 2),
+        "rows_per_s": round(rows / seconds, 1),
+        "peak_rss_mb": round(audit["maxrss_kb"] / 1024, 1),
+        "baseline_seconds": round(baseline["seconds"], 4),
+        "baseline_runs": [round(r["seconds"], 4) for r in baselines],
+        "baseline_counts": baseline["stderr"].strip(),
+        "ratio": round(seconds / baseline["seconds"], 1),
+        "seconds_per_1000_rows": round(seconds / rows * 1000, 3),
+        "loadavg_after": [round(x, 2) for x in load],  # other work on the machine skews the figures
+    }
+
+
+def table(results: list[dict]) -> str:
+    head = (
+        "| N | documents | rows | audit s | docs/s | rows/s | peak RSS MB | baseline s | audit/baseline "
+        "| s per 1000 rows |"
+    )
+    lines = [head, "|" + "---|" * 10]
+    for r in results:
+        status = "" if r["audit_returncode"] in (0, 3) else f" ({r['audit_returncode']})"
+        lines.append(
+            f"| {r['n']:,} | {r['documents']:,} | {r['rows']:,} | {r['audit_seconds']:.1f}{status} "
+            f"| {r['docs_per_s']:.1f} | {r['rows_per_s']:,.0f} | {r['peak_rss_mb']:.0f} "
+            f"| {r['baseline_seconds']:.3f} | {r['ratio']:.0f}× | {r['seconds_per_1000_rows']:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000], help="numbers of departments")
+    parser.add_argument("--jobs", type=int, default=None, help="passed to audit score (default: its own)")
+    parser.add_argument("--keep", action="store_true", help="keep the reports under bench/results/reports-N/")
+    parser.add_argument("--fresh", action="store_true", help="regenerate the corpora")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=0, help="seconds per audit run, 0 = none")
+    args = parser.parse_args()
+
+    results = [run_size(n, args) for n in args.sizes]
+    print()
+    print(table(results))
+    for r in results:
+        if r["n"] == 400:
+            ok = r["ratio"] <= 30 and r["peak_rss_mb"] < 1536
+            print(
+                f"\nN=400: ratio {r['ratio']}× (≤30), peak RSS {r['peak_rss_mb']:.0f} MB (<1536): {'PASS' if ok else 'FAIL'}"
+            )
+
+    out = BENCH / "results" / f"scale-{datetime.now():%Y%m%d-%H%M%S}.json"
+    out.parent.mkdir(exist_ok=True)
+    record = {
+        "when": datetime.now().isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "jobs": args.jobs,
+        "git": subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ).stdout.strip(),
+        "results": results,
+    }
+    out.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"\nwritten {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    start = time.perf_counter()
+    main()
+    print(f"total {time.perf_counter() - start:.0f} s")
