@@ -6,8 +6,9 @@ names), so the cross-document check keeps only these in memory, not whole docume
 Candidates come from an inverted index of normalised names with prefix filtering: a table can
 reach the share ``t`` only with another table that holds at least one of its rarest names
 (the fewest that cover more than ``1 - t`` of its names), so each table probes only the short
-posting lists of its rare names and cost grows close to linearly with the number of tables,
-not with its square. With ``similarity`` below 100 a name also counts as shared when
+posting lists of its rare names, and at most ``MAX_CANDIDATES`` of the tables found (those
+holding most of those names) are compared, so cost grows close to linearly with the number of
+tables, not with its square. With ``similarity`` below 100 a name also counts as shared when
 rapidfuzz's ratio reaches it; candidates still need one exact rare name (within one document
 every other table is a candidate).
 """
@@ -17,14 +18,17 @@ from __future__ import annotations
 import math
 import re
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import chain
 
 from auditor.checks.facts import norm_text
 from auditor.model import Department
 
 _YEAR = re.compile(r"(?:19|20)\d{2}年?")
+MAX_CANDIDATES = 100  # other tables compared with one table, closest first (see TableIndex.candidates)
+FUZZY_REFINE = 5  # of those, how many (most exact hits first) are also compared name by name with rapidfuzz
 
 
 @dataclass(frozen=True)
@@ -41,14 +45,12 @@ class Table:
     name: str
     line: int
     names: tuple[str, ...]  # normalised 三级指标 names, in table order (repeats kept)
+    key: str = field(default="", compare=False)  # the project name normalised
+    key_without_year: str = field(default="", compare=False)  # ... and without years
 
-    @property
-    def key(self) -> str:
-        return norm_text(self.name)
-
-    @property
-    def key_without_year(self) -> str:
-        return norm_text(_YEAR.sub("", self.name))
+    def __post_init__(self) -> None:  # computed once: every comparison of two tables uses them
+        object.__setattr__(self, "key", norm_text(self.name))
+        object.__setattr__(self, "key_without_year", norm_text(_YEAR.sub("", self.name)))
 
 
 def tables_of(dept: Department, doc: int = 0) -> list[Table]:
@@ -102,11 +104,17 @@ class TableIndex:
                 break
         return out
 
-    def candidates(self, names: tuple[str, ...], threshold: float) -> list[int]:
-        found: set[int] = set()
-        for n in self.prefix(names, threshold):
-            found.update(self.by_name.get(n, ()))
-        return sorted(found)
+    def candidates(self, names: tuple[str, ...], threshold: float, limit: int | None = None) -> list[int]:
+        """Tables holding a prefix name, those holding the most prefix names first (then table order).
+
+        ``limit`` keeps only that many: a template copied into hundreds of tables is then
+        compared with the closest hundred of them, not with all (cost stays linear).
+        """
+        lists = [self.by_name.get(n, ()) for n in self.prefix(names, threshold)]
+        if len(lists) == 1:
+            return list(lists[0][:limit] if limit else lists[0])
+        counts = Counter(chain.from_iterable(lists))  # counted in C: how many prefix names each holds
+        return [key for key, _ in counts.most_common(limit)]
 
 
 def _fuzzy_hits(missing: list[str], other: frozenset[str], similarity: float) -> int:
@@ -118,26 +126,32 @@ def _fuzzy_hits(missing: list[str], other: frozenset[str], similarity: float) ->
 def best_match(
     table: Table, index: TableIndex, keys: Iterable[int], threshold: float, similarity: float, cross: bool
 ) -> tuple[Table, float] | None:
-    """The other table sharing the largest share (≥ threshold) of ``table``'s names, or None."""
+    """The other table sharing the largest share (≥ threshold) of ``table``'s names, or None.
+
+    Names are compared exactly first; with ``similarity`` below 100 the ``FUZZY_REFINE``
+    candidates with most exact hits are then also given their near-identical names (rapidfuzz).
+    """
     names, n = table.names, len(table.names)
-    best: tuple[Table, float] | None = None
+    exact: list[tuple[int, int]] = []  # (exact hits, key), in candidate order
     for key in keys:
         other = index.tables[key]
         if (other.doc == table.doc) == cross or other is table or _same_project(table, other, cross):
             continue
-        other_set = index._sets[key]
-        hits = sum(1 for x in names if x in other_set)
-        fuzzy = similarity < 100 and hits < n
-        upper = n if fuzzy else hits  # the most this table could share
-        if upper / n < threshold or (best is not None and upper / n <= best[1]):
-            continue
+        hits = sum(1 for x in names if x in index._sets[key])
+        if hits == n:
+            return other, 1.0
+        exact.append((hits, key))
+    fuzzy = similarity < 100
+    if fuzzy:
+        exact = sorted(exact, key=lambda hk: -hk[0])[:FUZZY_REFINE]
+    best: tuple[Table, float] | None = None
+    for hits, key in exact:
         if fuzzy:
+            other_set = index._sets[key]
             hits += _fuzzy_hits([x for x in names if x not in other_set], other_set, similarity)
         share = hits / n
         if share >= threshold and (best is None or share > best[1]):
-            best = (other, share)
-            if share >= 1:
-                break
+            best = (index.tables[key], share)
     return best
 
 
@@ -153,7 +167,7 @@ def similar_tables(
         if len(table.names) < 2:
             continue
         if cross or similarity >= 100:
-            keys = index.candidates(table.names, threshold)
+            keys = index.candidates(table.names, threshold, MAX_CANDIDATES)
         else:
             keys = range(len(index.tables))
         found = best_match(table, index, keys, threshold, similarity, cross)

@@ -6,6 +6,7 @@ are inline SVG from report/svg.py, so each page is one self-contained file.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter, defaultdict
 from dataclasses import replace
@@ -119,14 +120,18 @@ def _cell_flags(findings: list[Finding]) -> dict[int, dict[str, str]]:
     return flags
 
 
-def _grade_hist(project_scores: list[Score], config) -> list[tuple[str, float]]:
+def _grade_hist(project_scores: list[float], config) -> list[tuple[str, float]]:
+    """Project counts per grade band (each score in the highest band whose floor it reaches)."""
     cfg = settings(config)
     bounds = sorted(cfg["grades"].items(), key=lambda kv: -kv[1])
+    counts = [0] * (len(bounds) + 1)
+    for s in project_scores:
+        counts[next((i for i, (_, floor) in enumerate(bounds) if s >= floor), len(bounds))] += 1
     items, upper = [], 100
-    for name, floor in bounds:
-        items.append((f"{name} {floor:g}–{upper:g}", sum(1 for s in project_scores if floor <= s.score <= upper)))
+    for (name, floor), n in zip(bounds, counts, strict=False):
+        items.append((f"{name} {floor:g}–{upper:g}", n))
         upper = floor
-    items.append((f"{cfg['lowest_grade']} <{upper:g}", sum(1 for s in project_scores if s.score < upper)))
+    items.append((f"{cfg['lowest_grade']} <{upper:g}", counts[-1]))
     return items
 
 
@@ -209,6 +214,7 @@ def card_summary(card: dict) -> dict:
         "severity": card["severity"],
         "rules": card["rules"],
         "n_findings": len(card["findings"]),
+        "project_count": len(card["projects"]),
         "projects": [
             {
                 "p": SimpleNamespace(no=x["p"].no, name=x["p"].name, budget=x["p"].budget),
@@ -234,18 +240,35 @@ def write_scorecard(card: dict, out_dir: Path, config=None) -> Path:
     return path
 
 
+INDEX_PROJECTS = 2000  # index.html lists at most this many projects: the lowest scores
+
+
 class IndexBuilder:
-    """Collects department summaries and finding counts; renders index.html at the end."""
+    """Collects department summaries and finding counts; renders index.html at the end.
+
+    Kept per department: its summary without the project list. Kept per project: its score
+    (for the distribution chart), and for the ``INDEX_PROJECTS`` lowest-scoring projects their
+    rows, so memory stays small however large the run; the rest are in scores.json.
+    """
 
     def __init__(self, config=None):
         self.config = config
         self.cards: list[dict] = []
         self.rule_counts: Counter = Counter()
         self.rule_severity: dict[str, str] = {}
+        self.project_scores: list[float] = []
+        self._lowest: list[tuple[float, int, int, dict]] = []  # heap: (-score, order, card index, project)
 
     def add(self, summary: dict, findings: list[Finding]) -> None:
         """One department: its ``card_summary`` and findings."""
-        self.cards.append(summary)
+        for x in summary.get("projects", []):
+            self.project_scores.append(x["score"].score)
+            item = (-x["score"].score, -len(self.project_scores), len(self.cards), x)
+            if len(self._lowest) < INDEX_PROJECTS:
+                heapq.heappush(self._lowest, item)
+            else:
+                heapq.heappushpop(self._lowest, item)
+        self.cards.append({k: v for k, v in summary.items() if k != "projects"})
         for f in findings:
             self.rule_counts[f.rule] += 1
             self.rule_severity[f.rule] = f.severity
@@ -254,18 +277,19 @@ class IndexBuilder:
         ranked = sorted(self.cards, key=lambda c: -c["score"].score)
         for i, c in enumerate(ranked, 1):
             c["rank"] = i
-        project_scores = [x["score"] for c in self.cards for x in c["projects"]]
-        hist = _grade_hist(project_scores, self.config)
+        rows = sorted(self._lowest, key=lambda item: (self.cards[item[2]]["rank"], item[3]["p"].no))
+        hist = _grade_hist(self.project_scores, self.config)
         top = self.rule_counts.most_common(10)
         return {
             "cards": self.cards,
             "ranked": ranked,
+            "project_rows": [(self.cards[i], x) for _, _, i, x in rows],
             "decisions": DECISIONS,
             "grades": list(GRADE_COLORS),
             "rules": sorted(self.rule_counts),
             "rule_titles": {c: short_title(c) for c in self.rule_counts},
             "finding_count": sum(self.rule_counts.values()),
-            "project_count": len(project_scores),
+            "project_count": len(self.project_scores),
             "dist_chart": svg.column_chart(hist, "项目得分分布", colors=_grade_color_list(hist)),
             "top_chart": _rule_chart(top, self.rule_severity, "最常见问题（按规则）"),
             "cfg": settings(self.config),
@@ -274,7 +298,8 @@ class IndexBuilder:
     def write(self, out_dir: Path) -> Path:
         path = Path(out_dir) / "index.html"
         with atomic_open(path) as out:
-            out.write(_env().get_template("index.html").render(**self.context()))
+            for chunk in _env().get_template("index.html").generate(**self.context()):
+                out.write(chunk)
         return path
 
 

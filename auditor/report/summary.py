@@ -31,7 +31,7 @@ def card_lines(cards: list[dict], limit: int = 30) -> list[str]:
     for c in ranked[:limit]:
         s = c["score"]
         lines.append(
-            f"{_pad(c['dept'].name or c['dept'].source, 30)} {_pad(str(len(c['projects'])), 4, True)} "
+            f"{_pad(c['dept'].name or c['dept'].source, 30)} {_pad(str(c['project_count']), 4, True)} "
             f"{_pad(str(c['n_findings']), 4, True)} {_pad(f'{s.score:g}', 6, True)}  {_pad(s.grade, 4)}  {s.decision}"
         )
     if len(ranked) > limit:
