@@ -26,7 +26,7 @@ from pathlib import Path
 
 from auditor.errors import InputError
 from auditor.model import Finding
-from auditor.pipeline import document_stage, ordered_map
+from auditor.pipeline import Workers, document_stage, ordered_map
 
 
 class Spill:
@@ -124,15 +124,22 @@ class Run:
     on_finished: Callable[[int], None] = lambda done: None
     failures: list[InputError] = field(default_factory=list)
 
-    def _load(self, spill: Spill, name_file: Callable[[Checked], str]):
-        from auditor.checks import check_across, prepare
+    def _workers(self) -> Workers:
+        """One pool for both parallel stages, forked once the catalog and classifier are loaded."""
+        from auditor.checks import prepare
 
-        if self.jobs > 1 and not self.scheduler:
+        jobs = min(self.jobs, len(self.files))
+        if jobs > 1:
             prepare(self.config)  # once here rather than once in every worker
+        return Workers(jobs)
+
+    def _load(self, spill: Spill, name_file: Callable[[Checked], str], workers: Workers):
+        from auditor.checks import check_across
+
         docs: list[Doc] = []
         tables: list = []
         stage = partial(checked_stage, config=self.config)
-        for checked in ordered_map(stage, enumerate(self.files), self.jobs, self.scheduler):
+        for checked in ordered_map(stage, enumerate(self.files), scheduler=self.scheduler, workers=workers):
             self.on_loaded(checked)
             if checked.error is not None:
                 self.failures.append(checked.error)
@@ -142,10 +149,10 @@ class Run:
         spill.seal()
         return docs, check_across(tables, self.config)
 
-    def _finish(self, docs: list[Doc], across: dict[int, list[Finding]], out_dir: str | None):
-        items = [(doc.ref, across.get(doc.index, []), doc.file) for doc in docs]
+    def _finish(self, docs: list[Doc], across: dict[int, list[Finding]], out_dir: str | None, workers: Workers):
+        items = [(doc.ref, across.pop(doc.index, []), doc.file) for doc in docs]
         stage = partial(finish_document, config=self.config, out_dir=out_dir)
-        for done, result in enumerate(ordered_map(stage, items, self.jobs), 1):
+        for done, result in enumerate(ordered_map(stage, items, workers=workers), 1):
             self.on_finished(done)
             yield result
 
@@ -153,11 +160,12 @@ class Run:
         """Every finding into ``writer`` (report.findings.FindingsWriter); returns the count by severity."""
         spill = Spill()
         try:
-            docs, across = self._load(spill, lambda checked: "")
-            severities: Counter = Counter()
-            for findings in self._finish(docs, across, None):
-                writer.add(findings)
-                severities.update(f.severity for f in findings)
+            with self._workers() as workers:
+                docs, across = self._load(spill, lambda checked: "", workers)
+                severities: Counter = Counter()
+                for findings in self._finish(docs, across, None, workers):
+                    writer.add(findings)
+                    severities.update(f.severity for f in findings)
             return severities
         finally:
             spill.close()
@@ -174,12 +182,13 @@ class Run:
 
         spill = Spill()
         try:
-            docs, across = self._load(spill, name_file)
             out_dir = Path(out_dir)
             out_dir.mkdir(parents=True, exist_ok=True)
-            with ReportWriter(out_dir, self.config) as writer:
-                for summary, findings, scores in self._finish(docs, across, str(out_dir)):
-                    writer.add(summary, findings, scores)
-                return writer.index.cards, writer.close()
+            with self._workers() as workers:
+                docs, across = self._load(spill, name_file, workers)
+                with ReportWriter(out_dir, self.config) as writer:
+                    for summary, findings, scores in self._finish(docs, across, str(out_dir), workers):
+                        writer.add(summary, findings, scores)
+                    return writer.index.cards, writer.close()
         finally:
             spill.close()

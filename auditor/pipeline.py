@@ -98,13 +98,42 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+class Workers:
+    """A pool of ``jobs`` processes started once and used by several ``ordered_map`` calls.
+
+    Started before a run grows, the workers stay small (they are forked from this process).
+    With one job there is no pool and work runs in this process.
+    """
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.pool = None
+
+    def __enter__(self) -> Workers:
+        if self.jobs > 1:
+            import multiprocessing
+
+            self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+
 def ordered_map(
-    func: Callable[[Any], Any], items: Iterable[Any], jobs: int = 1, scheduler: str | None = None
+    func: Callable[[Any], Any],
+    items: Iterable[Any],
+    jobs: int = 1,
+    scheduler: str | None = None,
+    workers: Workers | None = None,
 ) -> Iterator[Any]:
     """``map(func, items)`` in ``jobs`` processes (or on the Dask ``scheduler``), results in input order.
 
     ``func`` and the items must be picklable (a module-level function or a functools.partial
-    of one). Results stream: each is yielded as soon as it and all before it are done.
+    of one). Results stream: each is yielded as soon as it and all before it are done. A
+    running ``workers`` pool is used when given.
     """
     items = list(items)
     if scheduler:
@@ -112,12 +141,14 @@ def ordered_map(
 
         yield from dask_map(func, items, scheduler)
         return
+    if workers is not None:
+        jobs = workers.jobs
     if jobs <= 1 or len(items) <= 1:
         yield from map(func, items)
         return
-    import multiprocessing
-
-    workers = min(jobs, len(items))
-    chunksize = max(1, min(8, len(items) // (workers * 16)))
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield from pool.imap(func, items, chunksize)
+    chunksize = max(1, min(8, len(items) // (jobs * 16)))
+    if workers is not None and workers.pool is not None:
+        yield from workers.pool.imap(func, items, chunksize)
+        return
+    with Workers(min(jobs, len(items))) as own:
+        yield from own.pool.imap(func, items, chunksize)

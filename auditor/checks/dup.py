@@ -31,7 +31,7 @@ MAX_CANDIDATES = 100  # other tables compared with one table, closest first (see
 FUZZY_REFINE = 5  # of those, how many (most exact hits first) are also compared name by name with rapidfuzz
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Table:
     """One project table as the duplicate check sees it."""
 
@@ -48,13 +48,22 @@ class Table:
     key: str = field(default="", compare=False)  # the project name normalised
     key_without_year: str = field(default="", compare=False)  # ... and without years
 
-    def __post_init__(self) -> None:  # computed once: every comparison of two tables uses them
+    def __post_init__(self) -> None:
+        # names interned: the same name in thousands of tables is stored once (also after pickling)
+        object.__setattr__(self, "names", tuple(sys.intern(n) for n in self.names))
+        for attr in ("source", "department", "department_code"):
+            object.__setattr__(self, attr, sys.intern(getattr(self, attr)))
+        # computed once: every comparison of two tables uses them
         object.__setattr__(self, "key", norm_text(self.name))
         object.__setattr__(self, "key_without_year", norm_text(_YEAR.sub("", self.name)))
 
+    def __reduce__(self):  # rebuilt through __init__, so a table coming from a worker is interned too
+        return (Table, (self.doc, self.source, self.department, self.department_code, self.year, self.no,
+                        self.code, self.name, self.line, self.names))
+
 
 def tables_of(dept: Department, doc: int = 0) -> list[Table]:
-    """The ``Table`` records of a department's projects (names interned: repeats cost nothing)."""
+    """The ``Table`` records of a department's projects."""
     return [
         Table(
             doc=doc,
@@ -66,7 +75,7 @@ def tables_of(dept: Department, doc: int = 0) -> list[Table]:
             code=p.code,
             name=p.name,
             line=p.line,
-            names=tuple(sys.intern(n) for n in (norm_text(i.name) for i in p.indicators) if n),
+            names=tuple(n for n in (norm_text(i.name) for i in p.indicators) if n),
         )
         for p in dept.projects
     ]
