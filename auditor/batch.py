@@ -4,7 +4,8 @@
    runs in a process pool or on Dask. Each document's department and findings go at once to a
    spill file on disk; the run keeps only the document's small ``Table`` records (for the
    cross-document rules) and its scorecard file name.
-2. The cross-document rules run once over all Table records (checks.check_across).
+2. The cross-document rules run once over all Table records (checks.iter_across); each
+   document's cross-document findings go to the spill file too.
 3. Per document, in input order and again in parallel: its spilled findings plus its
    cross-document findings, then for `score` its scores and scorecard. The results stream to
    the writers (findings file, or findings.csv/xlsx, scores.json and the index).
@@ -25,7 +26,6 @@ from functools import partial
 from pathlib import Path
 
 from auditor.errors import InputError
-from auditor.model import Finding
 from auditor.pipeline import Workers, document_stage, ordered_map
 
 
@@ -48,6 +48,11 @@ class Spill:
     def close(self) -> None:
         self._out.close()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def pack(value) -> bytes:
+    """What goes into the spill file: pickled, compressed (zlib level 1: fast, a quarter of the size)."""
+    return zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
 
 
 def unspill(ref: tuple[str, int, int]):
@@ -78,7 +83,7 @@ def checked_stage(item: tuple[int, Path], config=None) -> Checked:
     dept = loaded.department
     if dept is None:
         return Checked(loaded.path, item[0], error=loaded.error)
-    blob = zlib.compress(pickle.dumps((dept, loaded.findings), pickle.HIGHEST_PROTOCOL), 1)
+    blob = pack((dept, loaded.findings))
     return Checked(loaded.path, item[0], None, blob, dept.code, dept.name, dept.source, dept.warnings, loaded.tables)
 
 
@@ -100,7 +105,8 @@ def finish_document(item, config=None, out_dir: str | None = None):
 
     ref, across, file = item
     dept, findings = unspill(ref)
-    findings = sorted(findings + across, key=order)
+    if across is not None:
+        findings = sorted(findings + unspill(across), key=order)
     if out_dir is None:
         return findings
     from auditor.report.html import card_summary, department_card, write_scorecard
@@ -134,7 +140,8 @@ class Run:
         return Workers(jobs)
 
     def _load(self, spill: Spill, name_file: Callable[[Checked], str], workers: Workers):
-        from auditor.checks import check_across
+        """Stage 1 and 2: every document checked and spilled; their cross-document findings spilled too."""
+        from auditor.checks import iter_across
 
         docs: list[Doc] = []
         tables: list = []
@@ -146,11 +153,12 @@ class Run:
                 continue
             docs.append(Doc(checked.index, spill.put(checked.blob), name_file(checked)))
             tables += checked.tables
+        across = {doc: spill.put(pack(found)) for doc, found in iter_across(tables, self.config)}
         spill.seal()
-        return docs, check_across(tables, self.config)
+        return docs, across
 
-    def _finish(self, docs: list[Doc], across: dict[int, list[Finding]], out_dir: str | None, workers: Workers):
-        items = [(doc.ref, across.pop(doc.index, []), doc.file) for doc in docs]
+    def _finish(self, docs: list[Doc], across: dict[int, tuple], out_dir: str | None, workers: Workers):
+        items = [(doc.ref, across.get(doc.index), doc.file) for doc in docs]
         stage = partial(finish_document, config=self.config, out_dir=out_dir)
         for done, result in enumerate(ordered_map(stage, items, workers=workers), 1):
             self.on_finished(done)

@@ -10,6 +10,8 @@ accepted exceptions) and return findings sorted by source, project, row and rule
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import groupby
 from typing import Any
 
 from auditor.model import Department, Finding
@@ -172,43 +174,52 @@ def check_document(dept: Department, config=None) -> list[Finding]:
     return findings
 
 
-def check_across(tables: list, config=None) -> dict[int, list[Finding]]:
+def iter_across(tables: list, config=None) -> Iterator[tuple[int, list[Finding]]]:
     """Findings of the rules that compare documents, over every document's ``Table`` records.
 
-    Returned per document (``Table.doc``), each list in a stable order.
+    ``tables`` come grouped by document (``Table.doc``), as a run collects them; yields
+    ``(doc, findings)`` for each document with findings, in that order, each list in a stable
+    order, so a caller can put them away as they come.
     """
     from auditor.checks.dup import TableIndex
     from auditor.checks.kinds import ACROSS
 
     rules = [r for r in _rules(config) if is_across(r)]
     if not rules or len({t.doc for t in tables}) < 2:
-        return {}
-    index = TableIndex(tables)
-    findings: dict[int, list[Finding]] = {}
+        return
     for rule in rules:
-        checker = ACROSS.get(rule.kind)
-        if checker is None:
+        if rule.kind not in ACROSS:
             raise ValueError(f"rule {rule.code}: kind {rule.kind!r} cannot compare documents")
-        for table, facts, extra in checker(rule, tables, index):
-            if _keep(rule, table.code, config):
-                findings.setdefault(table.doc, []).append(
-                    _finding(
-                        rule,
-                        facts,
-                        extra,
-                        source=table.source,
-                        project_no=table.no,
-                        project_code=table.code,
-                        project=table.name,
-                        row=None,
-                        line=table.line,
-                        department_code=table.department_code,
-                        department=table.department,
+    index = TableIndex(tables)
+    for doc, group in groupby(tables, key=lambda t: t.doc):
+        group = list(group)
+        findings: list[Finding] = []
+        for rule in rules:
+            for table, facts, extra in ACROSS[rule.kind](rule, group, index):
+                if _keep(rule, table.code, config):
+                    findings.append(
+                        _finding(
+                            rule,
+                            facts,
+                            extra,
+                            source=table.source,
+                            project_no=table.no,
+                            project_code=table.code,
+                            project=table.name,
+                            row=None,
+                            line=table.line,
+                            department_code=table.department_code,
+                            department=table.department,
+                        )
                     )
-                )
-    for found in findings.values():
-        found.sort(key=order)
-    return findings
+        if findings:
+            findings.sort(key=order)
+            yield doc, findings
+
+
+def check_across(tables: list, config=None) -> dict[int, list[Finding]]:
+    """``iter_across`` as a dict: document -> its cross-document findings."""
+    return dict(iter_across(tables, config))
 
 
 def run_checks(departments: list[Department], config=None) -> list[Finding]:
