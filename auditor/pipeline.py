@@ -10,6 +10,7 @@ yields the results in input order whatever the number of workers.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,7 +149,32 @@ def ordered_map(
         return
     chunksize = max(1, min(8, len(items) // (jobs * 16)))
     if workers is not None and workers.pool is not None:
-        yield from workers.pool.imap(func, items, chunksize)
+        yield from _windowed(workers.pool, func, items, chunksize, jobs)
         return
     with Workers(min(jobs, len(items))) as own:
-        yield from own.pool.imap(func, items, chunksize)
+        yield from _windowed(own.pool, func, items, chunksize, jobs)
+
+
+def _windowed(pool, func, items: list, chunksize: int, jobs: int) -> Iterator[Any]:
+    """``pool.imap`` with at most a window of items handed out ahead of the consumer.
+
+    Pool.imap sends every task at once, so workers faster than the consumer (the report
+    writers) would pile up finished results in memory; here the feeder waits for the
+    consumer, and memory stays flat however many documents there are.
+    """
+    window = threading.Semaphore(max(4 * chunksize * jobs, 16))
+    stop = threading.Event()
+
+    def feed() -> Iterator[Any]:
+        for item in items:
+            while not window.acquire(timeout=0.1):
+                if stop.is_set():
+                    return
+            yield item
+
+    try:
+        for result in pool.imap(func, feed(), chunksize):
+            window.release()
+            yield result
+    finally:
+        stop.set()
