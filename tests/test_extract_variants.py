@@ -305,29 +305,32 @@ def budget_row_below(items, kinds):
     return out
 
 
+def _code_and_name_columns(item) -> tuple[int, int] | None:
+    """Where the 项目编码 (or 项目编号) and 项目名称 labels stand in a row, if both do."""
+    if not isinstance(item, list):
+        return None
+    keys = [norm(c) for c in item]
+    if "项目名称" in keys and ("项目编码" in keys or "项目编号" in keys):
+        return keys.index("项目编码") if "项目编码" in keys else keys.index("项目编号"), keys.index("项目名称")
+    return None
+
+
 def swap_code_and_name(items, kinds):
     for item in items:
-        if isinstance(item, list):
-            keys = [norm(c) for c in item]
-            if "项目名称" in keys and ("项目编码" in keys or "项目编号" in keys):
-                c = keys.index("项目编码") if "项目编码" in keys else keys.index("项目编号")
-                n = keys.index("项目名称")
-                code_pair = item[c : c + 2]
-                name_pair = item[n : n + 2]
-                item[c : c + 2] = name_pair
-                item[n : n + 2] = code_pair
+        if found := _code_and_name_columns(item):
+            c, n = found
+            code_pair, name_pair = item[c : c + 2], item[n : n + 2]
+            item[c : c + 2] = name_pair
+            item[n : n + 2] = code_pair
     return items
 
 
 def code_and_name_one_cell(items, kinds):
     """项目编码 | X | | 项目名称 | Y → one cell "项目编码：X  项目名称：Y"."""
     for item in items:
-        if isinstance(item, list):
-            keys = [norm(c) for c in item]
-            if "项目名称" in keys and ("项目编码" in keys or "项目编号" in keys):
-                c = keys.index("项目编码") if "项目编码" in keys else keys.index("项目编号")
-                n = keys.index("项目名称")
-                item[:] = [f"{item[c].strip()}：{item[c + 1].strip()}　{item[n].strip()}：{item[n + 1].strip()}"]
+        if found := _code_and_name_columns(item):
+            c, n = found
+            item[:] = [f"{item[c].strip()}：{item[c + 1].strip()}　{item[n].strip()}：{item[n + 1].strip()}"]
     return items
 
 
