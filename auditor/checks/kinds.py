@@ -19,7 +19,7 @@ from typing import Any
 
 from auditor.checks.conditions import compiled, holds
 from auditor.checks.dup import Table, TableIndex, similar_tables, tables_of
-from auditor.checks.facts import official_levels, project_facts, resolve
+from auditor.checks.facts import official_levels, project_facts, resolve, row_facts
 from auditor.model import Department, Indicator, Project
 
 Hit = tuple[Project, Indicator | None, dict[str, Any], dict[str, Any]]
@@ -34,8 +34,6 @@ class Context:
         self._facts: dict[int, dict[str, Any]] = {}
 
     def _cached(self, ind: Indicator, project: Project, dept: Department) -> dict[str, Any]:
-        from auditor.checks.facts import row_facts
-
         key = id(ind)
         if key not in self._facts:
             self._facts[key] = row_facts(ind, project, dept)
@@ -71,6 +69,7 @@ def check_row(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
     params = rule.params
     unless = list(params.get("unless") or [])
     when = compiled(params.get("when"))
+    cases = [(compiled(case.get("when")), case) for case in params.get("cases") or []]
     for project in dept.projects:
         for ind in project.indicators:
             facts = ctx.facts_if(when, ind, project, dept)
@@ -78,12 +77,11 @@ def check_row(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
                 continue
             if unless and ctx.has_fired(dept, project, ind.row, unless):
                 continue
-            cases = params.get("cases")
             if not cases:
                 yield project, ind, facts, {}
                 continue
-            for case in cases:
-                if holds(case.get("when"), facts):
+            for case_holds, case in cases:
+                if case_holds(facts):
                     if case.get("fire", True):
                         yield project, ind, facts, case
                     break
