@@ -66,6 +66,7 @@ def _longest_first(items: tuple) -> tuple[str, ...]:
 # ---------------------------------------------------------------- 二级指标 frame
 
 
+@lru_cache(maxsize=1 << 12)
 def official_levels(level1: str, level2: str) -> tuple[str, str]:
     """(一级, 二级) as official names; 101号-style cost classes map onto 产出指标/成本指标."""
     from auditor.classify import level1_of, normalise_level2
