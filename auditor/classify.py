@@ -93,6 +93,7 @@ def make_model():
 
 
 _SPACES = re.compile(r"\s\s+")
+_SCORES_KEPT = 1 << 15  # texts whose score contribution a model remembers
 
 
 class LinearModel:
@@ -109,6 +110,7 @@ class LinearModel:
         self.classes_ = list(classes)
         self.ngrams = tuple(ngrams)
         self._coef_t = None
+        self._scores: dict[str, object] = {}  # text -> its score contribution (see _text_scores)
 
     @classmethod
     def from_pipeline(cls, pipeline) -> LinearModel:
@@ -129,6 +131,28 @@ class LinearModel:
                 grams += [word[i : i + n] for i in range(len(word) - n + 1)]
         return grams
 
+    def _text_scores(self, text: str):
+        """What one text adds to the intercepts (None without a known n-gram); remembered per text,
+        as the same indicator texts recur across rows and documents."""
+        if text in self._scores:
+            return self._scores[text]
+        import numpy as np
+
+        counts: dict[int, int] = {}
+        for gram in self._grams(text):
+            col = self.vocabulary.get(gram)
+            if col is not None:
+                counts[col] = counts.get(col, 0) + 1
+        contribution = None
+        if counts:
+            cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            weights = (1 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))) * self.idf[cols]
+            contribution = (weights / np.sqrt(weights @ weights)) @ self._coef_t[cols]
+        if len(self._scores) >= _SCORES_KEPT:
+            self._scores.clear()
+        self._scores[text] = contribution
+        return contribution
+
     def predict_proba(self, texts: list[str]):
         """Class probabilities, one row per text (columns in ``classes_`` order)."""
         import numpy as np
@@ -137,16 +161,9 @@ class LinearModel:
             self._coef_t = np.ascontiguousarray(self.coef.T)
         scores = np.tile(self.intercept, (len(texts), 1)).astype(float)
         for r, text in enumerate(texts):
-            counts: dict[int, int] = {}
-            for gram in self._grams(text):
-                col = self.vocabulary.get(gram)
-                if col is not None:
-                    counts[col] = counts.get(col, 0) + 1
-            if not counts:
-                continue
-            cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
-            weights = (1 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))) * self.idf[cols]
-            scores[r] += (weights / np.sqrt(weights @ weights)) @ self._coef_t[cols]
+            contribution = self._text_scores(text)
+            if contribution is not None:
+                scores[r] += contribution
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
         return scores / scores.sum(axis=1, keepdims=True)

@@ -40,6 +40,7 @@ def _polarity_words() -> list[tuple[str, str]]:
     return words
 
 
+@lru_cache(maxsize=1 << 16)
 def polarity(name: str) -> str | None:
     """Whether more is better ("up") or less is better ("down") for an indicator name.
 
@@ -86,6 +87,7 @@ def _kind_words() -> list[tuple[str, str, bool]]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)
 def _kind_of(text: str) -> str | None:
     for word, kind, first in _kind_words():
         if first and word in text:

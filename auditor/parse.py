@@ -12,12 +12,14 @@ import html
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from auditor.model import Block, Department, Indicator, Project
 
 # --------------------------------------------------------------------------- vocabulary
 
 
+@lru_cache(maxsize=1 << 16)
 def norm(text: str) -> str:
     """A cell's text as a lookup key: no white space, half-width brackets and colons."""
     return "".join((text or "").split()).translate(_HALF_WIDTH)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from auditor.model import Value
@@ -388,10 +388,18 @@ _PERIOD_NORM = {"年度": "年", "季": "季度", "月度": "月", "星期": "�
 def parse_value(text: str) -> Value:
     """Parse one 指标值; never raises (unreadable parts stay in ``text``)."""
     try:
-        return _parse(text if isinstance(text, str) else str(text))
+        if isinstance(text, str):  # values recur across rows: a fresh copy of the parse kept for the text
+            known = _parse_kept(text)
+            return replace(known, problems=list(known.problems))
+        return _parse(str(text))
     except Exception:  # noqa: BLE001 - a parser of untrusted text must not take the batch down
         raw = text if isinstance(text, str) else repr(text)
         return Value(raw=raw, text=raw.strip(), problems=["unparsed"])
+
+
+@lru_cache(maxsize=1 << 15)
+def _parse_kept(raw: str) -> Value:
+    return _parse(raw)
 
 
 def _parse(raw: str) -> Value:

@@ -17,16 +17,23 @@ from typing import Any
 from auditor.model import Department, Finding
 
 
-class _Blank(dict):
-    def __missing__(self, key: str) -> str:
-        return ""
+class _Fields:
+    """The facts as a template sees them: an unknown field is empty, None prints as nothing."""
+
+    __slots__ = ("facts",)
+
+    def __init__(self, facts: dict[str, Any]):
+        self.facts = facts
+
+    def __getitem__(self, key: str) -> Any:
+        value = self.facts.get(key)
+        return "" if value is None else value
 
 
 def render(template: str, facts: dict[str, Any]) -> str:
     """Fill a message template; unknown fields become empty, None prints as nothing."""
-    values = _Blank({k: ("" if v is None else v) for k, v in facts.items()})
     try:
-        return template.format_map(values).strip()
+        return template.format_map(_Fields(facts)).strip()
     except (ValueError, IndexError, AttributeError):
         return template
 

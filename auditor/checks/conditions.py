@@ -98,7 +98,14 @@ def _compile_entry(key: str, expected: Any) -> Test:
 def compile_condition(cond: dict[str, Any] | None) -> Test:
     """A condition mapping as one function of the facts (every entry must hold, in order)."""
     tests = [_compile_entry(key, expected) for key, expected in (cond or {}).items()]
-    return lambda facts: all(test(facts) for test in tests)
+
+    def every(facts: dict[str, Any]) -> bool:
+        for test in tests:
+            if not test(facts):
+                return False
+        return True
+
+    return every
 
 
 @cache
@@ -118,11 +125,20 @@ def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
 _compiled: dict[int, tuple[dict, Test]] = {}
 
 
-def holds(cond: dict[str, Any] | None, facts: dict[str, Any]) -> bool:
-    """True when every entry of ``cond`` holds for ``facts`` (an empty condition always holds)."""
+def _always(facts: dict[str, Any]) -> bool:
+    return True
+
+
+def compiled(cond: dict[str, Any] | None) -> Test:
+    """``cond`` as its compiled function of the facts (an empty condition always holds)."""
     if not cond:
-        return True
+        return _always
     entry = _compiled.get(id(cond))
     if entry is None or entry[0] is not cond:
         entry = _compiled[id(cond)] = (cond, compile_condition(cond))
-    return entry[1](facts)
+    return entry[1]
+
+
+def holds(cond: dict[str, Any] | None, facts: dict[str, Any]) -> bool:
+    """True when every entry of ``cond`` holds for ``facts`` (an empty condition always holds)."""
+    return compiled(cond)(facts)

@@ -66,6 +66,7 @@ def _longest_first(items: tuple) -> tuple[str, ...]:
 # ---------------------------------------------------------------- 二级指标 frame
 
 
+@lru_cache(maxsize=1 << 12)
 def official_levels(level1: str, level2: str) -> tuple[str, str]:
     """(一级, 二级) as official names; 101号-style cost classes map onto 产出指标/成本指标."""
     from auditor.classify import level1_of, normalise_level2
@@ -95,6 +96,7 @@ def _name_classes() -> tuple[tuple[str, str, str], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1 << 16)
 def expected_unit(name: str) -> str | None:
     """The unit kind a 三级指标 name calls for (率 -> percent, 人数 -> count, 费用 -> money)."""
     n = norm_text(name)
@@ -106,6 +108,7 @@ def expected_unit(name: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
 def polarity(name: str) -> str | None:
     """'up' (higher is better), 'down' (lower is better) or None, from the polarity lexicons."""
     n = norm_text(name)
@@ -125,6 +128,7 @@ def polarity(name: str) -> str | None:
     return best[2] if best else None
 
 
+@lru_cache(maxsize=1 << 16)
 def indicator_kind(name: str) -> str | None:
     n = norm_text(name)
     for line in words("indicator_kind"):
@@ -134,6 +138,7 @@ def indicator_kind(name: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
 def is_generic_name(name: str) -> bool:
     """True when the name says nothing project-specific.
 

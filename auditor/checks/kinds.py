@@ -17,12 +17,13 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from auditor.checks.conditions import holds
+from auditor.checks.conditions import compiled, holds
 from auditor.checks.dup import Table, TableIndex, similar_tables, tables_of
-from auditor.checks.facts import official_levels, project_facts, resolve
+from auditor.checks.facts import official_levels, project_facts, resolve, row_facts
 from auditor.model import Department, Indicator, Project
 
 Hit = tuple[Project, Indicator | None, dict[str, Any], dict[str, Any]]
+_NO_HIT = object()
 
 
 class Context:
@@ -32,13 +33,30 @@ class Context:
         self.fired: set[tuple[str, int, int | None, str]] = set()
         self._facts: dict[int, dict[str, Any]] = {}
 
-    def facts(self, ind: Indicator, project: Project, dept: Department) -> dict[str, Any]:
-        from auditor.checks.facts import row_facts
-
+    def _cached(self, ind: Indicator, project: Project, dept: Department) -> dict[str, Any]:
         key = id(ind)
         if key not in self._facts:
             self._facts[key] = row_facts(ind, project, dept)
-        return dict(self._facts[key])
+        return self._facts[key]
+
+    def facts(self, ind: Indicator, project: Project, dept: Department) -> dict[str, Any]:
+        return dict(self._cached(ind, project, dept))
+
+    def facts_if(self, test, ind: Indicator, project: Project, dept: Department) -> dict[str, Any] | None:
+        """``facts`` when the compiled condition ``test`` holds for them, else None.
+
+        The test runs on the cached facts, so a row it rejects costs no copy; the ``hit`` it
+        may record goes into the copy only, never into the cache.
+        """
+        shared = self._cached(ind, project, dept)
+        ok = test(shared)
+        hit = shared.pop("hit", _NO_HIT)
+        if not ok:
+            return None
+        facts = dict(shared)
+        if hit is not _NO_HIT:
+            facts["hit"] = hit
+        return facts
 
     def mark(self, dept: Department, project: Project, row: int | None, code: str) -> None:
         self.fired.add((dept.source, project.no, row, code))
@@ -50,19 +68,20 @@ class Context:
 def check_row(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
     params = rule.params
     unless = list(params.get("unless") or [])
+    when = compiled(params.get("when"))
+    cases = [(compiled(case.get("when")), case) for case in params.get("cases") or []]
     for project in dept.projects:
         for ind in project.indicators:
-            facts = ctx.facts(ind, project, dept)
-            if not holds(params.get("when"), facts):
+            facts = ctx.facts_if(when, ind, project, dept)
+            if facts is None:
                 continue
             if unless and ctx.has_fired(dept, project, ind.row, unless):
                 continue
-            cases = params.get("cases")
             if not cases:
                 yield project, ind, facts, {}
                 continue
-            for case in cases:
-                if holds(case.get("when"), facts):
+            for case_holds, case in cases:
+                if case_holds(facts):
                     if case.get("fire", True):
                         yield project, ind, facts, case
                     break

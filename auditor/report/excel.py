@@ -78,11 +78,15 @@ class _Sheet:
         if self.rows >= MAX_ROWS:
             self.finish()
             self._new()
-        write = self.ws.write
+        write, write_string = self.ws.write, self.ws.write_string
         for col, (value, fmt) in enumerate(zip(values, self.wrap, strict=True)):
             if value is None or value == "":
                 continue
-            write(self.rows, col, _cell(value), fmt)
+            value = _cell(value)
+            if value.__class__ is str and value:  # what write() would do, without its type dispatch
+                write_string(self.rows, col, value, fmt)
+            else:
+                write(self.rows, col, value, fmt)
         self.rows += 1
 
     def finish(self) -> None:
