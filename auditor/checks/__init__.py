@@ -2,7 +2,7 @@
 
 ``check_document(dept, config)`` analyses a department not yet analysed and runs every
 per-document rule in catalog order (a rule may stay quiet where an earlier one fired:
-``unless``); ``check_across(tables, config)`` runs the rules that compare documents (``scope:
+``unless``); ``iter_across(tables, config)`` runs the rules that compare documents (``scope:
 cross``) once over every document's small ``Table`` records; ``run_checks`` does both for a
 list of departments. All apply audit.toml (disabled rules, severity overrides, parameters,
 accepted exceptions) and return findings sorted by source, project, row and rule.
@@ -127,15 +127,25 @@ def _keep(rule, project_code: str, config) -> bool:
     return enabled and not (config is not None and config.accepted(project_code, rule.code))
 
 
-def _finding(rule, facts: dict[str, Any], extra: dict[str, Any], **where: Any) -> Finding:
+def _finding(
+    rule, facts: dict[str, Any], extra: dict[str, Any], source: str, dept_code: str, dept_name: str, project, row, line
+) -> Finding:
+    """A rule's hit as a Finding; ``project`` is a Project or a dup.Table (both have no, code, name)."""
     return Finding(
+        source=source,
+        department_code=dept_code,
+        department=dept_name,
+        project_no=project.no,
+        project_code=project.code,
+        project=project.name,
+        row=row,
+        line=line or 0,
         rule=rule.code,
         severity=extra.get("severity") or rule.severity,
         message=render(extra.get("message") or rule.message, facts),
         suggestion=render(extra.get("suggestion") or rule.suggestion, facts),
         field=extra.get("field") or rule.params.get("field", ""),
         related=extra.get("related", ""),
-        **where,
     )
 
 
@@ -164,17 +174,8 @@ def check_document(dept: Department, config=None) -> list[Finding]:
                 continue
             findings.append(
                 _finding(
-                    rule,
-                    facts,
-                    extra,
-                    source=dept.source,
-                    project_no=project.no,
-                    project_code=project.code,
-                    project=project.name,
-                    row=row,
-                    line=(ind.line if ind is not None else project.line) or 0,
-                    department_code=dept.code,
-                    department=dept.name,
+                    rule, facts, extra, dept.source, dept.code, dept.name, project, row,
+                    ind.line if ind is not None else project.line,
                 )
             )
     findings.sort(key=order)
@@ -206,17 +207,8 @@ def iter_across(tables: list, config=None) -> Iterator[tuple[int, list[Finding]]
                 if _keep(rule, table.code, config):
                     findings.append(
                         _finding(
-                            rule,
-                            facts,
-                            extra,
-                            source=table.source,
-                            project_no=table.no,
-                            project_code=table.code,
-                            project=table.name,
-                            row=None,
-                            line=table.line,
-                            department_code=table.department_code,
-                            department=table.department,
+                            rule, facts, extra, table.source, table.department_code, table.department, table,
+                            None, table.line,
                         )
                     )
         if findings:
@@ -224,17 +216,12 @@ def iter_across(tables: list, config=None) -> Iterator[tuple[int, list[Finding]]
             yield doc, findings
 
 
-def check_across(tables: list, config=None) -> dict[int, list[Finding]]:
-    """``iter_across`` as a dict: document -> its cross-document findings."""
-    return dict(iter_across(tables, config))
-
-
 def run_checks(departments: list[Department], config=None) -> list[Finding]:
     """Every finding of every enabled rule over some departments, in a stable order."""
     from auditor.checks.dup import tables_of
 
     findings = [f for dept in departments for f in check_document(dept, config)]
-    across = check_across([t for doc, d in enumerate(departments) for t in tables_of(d, doc)], config)
-    findings += [f for found in across.values() for f in found]
+    tables = [t for doc, d in enumerate(departments) for t in tables_of(d, doc)]
+    findings += [f for _, found in iter_across(tables, config) for f in found]
     findings.sort(key=order)
     return findings

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from auditor.checks.facts import norm_text, resolve
+from auditor.checks.facts import longest_first, norm_text, resolve
 
 _OPS = ("has_not", "has", "is", "not", "gte", "gt", "lte", "lt", "re")
 _COMPARE = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}
@@ -43,12 +43,12 @@ def _as_list(value: Any) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def _hit_in(fact: Any, wanted: frozenset[str], longest_first: tuple[str, ...]) -> str | None:
+def _hit_in(fact: Any, wanted: frozenset[str], ordered: tuple[str, ...]) -> str | None:
     """The word of a ``__has`` list that ``fact`` holds: a shared item for a list fact, else a substring."""
     if isinstance(fact, (list, tuple, set)):
         return next((str(item) for item in fact if item in wanted), None)
     text = str(fact or "")
-    return next((w for w in longest_first if w in text), None)
+    return next((w for w in ordered if w in text), None)
 
 
 Test = Callable[[dict[str, Any]], bool]
@@ -70,7 +70,7 @@ def _compile_entry(key: str, expected: Any) -> Test:
         return lambda facts: (fact := facts.get(name)) is not None and compare(fact, limit)
     if op in ("has", "has_not"):
         words = resolve(expected)
-        wanted, longest = frozenset(words), _longest_first(words)
+        wanted, longest = frozenset(words), longest_first(words)
         if op == "has_not":
             return lambda facts: _hit_in(facts.get(name), wanted, longest) is None
 
@@ -115,10 +115,6 @@ def _normalised(words: tuple) -> dict[str, str]:
     for w in resolve(list(words)):
         out.setdefault(norm_text(w), w)
     return out
-
-
-def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(w for w in sorted(words, key=len, reverse=True) if w)
 
 
 # Conditions come from the rule catalog and live as long as the process: compiled once each.

@@ -52,14 +52,15 @@ def resolve(items: Any) -> tuple[str, ...]:
 def first_hit(text: str, items: Any) -> str | None:
     """The first word of ``items`` contained in ``text`` (longest first), or None."""
     key = (items,) if isinstance(items, str) else tuple(items or ())
-    for word in _longest_first(key):
+    for word in longest_first(key):
         if word in text:
             return word
     return None
 
 
 @cache
-def _longest_first(items: tuple) -> tuple[str, ...]:
+def longest_first(items: tuple) -> tuple[str, ...]:
+    """A word list ('@name' lexicons resolved) longest word first, empty words dropped."""
     return tuple(w for w in sorted(resolve(list(items)), key=len, reverse=True) if w)
 
 

@@ -152,14 +152,3 @@ class XlsxWriter:
     def abort(self) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self._tmp)
-
-
-def write_xlsx(departments: list[Department], findings: list[Finding], scores: list[Score], path: Path) -> Path:
-    """findings.xlsx for departments held in memory."""
-    from auditor.report.html import group_by_source
-
-    by_f, by_s = group_by_source(findings), group_by_source(scores)
-    writer = XlsxWriter(path)
-    for dept in departments:
-        writer.add(dept, by_f[dept.source], by_s[dept.source])
-    return writer.close()

@@ -303,17 +303,6 @@ class IndexBuilder:
         return path
 
 
-def write_html(departments, findings, scores, out_dir: Path, config=None) -> list[Path]:
-    """Write index.html and one scorecard per department; return the paths written (index first)."""
-    by_dept_f, by_dept_s = group_by_source(findings), group_by_source(scores)
-    index, taken, written = IndexBuilder(config), {"index.html"}, []
-    for dept in departments:
-        card = department_card(dept, by_dept_f[dept.source], by_dept_s[dept.source], safe_name(dept, taken), config)
-        written.append(write_scorecard(card, out_dir, config))
-        index.add(card_summary(card), card["findings"])
-    return [index.write(out_dir), *written]
-
-
 def group_by_source(items) -> dict[str, list]:
     """Findings or scores grouped by their document."""
     out: dict[str, list] = defaultdict(list)
