@@ -69,29 +69,40 @@ def iter_rows(departments: Iterable[Department]) -> Iterator[dict[str, Any]]:
                 }
 
 
-def write_rows(departments: list[Department], fmt: str, output: str | None) -> int:
-    """Write every indicator row of ``departments`` in ``fmt`` (csv|jsonl|xlsx). Returns the row count."""
-    rows = list(iter_rows(departments))
+def write_rows(departments: Iterable[Department], fmt: str, output: str | None) -> int:
+    """Write every indicator row of ``departments`` in ``fmt`` (csv|jsonl|xlsx). Returns the row count.
+
+    Departments are consumed as they come (``audit extract`` streams them from its workers), so
+    no more than one department's rows are held at a time.
+    """
     header = COLUMNS + EXTRA_COLUMNS
+    if fmt not in ("csv", "jsonl", "xlsx"):
+        raise ValueError(f"unknown format: {fmt}")
+    if fmt == "xlsx" and not output:
+        raise ValueError("xlsx output needs a file path")
+    count = 0
+
+    def rows() -> Iterator[dict[str, Any]]:
+        nonlocal count
+        for row in iter_rows(departments):
+            count += 1
+            yield row
+
     if fmt == "csv":
         with atomic_open(output) as handle:
             writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows(rows())
     elif fmt == "jsonl":
         with atomic_open(output) as handle:
-            for row in rows:
+            for row in rows():
                 handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-    elif fmt == "xlsx":
-        if not output:
-            raise ValueError("xlsx output needs a file path")
-        _write_xlsx(rows, header, output)
     else:
-        raise ValueError(f"unknown format: {fmt}")
-    return len(rows)
+        _write_xlsx(rows(), header, output)
+    return count
 
 
-def _write_xlsx(rows: list[dict[str, Any]], header: list[str], output: str) -> None:
+def _write_xlsx(rows: Iterable[dict[str, Any]], header: list[str], output: str) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
