@@ -63,14 +63,14 @@ def _run(paths, config, jobs, scheduler, quiet, label):
     files = _files(paths)
     notices = _Notices(len(files), label, quiet)
     finishing = Progress(len(files), "汇总", quiet=quiet)
-    run = Run(
-        files,
-        config,
-        jobs or default_jobs(),
-        scheduler,
-        on_loaded=notices,
-        on_finished=lambda done: (notices.bar.close(), finishing.advance()),
-    )
+
+    def finished(done: int) -> None:
+        if done == 1:  # reading is over: its bar ends, this one counts only the readable files
+            notices.bar.close()
+            finishing.total = notices.good
+        finishing.advance()
+
+    run = Run(files, config, jobs or default_jobs(), scheduler, on_loaded=notices, on_finished=finished)
     return run, notices, finishing
 
 
