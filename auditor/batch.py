@@ -96,10 +96,11 @@ class Doc:
     file: str  # its scorecard's file name
 
 
-def finish_document(item, config=None, out_dir: str | None = None):
+def finish_document(item, config=None, out_dir: str | None = None, fmt: str = "csv"):
     """Stage 3 for one document: all its findings; with ``out_dir`` also its scores and scorecard.
 
-    Returns the findings, or (card summary, findings, scores) when scoring.
+    Returns (findings rendered in ``fmt``, their count, their count by severity), or when
+    scoring the ``report.Rendered`` share of every report file.
     """
     from auditor.checks import order
 
@@ -108,14 +109,13 @@ def finish_document(item, config=None, out_dir: str | None = None):
     if across is not None:
         findings = sorted(findings + unspill(across), key=order)
     if out_dir is None:
-        return findings
-    from auditor.report.html import card_summary, department_card, write_scorecard
+        from auditor.report.findings import render
+
+        return render(findings, fmt), len(findings), Counter(f.severity for f in findings)
+    from auditor.report import render_department
     from auditor.scoring import score_all
 
-    scores = score_all([dept], findings, config)
-    card = department_card(dept, findings, scores, file, config)
-    write_scorecard(card, Path(out_dir), config)
-    return card_summary(card), findings, scores
+    return render_department(dept, findings, score_all([dept], findings, config), file, Path(out_dir), config)
 
 
 @dataclass
@@ -157,9 +157,9 @@ class Run:
         spill.seal()
         return docs, across
 
-    def _finish(self, docs: list[Doc], across: dict[int, tuple], out_dir: str | None, workers: Workers):
+    def _finish(self, docs: list[Doc], across: dict[int, tuple], workers: Workers, **options):
         items = [(doc.ref, across.get(doc.index), doc.file) for doc in docs]
-        stage = partial(finish_document, config=self.config, out_dir=out_dir)
+        stage = partial(finish_document, config=self.config, **options)
         for done, result in enumerate(ordered_map(stage, items, workers=workers), 1):
             self.on_finished(done)
             yield result
@@ -171,9 +171,9 @@ class Run:
             with self._workers() as workers:
                 docs, across = self._load(spill, lambda checked: "", workers)
                 severities: Counter = Counter()
-                for findings in self._finish(docs, across, None, workers):
-                    writer.add(findings)
-                    severities.update(f.severity for f in findings)
+                for text, count, found in self._finish(docs, across, workers, fmt=writer.fmt):
+                    writer.write(text, count)
+                    severities.update(found)
             return severities
         finally:
             spill.close()
@@ -195,8 +195,8 @@ class Run:
             with self._workers() as workers:
                 docs, across = self._load(spill, name_file, workers)
                 with ReportWriter(out_dir, self.config) as writer:
-                    for summary, findings, scores in self._finish(docs, across, str(out_dir), workers):
-                        writer.add(summary, findings, scores)
+                    for rendered in self._finish(docs, across, workers, out_dir=str(out_dir)):
+                        writer.add(rendered)
                     return writer.index.cards, writer.close()
         finally:
             spill.close()

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}  # how reports name the severities
+
 
 @dataclass
 class Block:

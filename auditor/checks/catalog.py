@@ -15,12 +15,12 @@ from typing import Any
 
 import yaml
 
+from auditor.model import SEVERITY_CN
 from auditor.resources import data_dir
 
 SEVERITIES = ("error", "warning", "info")
 _CJK = "[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u201c\u201d]"
 _CJK_GAP = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
-_SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def explain_rule(code: str) -> str | None:
         return None
     lines = [
         f"{rule.code}  {rule.title}",
-        f"级别：{_SEVERITY_CN.get(rule.severity, rule.severity)}（{rule.severity}）    类别：{rule.category}",
+        f"级别：{SEVERITY_CN.get(rule.severity, rule.severity)}（{rule.severity}）    类别：{rule.category}",
         "",
         "依据：" + rule.rationale.strip(),
     ]

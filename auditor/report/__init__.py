@@ -1,14 +1,16 @@
 """Output writers: rows, findings, scores and HTML scorecards. Every file goes through atomic.py.
 
-``ReportWriter`` takes one department at a time (its findings, scores and rendered scorecard)
-and streams findings.csv, findings.xlsx and scores.json, then writes index.html at ``close``;
-``write_reports`` does the same for departments held in memory.
+``render_department`` writes one department's scorecard and renders its share of the other
+files as text (in whichever process scored it); ``ReportWriter`` takes those ``Rendered``
+records one at a time and streams findings.csv, findings.xlsx and scores.json, then writes
+index.html at ``close``. ``write_reports`` does the same for departments held in memory.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.report.atomic import atomic_open
@@ -29,13 +31,35 @@ def department_record(dept, findings, scores) -> dict:
     return record
 
 
+@dataclass
+class Rendered:
+    """One department's share of every report file: plain text, cheap to send between processes."""
+
+    summary: dict  # html.card_summary: what index.html needs
+    csv: str  # its findings.csv lines
+    xlsx: tuple[list[str], list[str]]  # its rows of findings.xlsx's two sheets
+    json: str  # its scores.json entry
+    count: int  # its findings
+
+
+def render_department(dept, findings, scores, file: str, out_dir: Path, config=None) -> Rendered:
+    """Write the department's scorecard ``file`` into ``out_dir``; return its share of the other files."""
+    from auditor.report.excel import department_rows
+    from auditor.report.findings import render
+    from auditor.report.html import card_summary, department_card, write_scorecard
+
+    card = department_card(dept, findings, scores, file, config)
+    write_scorecard(card, Path(out_dir), config)
+    record = json.dumps(department_record(dept, findings, scores), ensure_ascii=False)
+    return Rendered(card_summary(card), render(findings, "csv"), department_rows(dept, findings, scores), record, len(findings))
+
+
 class ReportWriter:
     """index.html, one scorecard per department, findings.csv/xlsx and scores.json in ``out_dir``.
 
-    ``add(summary, findings, scores)`` per department (``html.card_summary`` of its card) in the
-    order they should appear (the scorecard itself is written by whoever built the card,
-    possibly another process), then
-    ``close()`` returns the paths written, index.html first. Files appear whole or not at all.
+    ``add(rendered)`` per department (from ``render_department``, which also wrote its
+    scorecard, possibly in another process) in the order they should appear, then ``close()``
+    returns the paths written, index.html first. Files appear whole or not at all.
     """
 
     def __init__(self, out_dir: Path, config=None):
@@ -54,13 +78,12 @@ class ReportWriter:
         self.json.write('{"departments": [')
         self._first = True
 
-    def add(self, summary: dict, findings, scores) -> None:
-        dept = summary["dept"]
-        self.cards.append(self.out_dir / summary["file"])
-        self.index.add(summary, findings)
-        self.csv.add(findings)
-        self.xlsx.add(dept, findings, scores)
-        self.json.write(("\n" if self._first else ",\n") + json.dumps(department_record(dept, findings, scores), ensure_ascii=False))
+    def add(self, rendered: Rendered) -> None:
+        self.cards.append(self.out_dir / rendered.summary["file"])
+        self.index.add(rendered.summary)
+        self.csv.write(rendered.csv, rendered.count)
+        self.xlsx.add(rendered.xlsx)
+        self.json.write(("\n" if self._first else ",\n") + rendered.json)
         self._first = False
 
     def close(self) -> list[Path]:
@@ -80,13 +103,12 @@ class ReportWriter:
 
 def write_reports(departments, findings, scores, out_dir: Path, config=None) -> list[Path]:
     """Write index.html, one scorecard per department, findings.csv/xlsx and scores.json into out_dir."""
-    from auditor.report.html import card_summary, department_card, group_by_source, safe_name, write_scorecard
+    from auditor.report.html import group_by_source, safe_name
 
     by_f, by_s = group_by_source(findings), group_by_source(scores)
     taken = {"index.html"}
     with ReportWriter(out_dir, config) as writer:
         for dept in departments:
-            card = department_card(dept, by_f[dept.source], by_s[dept.source], safe_name(dept, taken), config)
-            write_scorecard(card, out_dir, config)
-            writer.add(card_summary(card), by_f[dept.source], by_s[dept.source])
+            file = safe_name(dept, taken)
+            writer.add(render_department(dept, by_f[dept.source], by_s[dept.source], file, out_dir, config))
         return writer.close()

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import json
 from collections.abc import Iterable
 from dataclasses import fields
 
-from auditor.model import Finding
+from auditor.model import SEVERITY_CN, Finding
 from auditor.report.atomic import atomic_open
 
 # output.md fields first, then the rest of Finding.
 FIELDS = ["source", "project_no", "project_code", "row", "rule", "severity", "message", "suggestion"]
 FIELDS += [f.name for f in fields(Finding) if f.name not in FIELDS]
-
-_SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def text_line(f: Finding) -> str:
@@ -29,12 +28,24 @@ def text_line(f: Finding) -> str:
     line = f"{where}: {f.rule} {f.message}"
     if f.suggestion:
         line += f"（建议：{f.suggestion}）"
-    place = [_SEVERITY_CN.get(f.severity, f.severity)]
+    place = [SEVERITY_CN.get(f.severity, f.severity)]
     if f.project_no is not None:
         place.append(f"项目{f.project_no}")
     if f.row is not None:
         place.append(f"第{f.row}行")
     return f"{line} [{' '.join(place)}]"
+
+
+def render(findings: Iterable[Finding], fmt: str) -> str:
+    """``findings`` as text in ``fmt`` (text|jsonl|csv, without the csv header)."""
+    if fmt == "text":
+        return "".join(text_line(f) + "\n" for f in findings)
+    records = (f.to_dict() for f in findings)
+    if fmt == "jsonl":
+        return "".join(json.dumps({k: r[k] for k in FIELDS}, ensure_ascii=False) + "\n" for r in records)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(["" if r[k] is None else r[k] for k in FIELDS] for r in records)
+    return buffer.getvalue()
 
 
 class FindingsWriter:
@@ -53,20 +64,16 @@ class FindingsWriter:
         self.out = self._stack.enter_context(atomic_open(output, "w", encoding=encoding))
         self.count = 0
         if fmt == "csv":
-            self._csv = csv.DictWriter(self.out, fieldnames=FIELDS, lineterminator="\n")
-            self._csv.writeheader()
+            csv.writer(self.out, lineterminator="\n").writerow(FIELDS)
 
     def add(self, findings: Iterable[Finding]) -> None:
-        for f in findings:
-            self.count += 1
-            if self.fmt == "text":
-                self.out.write(text_line(f) + "\n")
-                continue
-            record = f.to_dict()
-            if self.fmt == "jsonl":
-                self.out.write(json.dumps({k: record[k] for k in FIELDS}, ensure_ascii=False) + "\n")
-            else:
-                self._csv.writerow({k: "" if record[k] is None else record[k] for k in FIELDS})
+        findings = list(findings)
+        self.write(render(findings, self.fmt), len(findings))
+
+    def write(self, text: str, count: int) -> None:
+        """``count`` findings already rendered in this writer's format (``render``)."""
+        self.out.write(text)
+        self.count += count
 
     def close(self) -> None:
         self._stack.close()

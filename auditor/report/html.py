@@ -15,8 +15,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from jinja2 import Environment, PackageLoader
+from markupsafe import Markup, escape
 
-from auditor.model import Department, Finding, Score
+from auditor.model import SEVERITY_CN, Department, Finding, Score
 from auditor.report import svg
 from auditor.report.atomic import atomic_open
 from auditor.scoring import rule_title, settings
@@ -38,6 +39,7 @@ def _env() -> Environment:
     )
     env.filters["num"] = lambda x: "" if x is None else f"{x:g}"
     env.globals["GRADE_COLORS"] = GRADE_COLORS
+    env.globals["severity_badge"] = severity_badge
     return env
 
 
@@ -120,6 +122,43 @@ def _cell_flags(findings: list[Finding]) -> dict[int, dict[str, str]]:
     return flags
 
 
+def indicator_rows(project, flags: dict[int, dict[str, str]]) -> Markup:
+    """The ``<tr>`` rows of a project's indicator table, each flagged cell with its severity class.
+
+    Built here rather than in the template: a scorecard has thousands of cells, and this loop
+    is most of the time spent writing one. Every document text is escaped.
+    """
+    no = project.no
+    out = []
+    for ind in project.indicators:
+        fl = flags.get(ind.row, {})
+        row_class = f' class="flag-{fl["*"]}"' if "*" in fl else ""
+        out.append(f'<tr id="p{no}-r{ind.row}"{row_class}>\n<td class="num">{ind.row}</td>\n')
+        for name in CELL_FIELDS:
+            cls = f' class="flag-{fl[name]}"' if name in fl else ""
+            out.append(f"<td{cls}>{escape(getattr(ind, name))}</td>\n")
+        out.append("</tr>\n")
+    return Markup("".join(out))
+
+
+def finding_rows(findings: list[Finding]) -> Markup:
+    """The ``<tr>`` rows of a project's findings table (built here for speed, like indicator_rows)."""
+    out = []
+    for f in findings:
+        title = short_title(f.rule)
+        rule = escape(f.rule) + (Markup('<br><small class="meta">%s</small>') % title if title != f.rule else "")
+        message = escape(f.message) + (escape(f"（相关：{f.related}）") if f.related else "")
+        out.append(
+            f"<tr><td>{f.row if f.row is not None else '项目'}</td><td>{severity_badge(f.severity)}</td>"
+            f'<td>{rule}</td><td>{message}</td><td class="fix">{escape(f.suggestion)}</td></tr>\n'
+        )
+    return Markup("".join(out))
+
+
+def severity_badge(severity: str) -> Markup:
+    return Markup('<span class="sev sev-%s">%s</span>') % (severity, SEVERITY_CN.get(severity, severity))
+
+
 def _grade_hist(project_scores: list[float], config) -> list[tuple[str, float]]:
     """Project counts per grade band (each score in the highest band whose floor it reaches)."""
     cfg = settings(config)
@@ -168,9 +207,8 @@ def department_card(dept: Department, findings: list[Finding], scores: list[Scor
                 "p": p,
                 "score": ps,
                 "findings": pf,
-                "project_findings": [f for f in pf if f.row is None],
-                "row_findings": {r: [f for f in pf if f.row == r] for r in {f.row for f in pf if f.row is not None}},
-                "flags": _cell_flags(pf),
+                "rows": indicator_rows(p, _cell_flags(pf)),
+                "finding_rows": finding_rows(pf),
                 "opinion": project_opinion(ps, pf),
             }
         )
@@ -214,6 +252,8 @@ def card_summary(card: dict) -> dict:
         "severity": card["severity"],
         "rules": card["rules"],
         "n_findings": len(card["findings"]),
+        "rule_counts": Counter(f.rule for f in card["findings"]),
+        "rule_severity": {f.rule: f.severity for f in card["findings"]},
         "project_count": len(card["projects"]),
         "projects": [
             {
@@ -259,8 +299,8 @@ class IndexBuilder:
         self.project_scores: list[float] = []
         self._lowest: list[tuple[float, int, int, dict]] = []  # heap: (-score, order, card index, project)
 
-    def add(self, summary: dict, findings: list[Finding]) -> None:
-        """One department: its ``card_summary`` and findings."""
+    def add(self, summary: dict) -> None:
+        """One department: its ``card_summary``."""
         for x in summary.get("projects", []):
             self.project_scores.append(x["score"].score)
             item = (-x["score"].score, -len(self.project_scores), len(self.cards), x)
@@ -268,10 +308,9 @@ class IndexBuilder:
                 heapq.heappush(self._lowest, item)
             else:
                 heapq.heappushpop(self._lowest, item)
-        self.cards.append({k: v for k, v in summary.items() if k != "projects"})
-        for f in findings:
-            self.rule_counts[f.rule] += 1
-            self.rule_severity[f.rule] = f.severity
+        self.rule_counts.update(summary["rule_counts"])
+        self.rule_severity.update(summary["rule_severity"])
+        self.cards.append({k: v for k, v in summary.items() if k not in ("projects", "rule_counts", "rule_severity")})
 
     def context(self) -> dict:
         ranked = sorted(self.cards, key=lambda c: -c["score"].score)

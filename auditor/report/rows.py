@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from auditor.model import Department
-from auditor.report.atomic import atomic_open, atomic_path
+from auditor.report.atomic import atomic_open
 
 COLUMNS = [
     "source",
@@ -103,19 +103,14 @@ def write_rows(departments: Iterable[Department], fmt: str, output: str | None) 
 
 
 def _write_xlsx(rows: Iterable[dict[str, Any]], header: list[str], output: str) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    from auditor.report.xlsx import Sheet, Workbook
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("指标")
-    sheet.append(header)
-    for row in rows:
-        cells = []
-        for key in header:
-            cell = WriteOnlyCell(sheet, value=row[key])
-            if isinstance(row[key], str) and row[key].startswith("="):
-                cell.data_type = "s"  # document text is never a formula
-            cells.append(cell)
-        sheet.append(cells)
-    with atomic_path(output) as tmp:
-        book.save(tmp)
+    sheet = Sheet("指标", header, [])
+    book = Workbook(output, [sheet])
+    try:
+        for row in rows:
+            book.add(0, [sheet.row([row[key] for key in header])])
+    except BaseException:
+        book.abort()
+        raise
+    book.close()
