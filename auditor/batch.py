@@ -4,11 +4,13 @@
    runs in a process pool or on Dask. Each document's department and findings go at once to a
    spill file on disk; the run keeps only the document's small ``Table`` records (for the
    cross-document rules) and its scorecard file name.
-2. The cross-document rules run once over all Table records (checks.iter_across); each
-   document's cross-document findings go to the spill file too.
+2. The cross-document rules run over all Table records (checks.iter_across), one document
+   at a time, as stage 3 asks for the next document: the workers start on the first
+   documents while the main process is still comparing the later ones.
 3. Per document, in input order and again in parallel: its spilled findings plus its
-   cross-document findings, then for `score` its scores and scorecard. The results stream to
-   the writers (findings file, or findings.csv/xlsx, scores.json and the index).
+   cross-document findings, then for `score` its scores and scorecard, rendered as text
+   (report.Rendered). The results stream to the writers (findings file, or
+   findings.csv/xlsx, scores.json and the index).
 
 Output is identical whatever the number of jobs or the scheduler.
 """
@@ -20,7 +22,7 @@ import shutil
 import tempfile
 import zlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -83,6 +85,9 @@ def checked_stage(item: tuple[int, Path], config=None) -> Checked:
     dept = loaded.department
     if dept is None:
         return Checked(loaded.path, item[0], error=loaded.error)
+    for project in dept.projects:  # what stage 3 needs is the rows as written, not their analysis
+        for ind in project.indicators:
+            ind.parsed, ind.features = None, {}
     blob = pack((dept, loaded.findings))
     return Checked(loaded.path, item[0], None, blob, dept.code, dept.name, dept.source, dept.warnings, loaded.tables)
 
@@ -106,8 +111,8 @@ def finish_document(item, config=None, out_dir: str | None = None, fmt: str = "c
 
     ref, across, file = item
     dept, findings = unspill(ref)
-    if across is not None:
-        findings = sorted(findings + unspill(across), key=order)
+    if across:
+        findings = sorted(findings + across, key=order)
     if out_dir is None:
         from auditor.report.findings import render
 
@@ -116,6 +121,16 @@ def finish_document(item, config=None, out_dir: str | None = None, fmt: str = "c
     from auditor.scoring import score_all
 
     return render_department(dept, findings, score_all([dept], findings, config), file, Path(out_dir), config)
+
+
+def _with_across(docs: list[Doc], across: Iterator[tuple[int, list]]) -> Iterator[tuple]:
+    """Stage 3's items: (spilled document, its cross-document findings or None, scorecard file)."""
+    pending = next(across, None)
+    for doc in docs:
+        while pending is not None and pending[0] < doc.index:
+            pending = next(across, None)
+        found = pending[1] if pending is not None and pending[0] == doc.index else None
+        yield doc.ref, found, doc.file
 
 
 @dataclass
@@ -140,9 +155,7 @@ class Run:
         return Workers(jobs)
 
     def _load(self, spill: Spill, name_file: Callable[[Checked], str], workers: Workers):
-        """Stage 1 and 2: every document checked and spilled; their cross-document findings spilled too."""
-        from auditor.checks import iter_across
-
+        """Stage 1: every document checked and spilled; returns the good ones and their Table records."""
         docs: list[Doc] = []
         tables: list = []
         stage = partial(checked_stage, config=self.config)
@@ -153,14 +166,16 @@ class Run:
                 continue
             docs.append(Doc(checked.index, spill.put(checked.blob), name_file(checked)))
             tables += checked.tables
-        across = {doc: spill.put(pack(found)) for doc, found in iter_across(tables, self.config)}
         spill.seal()
-        return docs, across
+        return docs, tables
 
-    def _finish(self, docs: list[Doc], across: dict[int, tuple], workers: Workers, **options):
-        items = [(doc.ref, across.get(doc.index), doc.file) for doc in docs]
+    def _finish(self, docs: list[Doc], tables: list, workers: Workers, **options):
+        """Stages 2 and 3: each document's cross-document findings computed as its turn comes."""
+        from auditor.checks import iter_across
+
         stage = partial(finish_document, config=self.config, **options)
-        for done, result in enumerate(ordered_map(stage, items, workers=workers), 1):
+        items = _with_across(docs, iter_across(tables, self.config))
+        for done, result in enumerate(ordered_map(stage, items, workers=workers, size=len(docs)), 1):
             self.on_finished(done)
             yield result
 
@@ -169,9 +184,9 @@ class Run:
         spill = Spill()
         try:
             with self._workers() as workers:
-                docs, across = self._load(spill, lambda checked: "", workers)
+                docs, tables = self._load(spill, lambda checked: "", workers)
                 severities: Counter = Counter()
-                for text, count, found in self._finish(docs, across, workers, fmt=writer.fmt):
+                for text, count, found in self._finish(docs, tables, workers, fmt=writer.fmt):
                     writer.write(text, count)
                     severities.update(found)
             return severities
@@ -193,9 +208,9 @@ class Run:
             out_dir = Path(out_dir)
             out_dir.mkdir(parents=True, exist_ok=True)
             with self._workers() as workers:
-                docs, across = self._load(spill, name_file, workers)
+                docs, tables = self._load(spill, name_file, workers)
                 with ReportWriter(out_dir, self.config) as writer:
-                    for rendered in self._finish(docs, across, workers, out_dir=str(out_dir)):
+                    for rendered in self._finish(docs, tables, workers, out_dir=str(out_dir)):
                         writer.add(rendered)
                     return writer.index.cards, writer.close()
         finally:

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from auditor.chars import Translation
 from auditor.model import Block, Department, Indicator, Project
 
 # --------------------------------------------------------------------------- vocabulary
@@ -22,10 +23,10 @@ from auditor.model import Block, Department, Indicator, Project
 @lru_cache(maxsize=1 << 16)
 def norm(text: str) -> str:
     """A cell's text as a lookup key: no white space, half-width brackets and colons."""
-    return "".join((text or "").split()).translate(_HALF_WIDTH)
+    return _HALF_WIDTH("".join((text or "").split()))
 
 
-_HALF_WIDTH = str.maketrans(
+_HALF_WIDTH = Translation(
     {"（": "(", "）": ")", "：": ":", "【": "[", "】": "]", **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad")}
 )
 
@@ -89,6 +90,7 @@ LABELS: dict[str, tuple[str, ...]] = {
 _LABEL_OF = {norm(spelling): key for key, spellings in LABELS.items() for spelling in spellings}
 
 
+@lru_cache(maxsize=1 << 14)
 def label_of(key: str) -> str | None:
     """The Project field a header label names (``key`` already normalised), else None."""
     if not key:
@@ -495,8 +497,17 @@ def _join_header(first: list[str], second: list[str]) -> list[str]:
     return [a + b for a, b in zip(first + [""] * width, second + [""] * width, strict=False)][:width]
 
 
+@lru_cache(maxsize=1 << 14)
+def _column_of(key: str) -> tuple[str | None, int]:
+    """The indicator-table column a header cell names, and the rank of its spelling (lower: more specific)."""
+    if key in _COLUMN_OF:
+        return _COLUMN_OF[key], _COLUMN_RANK[key]
+    bare = _UNIT_SUFFIX.sub("", key) if key.endswith(")") else key
+    return _COLUMN_OF.get(bare), _COLUMN_RANK.get(bare, 99)
+
+
 def _header_fields_set(keys: list[str]) -> set[str]:
-    return {k for k in (_COLUMN_OF.get(key) or _COLUMN_OF.get(_UNIT_SUFFIX.sub("", key)) for key in keys) if k}
+    return {kind for kind in (_column_of(key)[0] for key in keys) if kind}
 
 
 def _header_fields(keys: list[str]) -> int:
@@ -510,11 +521,12 @@ def _indicator_header(keys: list[str]) -> dict[int, str]:
     for index, key in enumerate(keys):
         if key:
             columns[index] = "skip"  # a named column we do not use (序号, 备注 ...): never borrow its text
-        kind = _COLUMN_OF.get(key) or _COLUMN_OF.get(_UNIT_SUFFIX.sub("", key))
+        kind, rank = _column_of(key)
         if kind:
-            rank = _COLUMN_RANK.get(key, _COLUMN_RANK.get(_UNIT_SUFFIX.sub("", key), 99))
             if kind not in best or rank < best[kind][0]:
                 best[kind] = (rank, index)
+    if len(best) < 3:
+        return {}
     for kind, (_, index) in best.items():
         columns[index] = kind  # the most specific spelling wins: 三级指标 over a spanning 绩效指标 column
     found = set(columns.values()) - {"skip"}

@@ -129,33 +129,38 @@ def ordered_map(
     jobs: int = 1,
     scheduler: str | None = None,
     workers: Workers | None = None,
+    size: int | None = None,
 ) -> Iterator[Any]:
     """``map(func, items)`` in ``jobs`` processes (or on the Dask ``scheduler``), results in input order.
 
     ``func`` and the items must be picklable (a module-level function or a functools.partial
     of one). Results stream: each is yielded as soon as it and all before it are done. A
-    running ``workers`` pool is used when given.
+    running ``workers`` pool is used when given. Locally, ``items`` is consumed only as the
+    workers are ready for more, so it may be a generator doing work of its own; give its
+    length as ``size`` then (it sets the chunk size).
     """
-    items = list(items)
     if scheduler:
         from auditor.distributed import dask_map
 
-        yield from dask_map(func, items, scheduler)
+        yield from dask_map(func, list(items), scheduler)
         return
+    if size is None:
+        items = list(items)
+        size = len(items)
     if workers is not None:
         jobs = workers.jobs
-    if jobs <= 1 or len(items) <= 1:
+    if jobs <= 1 or size <= 1:
         yield from map(func, items)
         return
-    chunksize = max(1, min(8, len(items) // (jobs * 16)))
+    chunksize = max(1, min(8, size // (jobs * 16)))
     if workers is not None and workers.pool is not None:
         yield from _windowed(workers.pool, func, items, chunksize, jobs)
         return
-    with Workers(min(jobs, len(items))) as own:
+    with Workers(min(jobs, size)) as own:
         yield from _windowed(own.pool, func, items, chunksize, jobs)
 
 
-def _windowed(pool, func, items: list, chunksize: int, jobs: int) -> Iterator[Any]:
+def _windowed(pool, func, items: Iterable[Any], chunksize: int, jobs: int) -> Iterator[Any]:
     """``pool.imap`` with at most a window of items handed out ahead of the consumer.
 
     Pool.imap sends every task at once, so workers faster than the consumer (the report

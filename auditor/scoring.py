@@ -11,10 +11,8 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
 from auditor.model import Deduction, Department, Finding, Project, Score
-from auditor.resources import data_dir
+from auditor.resources import data_dir, read_yaml
 
 FULL = 100.0
 _FIELD_CN = {"code": "项目编码", "budget": "预算数", "purpose": "资金用途", "goal": "绩效目标"}
@@ -22,7 +20,7 @@ _FIELD_CN = {"code": "项目编码", "budget": "预算数", "purpose": "资金�
 
 @lru_cache(maxsize=1)
 def _defaults() -> dict[str, Any]:
-    return yaml.safe_load((data_dir("rules") / "scoring.yaml").read_text(encoding="utf-8"))
+    return read_yaml(data_dir("rules") / "scoring.yaml")
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:

@@ -13,10 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
 from auditor.model import SEVERITY_CN
-from auditor.resources import data_dir
+from auditor.resources import data_dir, read_yaml
 
 SEVERITIES = ("error", "warning", "info")
 _CJK = "[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u201c\u201d]"
@@ -73,7 +71,7 @@ def _from_mapping(data: dict[str, Any], origin: str) -> Rule:
 def _load() -> tuple[Rule, ...]:
     rules: list[Rule] = []
     for path in sorted(data_dir("rules").glob("*.yaml")):
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loaded = read_yaml(path)
         for entry in loaded if isinstance(loaded, list) else [loaded]:
             if entry and entry.get("kind") != "scoring":  # rules/scoring.yaml holds the scoring model
                 rules.append(_from_mapping(entry, path.name))

@@ -55,8 +55,11 @@ def _looks_binary(data: bytes) -> bool:
     if b"\x00" in sample:
         # UTF-16 text has NULs too; accept it only with a BOM.
         return not sample.startswith((b"\xff\xfe", b"\xfe\xff"))
-    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return control / len(sample) > 0.05
+
+
+_CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
 
 
 def decode(data: bytes, name: str = "") -> tuple[str, str]:

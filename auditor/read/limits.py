@@ -10,6 +10,7 @@ import io
 import re
 import zipfile
 
+from auditor.chars import Translation
 from auditor.errors import InputError
 
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # total uncompressed size of a .docx/.xlsx
@@ -24,7 +25,7 @@ MAX_COLUMNS = 256  # cells kept per row (Word tables stop at 63 columns; budget 
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\u200b]+")
 _BLANK_LINES = re.compile(r"\n{2,}")
 # Word's Symbol font stores ≥ ≤ … as private-use code points U+F0xx (w:sym, and PDF text made from it).
-_SYMBOL_FONT = str.maketrans(
+_SYMBOL_FONT = Translation(
     {
         0xF000 + code: char
         for code, char in {
@@ -82,6 +83,6 @@ def tidy(text: str | None) -> str:
     Symbol-font private-use characters replaced by the real ones."""
     if not text:
         return ""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "").translate(_SYMBOL_FONT)
+    text = _SYMBOL_FONT(text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", ""))
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return _BLANK_LINES.sub("\n", "\n".join(line for line in lines if line))

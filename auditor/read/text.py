@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from auditor.chars import Translation
 from auditor.model import Block
 from auditor.read.detect import decode
 
@@ -27,7 +28,7 @@ _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _SECTION = re.compile(r"^\s*(#{1,6}\s|\[bookmark|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
 _WORD_CELL = re.compile(r"^\t[^\t]*$")
 # Zero-width characters and BOMs are dropped; exotic spaces (NBSP, en/em, ideographic) become a plain space.
-_INVISIBLE = str.maketrans(
+_INVISIBLE = Translation(
     {
         **dict.fromkeys(["\ufeff", "\u200b", "\u200c", "\u200d", "\u2060", "\u00ad"], ""),
         **dict.fromkeys(["\u00a0", "\u3000", "\u202f", "\u205f", *map(chr, range(0x2000, 0x200B))], " "),
@@ -38,7 +39,7 @@ _INVISIBLE = str.maketrans(
 def read(data: bytes, name: str) -> tuple[list[Block], dict]:
     """Decode ``data`` and split it into Blocks using the layout the content shows."""
     text, encoding = decode(data, name)
-    text = text.translate(_INVISIBLE)
+    text = _INVISIBLE(text)
     lines = text.split("\n")
     layout = detect_layout(lines)
     if layout == "cells":

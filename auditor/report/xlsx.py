@@ -13,6 +13,7 @@ continues on a new sheet named with a number.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import shutil
@@ -117,15 +118,26 @@ class Sheet:
 
 
 class _Part:
-    """One worksheet part being spooled: its rows so far, in a temp file."""
+    """One worksheet part: its rows so far, written straight into the zip (the first sheet's
+    current part) or spooled to a temp file until ``Workbook.close``.
 
-    def __init__(self, folder: str, sheet: Sheet, number: int):
-        self.sheet = sheet
+    A streamed part's size is not known when its head is written, so it has no ``dimension``
+    element (optional in SpreadsheetML; readers count the rows).
+    """
+
+    def __init__(self, book: Workbook, sheet: Sheet, number: int, streamed: bool):
+        self.sheet, self.streamed = sheet, streamed
         self.name = sheet.title if number == 1 else f"{sheet.title}{number}"
-        self.path = os.path.join(folder, f"sheet-{id(self)}.xml")
-        self.out = open(self.path, "w", encoding="utf-8", errors="replace")  # noqa: SIM115 - closed in Workbook
-        self.out.write(sheet.header_row())
+        self.member = f"xl/worksheets/sheet{len(book.members) + 1}.xml"
+        book.members.append(self)
         self.rows = 1
+        if streamed:
+            self.out = io.TextIOWrapper(book.zip.open(self.member, "w", force_zip64=True), "utf-8", "replace")
+            self.out.write(self.xml_head(selected=number == 1 and sheet is book.sheets[0]))
+        else:
+            self.path = os.path.join(book.folder, f"{len(book.members)}.xml")
+            self.out = open(self.path, "w", encoding="utf-8", errors="replace")  # noqa: SIM115 - closed in finish
+        self.out.write(sheet.header_row())
 
     def xml_head(self, selected: bool) -> str:
         last = f"{column_letter(len(self.sheet.header) - 1)}{self.rows}"
@@ -134,8 +146,9 @@ class _Part:
         )
         tab = ' tabSelected="1"' if selected else ""
         return (
-            f'{_HEAD}<worksheet {_NS} xmlns:r="{_REL}"><dimension ref="A1:{last}"/>'
-            f'<sheetViews><sheetView{tab} workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+            f"{_HEAD}<worksheet {_NS} xmlns:r=\"{_REL}\">"
+            + ("" if self.streamed else f'<dimension ref="A1:{last}"/>')
+            + f'<sheetViews><sheetView{tab} workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
             'state="frozen"/><selection pane="bottomLeft"/></sheetView></sheetViews>'
             f'<sheetFormatPr defaultRowHeight="15"/>{f"<cols>{cols}</cols>" if cols else ""}<sheetData>'
         )
@@ -151,6 +164,19 @@ class _Part:
         last = f"${column_letter(len(self.sheet.header) - 1)}${self.rows}"
         return f"{_quote_sheet(self.name)}!$A$1:{last}"
 
+    def finish(self, zf: zipfile.ZipFile, selected: bool) -> None:
+        """Complete this part's member of the zip (a spooled part is copied in now)."""
+        if self.streamed:
+            self.out.write(self.xml_tail())
+            self.out.close()
+            return
+        self.out.close()
+        with zf.open(self.member, "w", force_zip64=True) as out:
+            out.write(self.xml_head(selected).encode())
+            with open(self.path, "rb") as spooled:
+                shutil.copyfileobj(spooled, out, 1 << 20)
+            out.write(self.xml_tail().encode())
+
 
 def _width(chars: float) -> float:
     """Excel's stored column width for ``chars`` characters of the default font (what Excel itself writes)."""
@@ -164,15 +190,21 @@ def _quote_sheet(name: str) -> str:
 class Workbook:
     """``add(sheet_no, rows)`` with rows from ``Sheet.row``, then ``close()``; or ``abort()``.
 
-    The file at ``path`` appears only at ``close``, whole.
+    The zip is written from the start into a temp file next to ``path``: the first sheet (the
+    long one) goes straight in, compressed as it comes; the others are spooled and copied in
+    at ``close``, which then moves the file in place, whole.
     """
 
     def __init__(self, path: str | Path, sheets: list[Sheet]):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.sheets = sheets
-        self._folder = tempfile.mkdtemp(prefix=".xlsx-", dir=self.path.parent)
-        self._parts: list[list[_Part]] = [[_Part(self._folder, sheet, 1)] for sheet in sheets]
+        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent)
+        os.close(fd)
+        self.folder = tempfile.mkdtemp(prefix=".xlsx-", dir=self.path.parent)
+        self.zip = zipfile.ZipFile(self._tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
+        self.members: list[_Part] = []  # in the order their zip members were opened
+        self._parts: list[list[_Part]] = [[_Part(self, sheet, 1, streamed=i == 0)] for i, sheet in enumerate(sheets)]
 
     def add(self, sheet_no: int, rows: list[str]) -> None:
         """Append rendered rows to sheet ``sheet_no`` (an index into ``sheets``)."""
@@ -183,7 +215,9 @@ class Workbook:
         for row in rows:
             if n >= MAX_ROWS:
                 part.rows = n
-                part = _Part(self._folder, self.sheets[sheet_no], len(parts) + 1)
+                if part.streamed:
+                    part.finish(self.zip, selected=False)
+                part = _Part(self, self.sheets[sheet_no], len(parts) + 1, streamed=part.streamed)
                 parts.append(part)
                 write, n = part.out.write, part.rows
             n += 1
@@ -191,32 +225,36 @@ class Workbook:
         part.rows = n
 
     def close(self) -> Path:
-        """Zip the package next to ``path`` and move it in place; the spool files are removed."""
-        parts = [part for group in self._parts for part in group]
+        """Finish the package and move it in place; the spool files are removed."""
         try:
-            for part in parts:
-                part.out.close()
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent)
-            os.close(fd)
-            try:
-                _write_package(tmp, parts)
-                publish(tmp, self.path)
-            except BaseException:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(tmp)
-                raise
+            ordered = [part for group in self._parts for part in group]
+            for part in ordered:
+                if not (part.streamed and part is not self._parts[0][-1]):  # earlier streamed parts are done
+                    part.finish(self.zip, selected=part is ordered[0])
+            _write_package(self.zip, ordered)
+            self.zip.close()
+            publish(self._tmp, self.path)
+        except BaseException:
+            self.abort()
+            raise
         finally:
-            shutil.rmtree(self._folder, ignore_errors=True)
+            shutil.rmtree(self.folder, ignore_errors=True)
         return self.path
 
     def abort(self) -> None:
         for group in self._parts:
             for part in group:
-                part.out.close()
-        shutil.rmtree(self._folder, ignore_errors=True)
+                with contextlib.suppress(Exception):
+                    part.out.close()
+        with contextlib.suppress(Exception):
+            self.zip.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self._tmp)
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _write_package(target: str, parts: list[_Part]) -> None:
+def _write_package(zf: zipfile.ZipFile, parts: list[_Part]) -> None:
+    """The package's other members: workbook (sheets in order, filter ranges), relationships, styles."""
     sheets = "".join(
         f'<sheet name={quoteattr(p.name)} sheetId="{i}" r:id="rId{i}"/>' for i, p in enumerate(parts, 1)
     )
@@ -229,16 +267,12 @@ def _write_package(target: str, parts: list[_Part]) -> None:
         f"<definedNames>{filters}</definedNames></workbook>"
     )
     rels = "".join(
-        f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
-        for i in range(1, len(parts) + 1)
+        f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="{p.member[3:]}"/>' for i, p in enumerate(parts, 1)
     )
     rels += f'<Relationship Id="rId{len(parts) + 1}" Type="{_REL}/styles" Target="styles.xml"/>'
     pkg = "http://schemas.openxmlformats.org/package/2006"
     sml = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-    overrides = "".join(
-        f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{sml}.worksheet+xml"/>'
-        for i in range(1, len(parts) + 1)
-    )
+    overrides = "".join(f'<Override PartName="/{p.member}" ContentType="{sml}.worksheet+xml"/>' for p in parts)
     types = (
         f'{_HEAD}<Types xmlns="{pkg}/content-types">'
         f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
@@ -250,15 +284,8 @@ def _write_package(target: str, parts: list[_Part]) -> None:
         f'{_HEAD}<Relationships xmlns="{pkg}/relationships">'
         f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
     )
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        zf.writestr("[Content_Types].xml", types)
-        zf.writestr("_rels/.rels", root_rels)
-        zf.writestr("xl/workbook.xml", workbook)
-        zf.writestr("xl/_rels/workbook.xml.rels", f'{_HEAD}<Relationships xmlns="{pkg}/relationships">{rels}</Relationships>')
-        zf.writestr("xl/styles.xml", _STYLES)
-        for i, part in enumerate(parts, 1):
-            with zf.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as out:
-                out.write(part.xml_head(selected=i == 1).encode())
-                with open(part.path, "rb") as spooled:
-                    shutil.copyfileobj(spooled, out, 1 << 20)
-                out.write(part.xml_tail().encode())
+    zf.writestr("[Content_Types].xml", types)
+    zf.writestr("_rels/.rels", root_rels)
+    zf.writestr("xl/workbook.xml", workbook)
+    zf.writestr("xl/_rels/workbook.xml.rels", f'{_HEAD}<Relationships xmlns="{pkg}/relationships">{rels}</Relationships>')
+    zf.writestr("xl/styles.xml", _STYLES)
