@@ -24,7 +24,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from auditor.checks.facts import longest_first, norm_text, resolve
+from auditor.checks.facts import WordList, norm_text, resolve
 
 _OPS = ("has_not", "has", "is", "not", "gte", "gt", "lte", "lt", "re")
 _COMPARE = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}
@@ -43,12 +43,11 @@ def _as_list(value: Any) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def _hit_in(fact: Any, wanted: frozenset[str], ordered: tuple[str, ...]) -> str | None:
+def _hit_in(fact: Any, words: WordList) -> str | None:
     """The word of a ``__has`` list that ``fact`` holds: a shared item for a list fact, else a substring."""
     if isinstance(fact, (list, tuple, set)):
-        return next((str(item) for item in fact if item in wanted), None)
-    text = str(fact or "")
-    return next((w for w in ordered if w in text), None)
+        return next((str(item) for item in fact if item in words.set), None)
+    return words.first_in(fact if isinstance(fact, str) else str(fact or ""))
 
 
 Test = Callable[[dict[str, Any]], bool]
@@ -69,13 +68,12 @@ def _compile_entry(key: str, expected: Any) -> Test:
         limit, compare = float(expected), _COMPARE[op]
         return lambda facts: (fact := facts.get(name)) is not None and compare(fact, limit)
     if op in ("has", "has_not"):
-        words = resolve(expected)
-        wanted, longest = frozenset(words), longest_first(words)
+        words = WordList(list(resolve(expected)))
         if op == "has_not":
-            return lambda facts: _hit_in(facts.get(name), wanted, longest) is None
+            return lambda facts: _hit_in(facts.get(name), words) is None
 
         def has(facts: dict[str, Any]) -> bool:
-            hit = _hit_in(facts.get(name), wanted, longest)
+            hit = _hit_in(facts.get(name), words)
             if hit is not None:
                 facts["hit"] = hit
             return hit is not None

@@ -7,6 +7,7 @@ departments streams to disk instead of holding every cell in memory.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from pathlib import Path
 
 from auditor.model import Department, Finding, Score
@@ -45,6 +46,7 @@ SCORE_COLUMNS = [
 ]
 SCORE_WIDTHS = [22, 9, 20, 6, 8, 22, 30, 12, 8, 6, 10, 60]
 WRAPPED = {"问题", "修改建议", "扣分明细", "项目名称"}  # long text: wrapped in its cell
+_finding_values = attrgetter(*(key for key, _ in FINDING_COLUMNS))
 FINDINGS_SHEET = Sheet("问题清单", [label for _, label in FINDING_COLUMNS], FINDING_WIDTHS, WRAPPED)
 SCORES_SHEET = Sheet("评分", SCORE_COLUMNS, SCORE_WIDTHS, WRAPPED)
 
@@ -68,8 +70,7 @@ def _score_row(s: Score, code: str, name: str) -> list:
 
 def department_rows(dept: Department, findings: list[Finding], scores: list[Score]) -> tuple[list[str], list[str]]:
     """One department's rows of both sheets, rendered (in whichever process builds the department)."""
-    keys = [key for key, _ in FINDING_COLUMNS]
-    found = [FINDINGS_SHEET.row([getattr(f, key) for key in keys]) for f in findings]
+    found = [FINDINGS_SHEET.row(_finding_values(f)) for f in findings]
     return found, [SCORES_SHEET.row(_score_row(s, dept.code, dept.name)) for s in scores]
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from jinja2 import Environment, PackageLoader
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from auditor.model import SEVERITY_CN, Department, Finding, Score
 from auditor.report import svg
@@ -43,9 +43,20 @@ def _env() -> Environment:
     return env
 
 
+@cache
 def short_title(code: str) -> str:
     """A rule's short title, or the code when the catalog is not there."""
     return rule_title(code) or code
+
+
+_HTML_SPECIAL = re.compile("[&<>\"']")
+
+
+def _esc(text: str) -> str:
+    """``markupsafe.escape`` as a plain string (the same entities), without making Markup objects."""
+    if _HTML_SPECIAL.search(text) is None:
+        return text
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;").replace("'", "&#39;")
 
 
 def safe_name(dept: Department, taken: set[str] | None = None) -> str:
@@ -136,7 +147,7 @@ def indicator_rows(project, flags: dict[int, dict[str, str]]) -> Markup:
         out.append(f'<tr id="p{no}-r{ind.row}"{row_class}>\n<td class="num">{ind.row}</td>\n')
         for name in CELL_FIELDS:
             cls = f' class="flag-{fl[name]}"' if name in fl else ""
-            out.append(f"<td{cls}>{escape(getattr(ind, name))}</td>\n")
+            out.append(f"<td{cls}>{_esc(getattr(ind, name))}</td>\n")
         out.append("</tr>\n")
     return Markup("".join(out))
 
@@ -146,15 +157,16 @@ def finding_rows(findings: list[Finding]) -> Markup:
     out = []
     for f in findings:
         title = short_title(f.rule)
-        rule = escape(f.rule) + (Markup('<br><small class="meta">%s</small>') % title if title != f.rule else "")
-        message = escape(f.message) + (escape(f"（相关：{f.related}）") if f.related else "")
+        rule = _esc(f.rule) + (f'<br><small class="meta">{_esc(title)}</small>' if title != f.rule else "")
+        message = _esc(f.message) + (_esc(f"（相关：{f.related}）") if f.related else "")
         out.append(
             f"<tr><td>{f.row if f.row is not None else '项目'}</td><td>{severity_badge(f.severity)}</td>"
-            f'<td>{rule}</td><td>{message}</td><td class="fix">{escape(f.suggestion)}</td></tr>\n'
+            f'<td>{rule}</td><td>{message}</td><td class="fix">{_esc(f.suggestion)}</td></tr>\n'
         )
     return Markup("".join(out))
 
 
+@cache
 def severity_badge(severity: str) -> Markup:
     return Markup('<span class="sev sev-%s">%s</span>') % (severity, SEVERITY_CN.get(severity, severity))
 

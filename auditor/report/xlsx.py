@@ -32,6 +32,11 @@ STYLE_HEAD, STYLE_WRAP = 1, 2  # cellXfs below: 0 plain, 1 bold on blue (header)
 _DROP = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
 _SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # anything text() must change
 
+_ROW_OPEN = f'<row r="{ROW_MARK}">'
+_PRESERVE = ' xml:space="preserve">'
+_STRING_CLOSE, _NUMBER_CLOSE = "</t></is></c>", "</v></c>"
+_INF = float("inf")
+
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -89,23 +94,26 @@ class Sheet:
 
     def row(self, values) -> str:
         """One row of values (str, int, float; None or "" for an empty cell) as a ``<row>`` element."""
-        parts = [f'<row r="{ROW_MARK}">']
+        parts = [_ROW_OPEN]
+        string, number = self._string, self._number
         for col, value in enumerate(values):
-            if value is None or value == "":
-                continue
-            if isinstance(value, str):
+            kind = value.__class__
+            if kind is str:
                 body = text(value)
-                space = ' xml:space="preserve">' if body[:1].isspace() or body[-1:].isspace() else ">"
-                parts.append(f"{self._string[col]}{space}{body}</t></is></c>")
-            elif isinstance(value, bool):
-                parts.append(f"{self._number[col]}{int(value)}</v></c>")
+                if not body:
+                    continue
+                space = _PRESERVE if body[0].isspace() or body[-1].isspace() else ">"
+                parts += (string[col], space, body, _STRING_CLOSE)
+            elif value is None:
+                continue
+            elif kind is bool:
+                parts += (number[col], str(int(value)), _NUMBER_CLOSE)
             elif isinstance(value, int | float):
-                if value != value or value in (float("inf"), float("-inf")):
+                if value != value or value in (_INF, -_INF):
                     continue  # NaN and infinities have no cell
-                parts.append(f"{self._number[col]}{value!r}</v></c>")
-            else:
-                body = text(str(value))
-                parts.append(f"{self._string[col]}>{body}</t></is></c>")
+                parts += (number[col], repr(value), _NUMBER_CLOSE)
+            elif body := text(str(value)):
+                parts += (string[col], ">", body, _STRING_CLOSE)
         parts.append("</row>")
         return "".join(parts)
 
