@@ -39,7 +39,7 @@ def _env() -> Environment:
     )
     env.filters["num"] = lambda x: "" if x is None else f"{x:g}"
     env.globals["GRADE_COLORS"] = GRADE_COLORS
-    env.globals["severity_badge"] = severity_badge
+    env.globals.update(badge=badge, dec=decision_badge, severity_badge=severity_badge)
     return env
 
 
@@ -167,6 +167,17 @@ def finding_rows(findings: list[Finding]) -> Markup:
 
 
 @cache
+def badge(grade: str) -> Markup:
+    """A grade in its colour."""
+    return Markup('<span class="badge" style="background:%s">%s</span>') % (GRADE_COLORS.get(grade, "#888"), grade)
+
+
+@cache
+def decision_badge(decision: str) -> Markup:
+    return Markup('<span class="dec dec-%s">%s</span>') % (decision, decision)
+
+
+@cache
 def severity_badge(severity: str) -> Markup:
     return Markup('<span class="sev sev-%s">%s</span>') % (severity, SEVERITY_CN.get(severity, severity))
 
@@ -249,32 +260,66 @@ def department_card(dept: Department, findings: list[Finding], scores: list[Scor
     }
 
 
+RANK = "\x00rank\x00"  # where a department's rank goes in its index row, known only at the end
+
+
+def _num(x) -> str:
+    return "" if x is None else f"{x:g}"
+
+
 def card_summary(card: dict) -> dict:
-    """The little of a card that the index needs (kept for every department of a large run)."""
-    dept = card["dept"]
+    """The little of a card that the index needs (kept for every department of a large run).
 
-    def light(score: Score) -> Score:
-        return replace(score, deductions=[])
-
+    Its rows of index.html come rendered (in the worker that built the card): one for the
+    department, with ``RANK`` for its rank, and one per project.
+    """
+    dept, score = card["dept"], card["score"]
+    name = _esc(dept.name or dept.source)
+    file = _esc(card["file"])
+    severity = card["severity"]
+    row = (
+        f'<tr data-grade="{_esc(score.grade)}" data-decision="{_esc(score.decision)}" '
+        f'data-rule="{_esc(" ".join(card["rules"]))}">\n<td class="num">{RANK}</td>\n'
+        f'<td><a href="{file}">{name}</a></td>\n<td>{_esc(dept.code)}</td>\n'
+        f'<td class="num">{_esc(str(dept.year or ""))}</td>\n'
+        f'<td class="num" data-sort="{score.score}"><b>{_num(score.score)}</b></td>\n'
+        f"<td>{badge(score.grade)}</td>\n<td>{decision_badge(score.decision)}</td>\n"
+        + "".join(f'<td class="num">{card["decisions"][d]}</td>' for d in DECISIONS)
+        + f'<td class="num" data-sort="{len(card["findings"])}">{len(card["findings"])}'
+        f"（{severity['error']}/{severity['warning']}/{severity['info']}）</td>\n</tr>\n"
+    )
+    projects = []
+    for x in card["projects"]:
+        p, s = x["p"], x["score"]
+        rules = _esc(" ".join(sorted({f.rule for f in x["findings"]})))
+        projects.append(
+            {
+                "no": p.no,
+                "score": s.score,
+                "row": (
+                    f'<tr data-grade="{_esc(s.grade)}" data-decision="{_esc(s.decision)}" data-rule="{rules}">\n'
+                    f'<td><a href="{file}">{name}</a></td>\n<td class="num">{p.no}</td>\n'
+                    f'<td><a href="{file}#project-{p.no}">{_esc(p.name)}</a></td>\n'
+                    f'<td class="num" data-sort="{p.budget if p.budget is not None else -1}">{_num(p.budget)}</td>\n'
+                    f'<td class="num" data-sort="{s.score}">{_num(s.score)}</td>\n'
+                    f"<td>{badge(s.grade)}</td>\n<td>{decision_badge(s.decision)}</td>\n"
+                    f'<td class="rules">{rules}</td>\n</tr>\n'
+                ),
+            }
+        )
     return {
         "dept": SimpleNamespace(name=dept.name, source=dept.source, code=dept.code, year=dept.year),
-        "score": light(card["score"]),
+        "score": replace(score, deductions=[]),
         "file": card["file"],
         "decisions": card["decisions"],
-        "severity": card["severity"],
+        "severity": severity,
         "rules": card["rules"],
         "n_findings": len(card["findings"]),
         "rule_counts": Counter(f.rule for f in card["findings"]),
         "rule_severity": {f.rule: f.severity for f in card["findings"]},
         "project_count": len(card["projects"]),
-        "projects": [
-            {
-                "p": SimpleNamespace(no=x["p"].no, name=x["p"].name, budget=x["p"].budget),
-                "score": light(x["score"]),
-                "rules": sorted({f.rule for f in x["findings"]}),
-            }
-            for x in card["projects"]
-        ],
+        "row": row,
+        "projects": projects,
     }
 
 
@@ -309,13 +354,13 @@ class IndexBuilder:
         self.rule_counts: Counter = Counter()
         self.rule_severity: dict[str, str] = {}
         self.project_scores: list[float] = []
-        self._lowest: list[tuple[float, int, int, dict]] = []  # heap: (-score, order, card index, project)
+        self._lowest: list[tuple[float, int, int, int, str]] = []  # heap: (-score, order, card index, no, row)
 
     def add(self, summary: dict) -> None:
         """One department: its ``card_summary``."""
         for x in summary.get("projects", []):
-            self.project_scores.append(x["score"].score)
-            item = (-x["score"].score, -len(self.project_scores), len(self.cards), x)
+            self.project_scores.append(x["score"])
+            item = (-x["score"], -len(self.project_scores), len(self.cards), x["no"], x["row"])
             if len(self._lowest) < INDEX_PROJECTS:
                 heapq.heappush(self._lowest, item)
             else:
@@ -328,13 +373,14 @@ class IndexBuilder:
         ranked = sorted(self.cards, key=lambda c: -c["score"].score)
         for i, c in enumerate(ranked, 1):
             c["rank"] = i
-        rows = sorted(self._lowest, key=lambda item: (self.cards[item[2]]["rank"], item[3]["p"].no))
+        rows = sorted(self._lowest, key=lambda item: (self.cards[item[2]]["rank"], item[3]))
         hist = _grade_hist(self.project_scores, self.config)
         top = self.rule_counts.most_common(10)
         return {
             "cards": self.cards,
-            "ranked": ranked,
-            "project_rows": [(self.cards[i], x) for _, _, i, x in rows],
+            "department_rows": Markup("".join(c["row"].replace(RANK, str(c["rank"])) for c in ranked)),
+            "project_rows": Markup("".join(item[4] for item in rows)),
+            "shown_projects": len(rows),
             "decisions": DECISIONS,
             "grades": list(GRADE_COLORS),
             "rules": sorted(self.rule_counts),
