@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import re
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -111,6 +112,7 @@ class LinearModel:
         self.ngrams = tuple(ngrams)
         self._coef_t = None
         self._scores: dict[str, object] = {}  # text -> its score contribution (see _text_scores)
+        self._columns: dict[str, tuple[int, ...]] = {}  # word -> its n-grams' columns (see _word_columns)
 
     @classmethod
     def from_pipeline(cls, pipeline) -> LinearModel:
@@ -118,18 +120,25 @@ class LinearModel:
         vocabulary = {str(k): int(v) for k, v in vectorizer.vocabulary_.items()}
         return cls(vocabulary, vectorizer.idf_, linear.coef_, linear.intercept_, [str(c) for c in linear.classes_])
 
-    def _grams(self, text: str) -> list[str]:
-        low, high = self.ngrams
-        grams = []
-        for word in _SPACES.sub(" ", text.lower()).split():
-            word = f" {word} "
+    def _word_columns(self, word: str) -> tuple[int, ...]:
+        """The vocabulary columns of one word's character n-grams (padded with a space each side),
+        remembered: indicator texts are made of the same few thousand words."""
+        found = self._columns.get(word)
+        if found is None:
+            low, high = self.ngrams
+            padded, grams = f" {word} ", []
             for n in range(low, high + 1):
-                if len(word) < n:
+                if len(padded) < n:
                     if n == low:
-                        grams.append(word)
+                        grams.append(padded)
                     break
-                grams += [word[i : i + n] for i in range(len(word) - n + 1)]
-        return grams
+                grams += [padded[i : i + n] for i in range(len(padded) - n + 1)]
+            vocabulary = self.vocabulary
+            found = tuple(col for col in map(vocabulary.get, grams) if col is not None)
+            if len(self._columns) >= _SCORES_KEPT:
+                self._columns.clear()
+            self._columns[word] = found
+        return found
 
     def _text_scores(self, text: str):
         """What one text adds to the intercepts (None without a known n-gram); remembered per text,
@@ -138,13 +147,12 @@ class LinearModel:
             return self._scores[text]
         import numpy as np
 
-        counts: dict[int, int] = {}
-        for gram in self._grams(text):
-            col = self.vocabulary.get(gram)
-            if col is not None:
-                counts[col] = counts.get(col, 0) + 1
+        columns: list[int] = []
+        for word in _SPACES.sub(" ", text.lower()).split():
+            columns += self._word_columns(word)
         contribution = None
-        if counts:
+        if columns:
+            counts = Counter(columns)
             cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
             weights = (1 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))) * self.idf[cols]
             contribution = (weights / np.sqrt(weights @ weights)) @ self._coef_t[cols]

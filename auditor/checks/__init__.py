@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from itertools import groupby
 from typing import Any
 
+from auditor.checks.facts import LATER
 from auditor.model import Department, Finding
 
 
@@ -26,7 +27,10 @@ class _Fields:
         self.facts = facts
 
     def __getitem__(self, key: str) -> Any:
-        value = self.facts.get(key)
+        facts = self.facts
+        if key not in facts and LATER in facts:
+            facts.update(facts.pop(LATER)())  # the suggested fixes: worked out only now
+        value = facts.get(key)
         return "" if value is None else value
 
 

@@ -2,7 +2,8 @@
 
 A fact is a plain value computed once from an Indicator, its Project and Department: the
 texts, the parsed value (comparator, number, unit, unit kind, date), the indicator's polarity
-and kind, the unit its name calls for, whether the name is generic, ready-made suggested fixes.
+and kind, the unit its name calls for, whether the name is generic, and ready-made suggested
+fixes (worked out only when a finding's message asks for them).
 Word lists come from lexicons/ so that tuning a rule means editing data, not this module.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from typing import Any
 
 from auditor.model import Department, Indicator, Project, Value
@@ -205,6 +206,9 @@ def _is_year(v: Value) -> bool:
     return v.unit == "年" and v.comparator is None and n is not None and n == int(n) and 1990 <= n <= 2100
 
 
+LATER = "_later"  # a row's facts for message templates only, computed when a finding is written
+
+
 def _fixes(ind: Indicator, v: Value, level2: str, dept: Department, per_unit: bool) -> dict[str, str]:
     """Ready-made corrected values for suggestion templates (cap_fix ≤558.42万元, pct_fix ≥95% ...)."""
     number, unit, wan = v.number, v.unit or "", v.amount_wan
@@ -290,7 +294,7 @@ def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, A
     }
     f["level1_mismatch"] = bool(f["level1_pred"]) and f["level1_pred"] != level1
     f["years_before"] = (dept.year - v.year) if (v.year and dept.year) else None
-    f.update(_fixes(ind, v, level2, dept, per_unit))
+    f[LATER] = partial(_fixes, ind, v, level2, dept, per_unit)  # only a finding's message needs them
     return f
 
 
