@@ -239,6 +239,8 @@ def _department_facts(blocks: list[Block], dept: Department) -> None:
                 if text and title_year is None and (m := _TITLE_YEAR.search(text[:200])):
                     title_year = int(m.group(1))
                 continue
+            if not (text[0].isdigit() or "：" in text or ":" in text or "预算" in text or "绩效" in text):
+                continue  # most cells (indicator text) can hold none of what is looked for below
             compact = " ".join(text.split())
             if compact[0].isdigit() and (m := _DEPT_LINE.match(compact)):
                 name = m.group(2)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 from auditor.model import Value
@@ -390,7 +390,10 @@ def parse_value(text: str) -> Value:
     try:
         if isinstance(text, str):  # values recur across rows: a fresh copy of the parse kept for the text
             known = _parse_kept(text)
-            return replace(known, problems=list(known.problems))
+            fresh = object.__new__(Value)  # a shallow copy, much cheaper than dataclasses.replace
+            fresh.__dict__.update(known.__dict__)
+            fresh.problems = list(known.problems)
+            return fresh
         return _parse(str(text))
     except Exception:  # noqa: BLE001 - a parser of untrusted text must not take the batch down
         raw = text if isinstance(text, str) else repr(text)
