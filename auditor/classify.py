@@ -18,6 +18,7 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
+from auditor.chars import TEXT_CACHE
 from auditor.resources import data_dir
 
 CORPUS = "level2_corpus.tsv"
@@ -94,7 +95,7 @@ def make_model():
 
 
 _SPACES = re.compile(r"\s\s+")
-_SCORES_KEPT = 1 << 15  # texts whose score contribution a model remembers
+_SCORES_KEPT = TEXT_CACHE  # texts (and words) whose score contribution a model remembers
 
 
 class LinearModel:

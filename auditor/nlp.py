@@ -19,6 +19,7 @@ import logging
 import re
 from functools import lru_cache
 
+from auditor.chars import TEXT_CACHE
 from auditor.model import Value
 from auditor.resources import lexicon
 
@@ -71,7 +72,7 @@ def _polarity_words() -> WordTable:
     return WordTable(words)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=TEXT_CACHE)
 def polarity(name: str) -> str | None:
     """Whether more is better ("up") or less is better ("down") for an indicator name.
 
@@ -108,7 +109,7 @@ def _kind_words() -> list[tuple[str, str, bool]]:
     return out
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=TEXT_CACHE)
 def _kind_of(text: str) -> str | None:
     for word, kind, first in _kind_words():
         if first and word in text:

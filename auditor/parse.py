@@ -14,13 +14,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from auditor.chars import Translation
+from auditor.chars import TEXT_CACHE, Translation
 from auditor.model import Block, Department, Indicator, Project
 
 # --------------------------------------------------------------------------- vocabulary
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=TEXT_CACHE)
 def norm(text: str) -> str:
     """A cell's text as a lookup key: no white space, half-width brackets and colons."""
     return _HALF_WIDTH("".join((text or "").split()))

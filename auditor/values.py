@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from auditor.chars import TEXT_CACHE
 from auditor.model import Value
 from auditor.resources import lexicon
 
@@ -400,7 +401,7 @@ def parse_value(text: str) -> Value:
         return Value(raw=raw, text=raw.strip(), problems=["unparsed"])
 
 
-@lru_cache(maxsize=1 << 15)
+@lru_cache(maxsize=TEXT_CACHE)
 def _parse_kept(raw: str) -> Value:
     return _parse(raw)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -53,9 +54,12 @@ class Table:
         object.__setattr__(self, "names", tuple(sys.intern(n) for n in self.names))
         for attr in ("source", "department", "department_code"):
             object.__setattr__(self, attr, sys.intern(getattr(self, attr)))
-        # computed once: every comparison of two tables uses them
-        object.__setattr__(self, "key", norm_text(self.name))
-        object.__setattr__(self, "key_without_year", norm_text(_YEAR.sub("", self.name)))
+        # computed once: every comparison of two tables uses them (one string when they agree)
+        key = norm_text(self.name)
+        key = self.name if key == self.name else key
+        bare = norm_text(_YEAR.sub("", self.name))
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "key_without_year", key if bare == key else bare)
 
     def __reduce__(self):  # rebuilt through __init__, so a table coming from a worker is interned too
         return (Table, (self.doc, self.source, self.department, self.department_code, self.year, self.no,
@@ -87,15 +91,19 @@ def _same_project(a: Table, b: Table, cross: bool) -> bool:
 
 
 class TableIndex:
-    """Project tables indexed by normalised 三级指标 name."""
+    """Project tables indexed by normalised 三级指标 name.
+
+    Kept small, as a run holds one for every table of every document: the posting lists are
+    arrays of table numbers, and a table's names are checked against another table's names
+    tuple (a few interned strings) rather than a set of its own.
+    """
 
     def __init__(self, tables: Iterable[Table]):
         self.tables: list[Table] = list(tables)
-        self.by_name: dict[str, list[int]] = defaultdict(list)
+        self.by_name: dict[str, array] = defaultdict(lambda: array("i"))
         for key, table in enumerate(self.tables):
             for n in set(table.names):
                 self.by_name[n].append(key)
-        self._sets = [frozenset(t.names) for t in self.tables]
 
     def prefix(self, names: tuple[str, ...], threshold: float) -> list[str]:
         """The rarest distinct names that cover more than ``1 - threshold`` of ``names``."""
@@ -146,7 +154,8 @@ def best_match(
         other = index.tables[key]
         if (other.doc == table.doc) == cross or other is table or _same_project(table, other, cross):
             continue
-        hits = sum(1 for x in names if x in index._sets[key])
+        others = other.names
+        hits = sum(1 for x in names if x in others)
         if hits == n:
             return other, 1.0
         exact.append((hits, key))
@@ -156,8 +165,8 @@ def best_match(
     best: tuple[Table, float] | None = None
     for hits, key in exact:
         if fuzzy:
-            other_set = index._sets[key]
-            hits += _fuzzy_hits([x for x in names if x not in other_set], other_set, similarity)
+            others = index.tables[key].names
+            hits += _fuzzy_hits([x for x in names if x not in others], frozenset(others), similarity)
         share = hits / n
         if share >= threshold and (best is None or share > best[1]):
             best = (index.tables[key], share)

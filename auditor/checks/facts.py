@@ -14,6 +14,7 @@ import unicodedata
 from functools import cache, lru_cache, partial
 from typing import Any
 
+from auditor.chars import TEXT_CACHE
 from auditor.model import Department, Indicator, Project, Value
 from auditor.resources import data_dir, lexicon
 from auditor.values import fmt_number, format_value, parse_value
@@ -23,7 +24,7 @@ _YEAR_RE = re.compile(r"(?:19|20)\d{2}\s*年度?")
 _LIST_NO_RE = re.compile(r"^\s*(?:[(（]?\d+[)）.、．]|[一二三四五六七八九十]+[、.．])\s*")
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=TEXT_CACHE)
 def norm_text(text: str) -> str:
     """NFKC, spaces and punctuation (and %) removed: what 'the same text' means in the rules."""
     return _PUNCT_RE.sub("", unicodedata.normalize("NFKC", text or ""))
@@ -111,7 +112,7 @@ def _name_classes() -> tuple[tuple[str, str, str], ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=TEXT_CACHE)
 def expected_unit(name: str) -> str | None:
     """The unit kind a 三级指标 name calls for (率 -> percent, 人数 -> count, 费用 -> money)."""
     n = norm_text(name)
@@ -123,7 +124,7 @@ def expected_unit(name: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=TEXT_CACHE)
 def polarity(name: str) -> str | None:
     """'up' (higher is better), 'down' (lower is better) or None, from the polarity lexicons.
 
@@ -145,7 +146,7 @@ def _polarity_table():
     return WordTable([(word, pol) for names, pol in lists for word in resolve(names)])
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=TEXT_CACHE)
 def indicator_kind(name: str) -> str | None:
     n = norm_text(name)
     for line in words("indicator_kind"):
@@ -155,7 +156,7 @@ def indicator_kind(name: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=TEXT_CACHE)
 def is_generic_name(name: str) -> bool:
     """True when the name says nothing project-specific.
 

@@ -337,6 +337,8 @@ def write_scorecard(card: dict, out_dir: Path, config=None) -> Path:
     return path
 
 
+# what IndexBuilder keeps of each department's card_summary: its index row, ranking and summary line
+_KEPT = ("dept", "score", "file", "decisions", "n_findings", "project_count", "row")
 INDEX_PROJECTS = 2000  # index.html lists at most this many projects: the lowest scores
 
 
@@ -367,7 +369,7 @@ class IndexBuilder:
                 heapq.heappushpop(self._lowest, item)
         self.rule_counts.update(summary["rule_counts"])
         self.rule_severity.update(summary["rule_severity"])
-        self.cards.append({k: v for k, v in summary.items() if k not in ("projects", "rule_counts", "rule_severity")})
+        self.cards.append({k: summary[k] for k in _KEPT})
 
     def context(self) -> dict:
         ranked = sorted(self.cards, key=lambda c: -c["score"].score)

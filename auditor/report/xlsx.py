@@ -1,13 +1,15 @@
-"""A streaming xlsx writer: rows rendered as SpreadsheetML text anywhere, zipped whole at the end.
+"""A streaming xlsx writer: rows rendered as SpreadsheetML text in any process, zipped as they come.
 
 Why not a library: xlsxwriter and openpyxl spend 5–10 µs per cell in Python, which made
 findings.xlsx the slowest part of a large run, and both must run in the one process that owns
 the file. Here ``Sheet.row`` turns one row of values into its ``<row>`` text (in a worker, in
-parallel); ``Workbook.add`` only numbers the rows and appends them to a spool file on disk;
-``close`` writes the package (workbook, styles, one part per sheet) into a zip and moves it in
-place, so the file appears whole or not at all. Strings are inline strings, never formulas;
-numbers are numbers; control characters are dropped. A sheet that reaches Excel's row limit
-continues on a new sheet named with a number.
+parallel); ``Workbook.add`` only numbers the rows and writes them on: the first sheet straight
+into the zip (compressed as it comes), the others to spool files on disk. ``close`` adds the
+spooled sheets and the rest of the package (workbook, relationships, styles) and moves the zip
+in place, so the file appears whole or not at all. Strings are inline strings, never formulas;
+numbers are numbers; control characters are dropped; a cell is cut at Excel's 32,767
+characters. A sheet that reaches Excel's row limit continues on a new sheet named with a number.
+Read back by openpyxl, pandas and LibreOffice (tests/test_xlsx.py checks openpyxl).
 """
 
 from __future__ import annotations
