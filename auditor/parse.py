@@ -345,7 +345,7 @@ def _row(state: _State, cells: list[str], block: Block) -> None:
         state.after_break = True
     filled = [k for k in keys if k]
     for key in filled:
-        if m := _MONEY_UNIT.fullmatch(key):
+        if "单位" in key and (m := _MONEY_UNIT.fullmatch(key)):
             state.unit = m.group(1)
     if len(set(filled)) == 1:
         only = filled[0]
@@ -368,14 +368,15 @@ def _row(state: _State, cells: list[str], block: Block) -> None:
             state.columns = wider  # the header row itself was wrapped onto a second line
             state.header_keys = []
             return
-    header = _indicator_header(keys)
+    named = sum(1 for key in keys if _column_of(key)[0])  # cells naming an indicator column
+    header = _indicator_header(keys) if named >= 3 else {}
     if partial and not new_table:
         # a header over two lines: wrapped (三级 | 指标) or under a spanning caption (绩效指标 over 一级/二级/三级)
         combined = _combine_header(partial, keys)
         wider = _indicator_header(combined)
         if len(set(wider.values()) - {"skip"}) > len(set(header.values()) - {"skip"}):
             header, keys = wider, combined
-    if not header and _header_fields(keys) >= 2:
+    if not header and named >= 2 and _header_fields(keys) >= 2:
         state.partial_header = keys  # maybe the first line of a two-line header
         return
     if header:

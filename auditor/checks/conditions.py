@@ -94,16 +94,30 @@ def _compile_entry(key: str, expected: Any) -> Test:
 
 
 def compile_condition(cond: dict[str, Any] | None) -> Test:
-    """A condition mapping as one function of the facts (every entry must hold, in order)."""
-    tests = [_compile_entry(key, expected) for key, expected in (cond or {}).items()]
+    """A condition mapping as one function of the facts (every entry must hold, in order).
 
-    def every(facts: dict[str, Any]) -> bool:
-        for test in tests:
-            if not test(facts):
-                return False
-        return True
-
-    return every
+    The entries become one Python expression (``get('level2') in c0 and t1(facts) ...``), so a
+    test costs no call per entry: equality and comparison entries are written out inline, the
+    others call their compiled function. Fact names enter the source only through ``repr`` and
+    every value stays a constant of the function's namespace.
+    """
+    namespace: dict[str, Any] = {}
+    parts = []
+    for i, (key, expected) in enumerate((cond or {}).items()):
+        name, op = _split(key) if key != "any" else (key, "any")
+        if op in ("eq", "not"):
+            namespace[f"c{i}"] = _as_list(expected)
+            parts.append(f"get({name!r}) {'in' if op == 'eq' else 'not in'} c{i}")
+        elif op in _COMPARE:
+            namespace[f"c{i}"] = float(expected)
+            symbol = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}[op]
+            parts.append(f"((x := get({name!r})) is not None and x {symbol} c{i})")
+        else:
+            namespace[f"t{i}"] = _compile_entry(key, expected)
+            parts.append(f"t{i}(facts)")
+    source = f"def every(facts):\n    get = facts.get\n    return {' and '.join(parts) or 'True'}\n"
+    exec(compile(source, "<condition>", "exec"), namespace)  # noqa: S102 - source built above from fixed pieces
+    return namespace["every"]
 
 
 @cache
