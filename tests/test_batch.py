@@ -113,3 +113,37 @@ def test_common_names_alone_do_not_make_every_table_a_candidate():
     # 5 names at 80%: a match must hold one of the two rarest names, held by this table alone
     assert index.candidates(tables[0].names, 0.8) == [0]
     assert list(similar_tables(tables, index, 0.8, 100, cross=True)) == []
+
+
+def test_each_document_gets_its_own_cross_document_findings_even_after_a_failed_one():
+    from auditor.batch import Doc, _with_across
+
+    docs = [Doc(0, ("s", 0, 1), "a.html"), Doc(2, ("s", 1, 1), "c.html"), Doc(3, ("s", 2, 1), "d.html")]  # 1 failed
+    across = iter([(0, ["f0"]), (1, ["f1"]), (3, ["f3"])])  # (doc, findings) for documents with any
+    assert list(_with_across(docs, across)) == [
+        (("s", 0, 1), ["f0"], "a.html"),
+        (("s", 1, 1), None, "c.html"),
+        (("s", 2, 1), ["f3"], "d.html"),
+    ]
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_ordered_map_takes_items_only_as_workers_are_ready(jobs):
+    from auditor.pipeline import ordered_map
+
+    handed: list[int] = []
+
+    def items():
+        for i in range(200):
+            handed.append(i)
+            yield i
+
+    results = ordered_map(_square, items(), jobs, size=200)
+    first = next(results)
+    assert first == 0 and len(handed) < 200  # a generator is not drained up front
+    assert [first, *results] == [i * i for i in range(200)]
+    assert len(handed) == 200
