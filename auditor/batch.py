@@ -194,7 +194,7 @@ class Run:
             spill.close()
 
     def score(self, out_dir: Path) -> tuple[list[dict], list[Path]]:
-        """Scores and every report in ``out_dir``; returns the department summaries and the paths written."""
+        """Scores and every report in ``out_dir``; returns the departments' summary lines and the paths written."""
         from auditor.report import ReportWriter
         from auditor.report.html import safe_name
 
@@ -212,6 +212,6 @@ class Run:
                 with ReportWriter(out_dir, self.config) as writer:
                     for rendered in self._finish(docs, tables, workers, out_dir=str(out_dir)):
                         writer.add(rendered)
-                    return writer.index.cards, writer.close()
+                    return writer.index.lines, writer.close()
         finally:
             spill.close()

@@ -174,12 +174,12 @@ def score(paths, out_dir, config_path, jobs, scheduler, quiet):
 
     config = load_config(config_path, paths)
     run, notices, finishing = _run(paths, config, jobs, scheduler, quiet, "检查")
-    cards, written = run.score(Path(out_dir))
+    lines, written = run.score(Path(out_dir))
     finishing.close()
     if not quiet:
         from auditor.report.summary import print_summary
 
-        print_summary(cards, written)
+        print_summary(lines, written)
     sys.exit(notices.done(quiet))
 
 

@@ -70,7 +70,7 @@ class ReportWriter:
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.index = IndexBuilder(config)
-        self.cards: list[Path] = []
+        self.cards: list[str] = []  # scorecard file names
         self._stack = contextlib.ExitStack()
         self.csv = self._stack.enter_context(FindingsWriter("csv", str(self.out_dir / "findings.csv")))
         self.xlsx = XlsxWriter(self.out_dir / "findings.xlsx")
@@ -79,7 +79,7 @@ class ReportWriter:
         self._first = True
 
     def add(self, rendered: Rendered) -> None:
-        self.cards.append(self.out_dir / rendered.summary["file"])
+        self.cards.append(rendered.summary["file"])
         self.index.add(rendered.summary)
         self.csv.write(rendered.csv, rendered.count)
         self.xlsx.add(rendered.xlsx)
@@ -97,7 +97,7 @@ class ReportWriter:
             xlsx = background.submit(self.xlsx.close)
             index = self.index.write(self.out_dir)
             written = [self.out_dir / "findings.csv", xlsx.result(), self.out_dir / "scores.json"]
-        return [index, *self.cards, *written]
+        return [index, *(self.out_dir / name for name in self.cards), *written]
 
     def __enter__(self) -> ReportWriter:
         return self
@@ -105,6 +105,7 @@ class ReportWriter:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
             self.xlsx.abort()
+            self.index.close()
             self._stack.__exit__(exc_type, exc, tb)
 
 

@@ -13,6 +13,7 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
@@ -337,50 +338,90 @@ def write_scorecard(card: dict, out_dir: Path, config=None) -> Path:
     return path
 
 
-# what IndexBuilder keeps of each department's card_summary: its index row, ranking and summary line
-_KEPT = ("dept", "score", "file", "decisions", "n_findings", "project_count", "row")
 INDEX_PROJECTS = 2000  # index.html lists at most this many projects: the lowest scores
+
+
+class Line(NamedTuple):
+    """What a run keeps of each department for the summary table and index.html."""
+
+    name: str
+    project_count: int
+    n_findings: int
+    score: float
+    grade: str
+    decision: str
+    decisions: tuple[int, ...]  # projects per decision, in DECISIONS order
+
+
+def summary_line(summary: dict) -> Line:
+    """A department's ``card_summary`` as its summary line."""
+    dept, score = summary["dept"], summary["score"]
+    return Line(
+        dept.name or dept.source,
+        summary["project_count"],
+        summary["n_findings"],
+        score.score,
+        score.grade,
+        score.decision,
+        tuple(summary["decisions"][d] for d in DECISIONS),
+    )
 
 
 class IndexBuilder:
     """Collects department summaries and finding counts; renders index.html at the end.
 
-    Kept per department: its summary without the project list. Kept per project: its score
-    (for the distribution chart), and for the ``INDEX_PROJECTS`` lowest-scoring projects their
-    rows, so memory stays small however large the run; the rest are in scores.json.
+    Kept per department: its summary ``Line``, and its index row in a spool file on disk. Kept
+    per project: its score (for the distribution chart), and for the ``INDEX_PROJECTS``
+    lowest-scoring projects their rows, so memory stays small however large the run; the rest
+    are in scores.json.
     """
 
     def __init__(self, config=None):
+        import tempfile
+
         self.config = config
-        self.cards: list[dict] = []
+        self.lines: list[Line] = []
         self.rule_counts: Counter = Counter()
         self.rule_severity: dict[str, str] = {}
         self.project_scores: list[float] = []
-        self._lowest: list[tuple[float, int, int, int, str]] = []  # heap: (-score, order, card index, no, row)
+        self._lowest: list[tuple[float, int, int, int, str]] = []  # heap: (-score, order, department, no, row)
+        self._rows = tempfile.TemporaryFile()  # noqa: SIM115 - closed in write()
+        self._spans: list[tuple[int, int]] = []  # each department's row in _rows: offset, length
 
     def add(self, summary: dict) -> None:
         """One department: its ``card_summary``."""
         for x in summary.get("projects", []):
             self.project_scores.append(x["score"])
-            item = (-x["score"], -len(self.project_scores), len(self.cards), x["no"], x["row"])
+            item = (-x["score"], -len(self.project_scores), len(self.lines), x["no"], x["row"])
             if len(self._lowest) < INDEX_PROJECTS:
                 heapq.heappush(self._lowest, item)
             else:
                 heapq.heappushpop(self._lowest, item)
         self.rule_counts.update(summary["rule_counts"])
         self.rule_severity.update(summary["rule_severity"])
-        self.cards.append({k: summary[k] for k in _KEPT})
+        self.lines.append(summary_line(summary))
+        row = summary["row"].encode()
+        self._spans.append((self._rows.tell(), len(row)))
+        self._rows.write(row)
+
+    def _department_rows(self, ranked: list[int]):
+        """The departments' index rows, best first, read back from the spool one by one."""
+        for rank, i in enumerate(ranked, 1):
+            offset, length = self._spans[i]
+            self._rows.seek(offset)
+            yield Markup(self._rows.read(length).decode().replace(RANK, str(rank)))
 
     def context(self) -> dict:
-        ranked = sorted(self.cards, key=lambda c: -c["score"].score)
-        for i, c in enumerate(ranked, 1):
-            c["rank"] = i
-        rows = sorted(self._lowest, key=lambda item: (self.cards[item[2]]["rank"], item[3]))
+        ranked = sorted(range(len(self.lines)), key=lambda i: -self.lines[i].score)
+        rank = [0] * len(ranked)
+        for position, i in enumerate(ranked, 1):
+            rank[i] = position
+        rows = sorted(self._lowest, key=lambda item: (rank[item[2]], item[3]))
         hist = _grade_hist(self.project_scores, self.config)
         top = self.rule_counts.most_common(10)
         return {
-            "cards": self.cards,
-            "department_rows": Markup("".join(c["row"].replace(RANK, str(c["rank"])) for c in ranked)),
+            "department_count": len(self.lines),
+            "department_rows": self._department_rows(ranked),
             "project_rows": Markup("".join(item[4] for item in rows)),
             "shown_projects": len(rows),
             "decisions": DECISIONS,
@@ -396,10 +437,16 @@ class IndexBuilder:
 
     def write(self, out_dir: Path) -> Path:
         path = Path(out_dir) / "index.html"
-        with atomic_open(path) as out:
-            for chunk in _env().get_template("index.html").generate(**self.context()):
-                out.write(chunk)
+        try:
+            with atomic_open(path) as out:
+                for chunk in _env().get_template("index.html").generate(**self.context()):
+                    out.write(chunk)
+        finally:
+            self.close()
         return path
+
+    def close(self) -> None:
+        self._rows.close()
 
 
 def group_by_source(items) -> dict[str, list]:

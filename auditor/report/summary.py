@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter
 from pathlib import Path
 
 import click
 
 from auditor.model import Department, Finding, Score
+from auditor.report.html import DECISIONS, Line
 
 
 def _width(text: str) -> int:
@@ -24,40 +24,36 @@ def _pad(text: str, width: int, right: bool = False) -> str:
     return fill + text if right else text + fill
 
 
-def card_lines(cards: list[dict], limit: int = 30) -> list[str]:
-    """The table for department summaries (``html.card_summary``): lowest scores first, then totals."""
-    lines = [f"{_pad('部门', 30)} {_pad('项目', 4, True)} {_pad('问题', 4, True)} {_pad('得分', 6, True)}  等级  结论"]
-    ranked = sorted(cards, key=lambda c: c["score"].score)
-    for c in ranked[:limit]:
-        s = c["score"]
-        lines.append(
-            f"{_pad(c['dept'].name or c['dept'].source, 30)} {_pad(str(c['project_count']), 4, True)} "
-            f"{_pad(str(c['n_findings']), 4, True)} {_pad(f'{s.score:g}', 6, True)}  {_pad(s.grade, 4)}  {s.decision}"
+def card_lines(lines: list[Line], limit: int = 30) -> list[str]:
+    """The table for department summary lines (``html.Line``): lowest scores first, then totals."""
+    out = [f"{_pad('部门', 30)} {_pad('项目', 4, True)} {_pad('问题', 4, True)} {_pad('得分', 6, True)}  等级  结论"]
+    ranked = sorted(lines, key=lambda line: line.score)
+    for line in ranked[:limit]:
+        out.append(
+            f"{_pad(line.name, 30)} {_pad(str(line.project_count), 4, True)} "
+            f"{_pad(str(line.n_findings), 4, True)} {_pad(f'{line.score:g}', 6, True)}  {_pad(line.grade, 4)}  {line.decision}"
         )
     if len(ranked) > limit:
-        lines.append(f"……另有 {len(ranked) - limit} 个部门，完整排名见 index.html")
-    decisions: Counter = Counter()
-    for c in cards:
-        decisions.update(c["decisions"])
-    lines.append(
-        f"合计 {len(cards)} 个部门、{sum(decisions.values())} 个项目：通过 {decisions['通过']}，"
-        f"修改后通过 {decisions['修改后通过']}，退回 {decisions['退回']}；"
-        f"问题 {sum(c['n_findings'] for c in cards)} 处。"
+        out.append(f"……另有 {len(ranked) - limit} 个部门，完整排名见 index.html")
+    passed, revise, returned = (sum(line.decisions[i] for line in lines) for i in range(len(DECISIONS)))
+    out.append(
+        f"合计 {len(lines)} 个部门、{passed + revise + returned} 个项目：通过 {passed}，"
+        f"修改后通过 {revise}，退回 {returned}；"
+        f"问题 {sum(line.n_findings for line in lines)} 处。"
     )
-    return lines
+    return out
 
 
 def summary_lines(departments: list[Department], findings: list[Finding], scores: list[Score]) -> list[str]:
     """The same table for departments held in memory."""
-    from auditor.report.html import card_summary, department_card, group_by_source
+    from auditor.report.html import card_summary, department_card, group_by_source, summary_line
 
     by_f, by_s = group_by_source(findings), group_by_source(scores)
-    cards = [card_summary(department_card(d, by_f[d.source], by_s[d.source], "")) for d in departments]
-    return card_lines(cards)
+    return card_lines([summary_line(card_summary(department_card(d, by_f[d.source], by_s[d.source], ""))) for d in departments])
 
 
-def print_summary(cards: list[dict], written: list[Path]) -> None:
-    for line in card_lines(cards):
+def print_summary(lines: list[Line], written: list[Path]) -> None:
+    for line in card_lines(lines):
         click.echo(line, err=True)
     if written:
         click.echo(f"报告已写入 {written[0].parent}（{len(written)} 个文件），打开 index.html 查看。", err=True)
