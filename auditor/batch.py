@@ -37,12 +37,13 @@ class Spill:
     def __init__(self):
         self.folder = Path(tempfile.mkdtemp(prefix="auditor-"))
         self.path = self.folder / "spill.bin"
+        self._name = str(self.path)  # one string shared by every reference
         self._out = self.path.open("wb")
 
     def put(self, data: bytes) -> tuple[str, int, int]:
         offset = self._out.tell()
         self._out.write(data)
-        return str(self.path), offset, len(data)
+        return self._name, offset, len(data)
 
     def seal(self) -> None:
         self._out.close()
