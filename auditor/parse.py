@@ -624,11 +624,18 @@ def _values_below(state: _State, cells: list[str], keys: list[str], pending: dic
     money = {i for i, key in pending.items() if label_of(key) in ("budget", "fiscal", "other")}
     numeric = [i for i, key in enumerate(keys) if key and _AMOUNT.fullmatch(key)]
     found = {i: i for i in pending if i < len(keys) and keys[i]}
-    if not found or any(i in money and i not in numeric for i in found):
-        # not aligned: the numbers of the row, in order, under the money labels, in order
-        if not money or len(numeric) != len(money) or len(numeric) != len([k for k in keys if k]):
+    misplaced = (
+        any(i in money and i not in numeric for i in found)  # text under a money label
+        or any(j not in pending for j in numeric)  # a number in a column without a label above it
+        or any(i in numeric and label_of(pending[i]) not in ("budget", "fiscal", "other", "code") for i in found)
+    )  # (a number under a text label such as 资金用途)
+    if not found or misplaced:
+        # not aligned: the numbers of the row, in order, under the money labels, in order; with
+        # fewer numbers than labels the empty cells were dropped, and the first labels (预算数
+        # comes first) take the numbers there are
+        if not money or not numeric or len(numeric) > len(money) or len(numeric) != len([k for k in keys if k]):
             return False
-        found = dict(zip(sorted(money), numeric, strict=True))
+        found = dict(zip(sorted(money), numeric, strict=False))
     # rewritten as one "label | value | label | value" row and read like any label row
     out_cells: list[str] = []
     out_keys: list[str] = []

@@ -305,6 +305,15 @@ def budget_row_below(items, kinds):
     return out
 
 
+def budget_row_below_dropped(items, kinds):
+    """budget_row_below, and the value row lost its empty cells (a PDF export): 165.76 | 165.76."""
+    out = budget_row_below(items, kinds)
+    for before, item in zip(out, out[1:], strict=False):
+        if isinstance(before, list) and "预算数" in [norm(c) for c in before] and isinstance(item, list):
+            item[:] = [c for c in item if c.strip()]
+    return out
+
+
 def _code_and_name_columns(item) -> tuple[int, int] | None:
     """Where the 项目编码 (or 项目编号) and 项目名称 labels stand in a row, if both do."""
     if not isinstance(item, list):
@@ -592,6 +601,7 @@ VARIANTS: dict[str, tuple[Rewrite, Callable[[dict], dict], tuple[str, ...]]] = {
     "单位：元": (budget_in_yuan, same, ("tabs", "word")),
     "预算数：X万元": (budget_inline, same, ("tabs", "word")),
     "预算数 row above values": (budget_row_below, same, ("tabs",)),
+    "预算数 row above values, empty cells dropped": (budget_row_below_dropped, same, ("tabs",)),
     "预算数 row above values with 万元": (
         chain(budget_row_below, map_cells("other", lambda c: c + "万元" if re.fullmatch(r"\d+\.\d\d", c) else c)),
         same,

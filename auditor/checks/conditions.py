@@ -13,7 +13,8 @@ A condition is a mapping; every entry must hold (``any: [..]`` holds when one su
 
 The word that made a ``__has`` or ``__is`` hold is recorded as ``hit`` for message templates.
 Each condition is compiled once into a function of the facts (lexicons resolved, words sorted,
-patterns compiled), so checking a row costs a few dictionary look-ups per entry.
+patterns compiled, the entries joined into one expression), so checking a row costs a few
+dictionary look-ups per entry.
 """
 
 from __future__ import annotations

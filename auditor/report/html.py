@@ -1,7 +1,11 @@
 """HTML reports: index.html (all departments ranked) and one scorecard per department.
 
 Jinja2 templates in report/templates with autoescape on (document text is untrusted); charts
-are inline SVG from report/svg.py, so each page is one self-contained file.
+are inline SVG from report/svg.py, so each page is one self-contained file. The rows that make
+up most of a page (a scorecard's indicator and finding tables, index.html's department and
+project rows) are built in Python by the functions here, every text escaped with ``_esc``:
+a template loop costs several times more per cell. index.html's rows are built with each
+department's card, in the worker that scored it (``card_summary``).
 """
 
 from __future__ import annotations
