@@ -63,3 +63,24 @@ def test_fact_names_are_data_not_code():
     odd = "a') or True or ('"
     assert compile_condition({odd: "x"})({odd: "x"}) is True
     assert compile_condition({odd: "x"})({}) is False
+
+
+def test_a_case_that_fails_leaves_no_hit_for_the_next_case():
+    from types import SimpleNamespace
+
+    from auditor.checks.kinds import Context, check_row
+    from auditor.model import Department, Indicator, Project
+
+    ind = Indicator(row=1, level1="产出指标", level2="质量指标", name="是否按期完成", value="基本完成")
+    dept = Department(source="a.txt", year=2025, projects=[Project(no=1, name="项目", indicators=[ind])])
+    rule = SimpleNamespace(
+        params={
+            "cases": [
+                {"when": {"name_n__has": ["是否"], "value_n__is": ["是", "否"]}, "fire": False},
+                {"when": {}},
+            ]
+        }
+    )
+    hits = list(check_row(rule, dept, Context()))
+    assert len(hits) == 1
+    assert "hit" not in hits[0][2]  # 是否 matched inside the first case, which did not hold

@@ -80,11 +80,17 @@ def check_row(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
             if not cases:
                 yield project, ind, facts, {}
                 continue
+            before = facts.get("hit", _NO_HIT)
             for case_holds, case in cases:
                 if case_holds(facts):
                     if case.get("fire", True):
                         yield project, ind, facts, case
                     break
+                # a case that did not hold leaves no word behind for the next one's message
+                if before is _NO_HIT:
+                    facts.pop("hit", None)
+                else:
+                    facts["hit"] = before
 
 
 def check_dimensions(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
