@@ -142,7 +142,7 @@ class _Part:
         book.members.append(self)
         self.rows = 1
         if streamed:
-            self.out = io.TextIOWrapper(book.zip.open(self.member, "w", force_zip64=True), "utf-8", "replace")
+            self.out = io.TextIOWrapper(book.zip.open(_member(self.member), "w", force_zip64=True), "utf-8", "replace")
             self.out.write(self.xml_head(selected=number == 1 and sheet is book.sheets[0]))
         else:
             self.path = os.path.join(book.folder, f"{len(book.members)}.xml")
@@ -181,11 +181,20 @@ class _Part:
             self.out.close()
             return
         self.out.close()
-        with zf.open(self.member, "w", force_zip64=True) as out:
+        with zf.open(_member(self.member), "w", force_zip64=True) as out:
             out.write(self.xml_head(selected).encode())
             with open(self.path, "rb") as spooled:
                 shutil.copyfileobj(spooled, out, 1 << 20)
             out.write(self.xml_tail().encode())
+
+
+def _member(name: str) -> zipfile.ZipInfo:
+    """A zip member with a fixed date, so the same findings give the same file byte for byte."""
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    # level 1, as ZipFile(compresslevel=1) gives the members it names itself (public from 3.13)
+    setattr(info, "compress_level" if hasattr(info, "compress_level") else "_compresslevel", 1)
+    return info
 
 
 def _width(chars: float) -> float:
@@ -294,8 +303,8 @@ def _write_package(zf: zipfile.ZipFile, parts: list[_Part]) -> None:
         f'{_HEAD}<Relationships xmlns="{pkg}/relationships">'
         f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
     )
-    zf.writestr("[Content_Types].xml", types)
-    zf.writestr("_rels/.rels", root_rels)
-    zf.writestr("xl/workbook.xml", workbook)
-    zf.writestr("xl/_rels/workbook.xml.rels", f'{_HEAD}<Relationships xmlns="{pkg}/relationships">{rels}</Relationships>')
-    zf.writestr("xl/styles.xml", _STYLES)
+    zf.writestr(_member("[Content_Types].xml"), types)
+    zf.writestr(_member("_rels/.rels"), root_rels)
+    zf.writestr(_member("xl/workbook.xml"), workbook)
+    zf.writestr(_member("xl/_rels/workbook.xml.rels"), f'{_HEAD}<Relationships xmlns="{pkg}/relationships">{rels}</Relationships>')
+    zf.writestr(_member("xl/styles.xml"), _STYLES)
