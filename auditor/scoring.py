@@ -7,7 +7,7 @@ deductions, so a reader can check it by hand.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from functools import lru_cache
 from typing import Any
 
@@ -236,11 +236,3 @@ def score_all(departments: list[Department], findings: list[Finding], config=Non
         scores += project_scores
         scores.append(score_department(dept, project_scores, dept_findings, dept_all, cfg))
     return scores
-
-
-def department_scores(scores: list[Score]) -> list[Score]:
-    return [s for s in scores if s.project_no is None]
-
-
-def decision_counts(scores: list[Score]) -> Counter:
-    return Counter(s.decision for s in scores if s.project_no is not None)

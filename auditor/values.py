@@ -189,11 +189,6 @@ def format_value(comparator: str | None, number: float | None, unit: str | None 
     return f"{head}{fmt_number(number) if number is not None else ''}{unit or ''}"
 
 
-def to_wan(value: Value) -> float | None:
-    """The money a Value states, in 万元 (a unit cost's money part), or None."""
-    return value.amount_wan
-
-
 # ---------------------------------------------------------------- dates
 
 _DATE_PATTERNS = [

@@ -89,9 +89,3 @@ class FindingsWriter:
             self.close()
         else:
             self._stack.__exit__(exc_type, exc, tb)
-
-
-def write_findings(findings: Iterable[Finding], fmt: str, output: str | None) -> None:
-    """Write ``findings`` in ``fmt`` (text|jsonl|csv) to ``output`` (a path, or stdout when None)."""
-    with FindingsWriter(fmt, output) as writer:
-        writer.add(findings)
