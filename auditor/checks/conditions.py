@@ -19,7 +19,6 @@ dictionary look-ups per entry.
 
 from __future__ import annotations
 
-import operator
 import re
 from collections.abc import Callable
 from functools import cache
@@ -28,7 +27,7 @@ from typing import Any
 from auditor.checks.facts import WordList, norm_text, resolve
 
 _OPS = ("has_not", "has", "is", "not", "gte", "gt", "lte", "lt", "re")
-_COMPARE = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}
+_COMPARE = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 
 
 @cache
@@ -55,19 +54,12 @@ Test = Callable[[dict[str, Any]], bool]
 
 
 def _compile_entry(key: str, expected: Any) -> Test:
-    """One entry of a condition as a function of the facts."""
+    """An ``any``, ``__has``, ``__has_not``, ``__is`` or ``__re`` entry as a function of the facts
+    (the other entries are written out inline by ``compile_condition``)."""
     if key == "any":
         subs = [compile_condition(sub) for sub in _as_list(expected)]
         return lambda facts: any(sub(facts) for sub in subs)
     name, op = _split(key)
-    if op in ("eq", "not"):
-        values = _as_list(expected)
-        if op == "eq":
-            return lambda facts: facts.get(name) in values
-        return lambda facts: facts.get(name) not in values
-    if op in _COMPARE:
-        limit, compare = float(expected), _COMPARE[op]
-        return lambda facts: (fact := facts.get(name)) is not None and compare(fact, limit)
     if op in ("has", "has_not"):
         words = WordList(list(resolve(expected)))
         if op == "has_not":
@@ -111,8 +103,7 @@ def compile_condition(cond: dict[str, Any] | None) -> Test:
             parts.append(f"get({name!r}) {'in' if op == 'eq' else 'not in'} c{i}")
         elif op in _COMPARE:
             namespace[f"c{i}"] = float(expected)
-            symbol = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}[op]
-            parts.append(f"((x := get({name!r})) is not None and x {symbol} c{i})")
+            parts.append(f"((x := get({name!r})) is not None and x {_COMPARE[op]} c{i})")
         else:
             namespace[f"t{i}"] = _compile_entry(key, expected)
             parts.append(f"t{i}(facts)")
