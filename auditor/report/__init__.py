@@ -63,7 +63,7 @@ class ReportWriter:
     """
 
     def __init__(self, out_dir: Path, config=None):
-        from auditor.report.excel import XlsxWriter
+        from auditor.report.excel import findings_book
         from auditor.report.findings import FindingsWriter
         from auditor.report.html import IndexBuilder
 
@@ -73,7 +73,7 @@ class ReportWriter:
         self.cards: list[str] = []  # scorecard file names
         self._stack = contextlib.ExitStack()
         self.csv = self._stack.enter_context(FindingsWriter("csv", str(self.out_dir / "findings.csv")))
-        self.xlsx = XlsxWriter(self.out_dir / "findings.xlsx")
+        self.xlsx = findings_book(self.out_dir / "findings.xlsx")
         self.json = self._stack.enter_context(atomic_open(self.out_dir / "scores.json"))
         self.json.write('{"departments": [')
         self._first = True
@@ -82,7 +82,8 @@ class ReportWriter:
         self.cards.append(rendered.summary["file"])
         self.index.add(rendered.summary)
         self.csv.write(rendered.csv, rendered.count)
-        self.xlsx.add(rendered.xlsx)
+        for sheet, rows in enumerate(rendered.xlsx):
+            self.xlsx.add(sheet, rows)
         self.json.write(("\n" if self._first else ",\n") + rendered.json)
         self._first = False
 

@@ -74,21 +74,6 @@ def department_rows(dept: Department, findings: list[Finding], scores: list[Scor
     return found, [SCORES_SHEET.row(_score_row(s, dept.code, dept.name)) for s in scores]
 
 
-class XlsxWriter:
-    """``add(rows)`` per department with the rows of ``department_rows``, then ``close()``.
-
-    The file appears whole at ``close``; ``abort`` leaves nothing behind.
-    """
-
-    def __init__(self, path: Path):
-        self.book = Workbook(path, [FINDINGS_SHEET, SCORES_SHEET])
-
-    def add(self, rows: tuple[list[str], list[str]]) -> None:
-        self.book.add(0, rows[0])
-        self.book.add(1, rows[1])
-
-    def close(self) -> Path:
-        return self.book.close()
-
-    def abort(self) -> None:
-        self.book.abort()
+def findings_book(path: Path) -> Workbook:
+    """findings.xlsx being written: add each department's ``department_rows`` sheet by sheet."""
+    return Workbook(path, [FINDINGS_SHEET, SCORES_SHEET])
