@@ -19,7 +19,7 @@ import logging
 import re
 from functools import lru_cache
 
-from auditor.chars import TEXT_CACHE
+from auditor.chars import TEXT_CACHE, WordTable
 from auditor.model import Value
 from auditor.resources import lexicon
 
@@ -31,37 +31,6 @@ def _squeeze(text: str) -> str:
 
 
 # ---------------------------------------------------------------- lexicon features
-
-
-class WordTable:
-    """Words with a label each (the first label given to a word stays), found in a text by
-    looking up its substrings: a few dozen dictionary look-ups instead of one search per word."""
-
-    def __init__(self, labelled: list[tuple[str, str]]):
-        self.table: dict[str, str] = {}
-        for word, label in labelled:
-            if word:
-                self.table.setdefault(word, label)
-        self.longest = max(map(len, self.table), default=0)
-
-    def find(self, text: str, longest_first: bool) -> str | None:
-        """The label of the winning word in ``text``, or None.
-
-        ``longest_first``: the longest word wins, then the one ending last; otherwise the word
-        ending last wins, then the longest.
-        """
-        n, table = len(text), self.table
-        if longest_first:
-            for size in range(min(self.longest, n), 0, -1):
-                for end in range(n, size - 1, -1):
-                    if (label := table.get(text[end - size : end])) is not None:
-                        return label
-            return None
-        for end in range(n, 0, -1):
-            for size in range(min(self.longest, end), 0, -1):
-                if (label := table.get(text[end - size : end])) is not None:
-                    return label
-        return None
 
 
 @lru_cache(maxsize=1)

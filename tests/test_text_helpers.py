@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.chars import Translation
-from auditor.checks.facts import WordList
-from auditor.nlp import WordTable
+from auditor.chars import Translation, WordList, WordTable
 
 
 def test_translation_changes_text_only_where_its_characters_are():

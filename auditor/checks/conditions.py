@@ -24,7 +24,8 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from auditor.checks.facts import WordList, norm_text, resolve
+from auditor.chars import WordList
+from auditor.checks.facts import norm_text, resolve
 
 _OPS = ("has_not", "has", "is", "not", "gte", "gt", "lte", "lt", "re")
 _COMPARE = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}

@@ -14,7 +14,7 @@ import unicodedata
 from functools import cache, lru_cache, partial
 from typing import Any
 
-from auditor.chars import TEXT_CACHE
+from auditor.chars import TEXT_CACHE, WordList, WordTable
 from auditor.model import Department, Indicator, Project, Value
 from auditor.resources import data_dir, lexicon
 from auditor.values import fmt_number, format_value, parse_value
@@ -55,22 +55,6 @@ def first_hit(text: str, items: Any) -> str | None:
     """The first word of ``items`` contained in ``text`` (longest first), or None."""
     key = (items,) if isinstance(items, str) else tuple(items or ())
     return longest_first(key).first_in(text)
-
-
-class WordList:
-    """A word list longest word first, with one regular expression that tells at C speed
-    whether a text holds any of the words (most texts hold none)."""
-
-    def __init__(self, words: list[str]):
-        self.words = tuple(w for w in sorted(words, key=len, reverse=True) if w)
-        self.set = frozenset(self.words)
-        self._any = re.compile("|".join(map(re.escape, self.words))) if self.words else None
-
-    def first_in(self, text: str) -> str | None:
-        """The longest word that ``text`` contains (the first listed among equals), or None."""
-        if self._any is None or self._any.search(text) is None:
-            return None
-        return next(w for w in self.words if w in text)
 
 
 @cache
@@ -136,8 +120,6 @@ def polarity(name: str) -> str | None:
 
 @cache
 def _polarity_table():
-    from auditor.nlp import WordTable
-
     lists = (
         (("@polarity_neutral",), "up"),
         (("@polarity_down", "@rule_polarity_down"), "down"),
