@@ -69,6 +69,7 @@ class WordTable:
                     return label
         return None
 
+
 # How many texts each per-text cache keeps (norm_text, parse_value, polarity ...). Repeated texts
 # are a few thousand boilerplate phrases; a larger cache only holds one-off texts, and each
 # worker process holds one of every cache (about 2 MB each when full).
