@@ -70,7 +70,7 @@ class ReportWriter:
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.index = IndexBuilder(config)
-        self.cards: list[str] = []  # scorecard file names
+        self.scorecards: list[str] = []  # the scorecards' file names, in order
         self._stack = contextlib.ExitStack()
         self.csv = self._stack.enter_context(FindingsWriter("csv", str(self.out_dir / "findings.csv")))
         self.xlsx = findings_book(self.out_dir / "findings.xlsx")
@@ -79,7 +79,7 @@ class ReportWriter:
         self._first = True
 
     def add(self, rendered: Rendered) -> None:
-        self.cards.append(rendered.summary["file"])
+        self.scorecards.append(rendered.summary["file"])
         self.index.add(rendered.summary)
         self.csv.write(rendered.csv, rendered.count)
         for sheet, rows in enumerate(rendered.xlsx):
@@ -98,7 +98,7 @@ class ReportWriter:
             xlsx = background.submit(self.xlsx.close)
             index = self.index.write(self.out_dir)
             written = [self.out_dir / "findings.csv", xlsx.result(), self.out_dir / "scores.json"]
-        return [index, *(self.out_dir / name for name in self.cards), *written]
+        return [index, *(self.out_dir / name for name in self.scorecards), *written]
 
     def __enter__(self) -> ReportWriter:
         return self
