@@ -8,8 +8,8 @@ from openpyxl import load_workbook
 
 from auditor.model import Department, Finding, Indicator, Project
 from auditor.report import write_reports
-from auditor.report.html import project_opinion, safe_name
-from auditor.report.summary import summary_lines
+from auditor.report.html import card_summary, department_card, group_by_source, project_opinion, safe_name, summary_line
+from auditor.report.summary import card_lines
 from auditor.report.svg import bar_chart
 from auditor.scoring import score_all
 
@@ -200,7 +200,9 @@ def test_opinion_and_summary_are_chinese_sentences():
     p1 = next(s for s in scores if s.project_no == 1)
     text = project_opinion(p1, [f for f in findings if f.project_no == 1])
     assert text.startswith("经审核") and "（第3行）" in text and "予以通过" in text
-    lines = summary_lines(departments, findings, scores)
+    by_f, by_s = group_by_source(findings), group_by_source(scores)
+    cards = [card_summary(department_card(d, by_f[d.source], by_s[d.source], "")) for d in departments]
+    lines = card_lines([summary_line(card) for card in cards])
     assert lines[-1].startswith("合计 2 个部门、2 个项目")
     # lowest score first: the table leads with what is to be sent back
     assert "海港区" in lines[1] and "秦皇岛市工业和信息化局" in lines[2]

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from auditor.model import Department, Finding, Score
 from auditor.report.html import DECISIONS, Line
 
 
@@ -42,14 +41,6 @@ def card_lines(lines: list[Line], limit: int = 30) -> list[str]:
         f"问题 {sum(line.n_findings for line in lines)} 处。"
     )
     return out
-
-
-def summary_lines(departments: list[Department], findings: list[Finding], scores: list[Score]) -> list[str]:
-    """The same table for departments held in memory."""
-    from auditor.report.html import card_summary, department_card, group_by_source, summary_line
-
-    by_f, by_s = group_by_source(findings), group_by_source(scores)
-    return card_lines([summary_line(card_summary(department_card(d, by_f[d.source], by_s[d.source], ""))) for d in departments])
 
 
 def print_summary(lines: list[Line], written: list[Path]) -> None:
