@@ -33,6 +33,11 @@ CELL_FIELDS = ("level1", "level2", "name", "description", "value", "basis")
 _UNSAFE = re.compile(r"[^\w\u4e00-\u9fff.-]+")
 
 
+def _num(x) -> str:
+    """A number as a page shows it (165.76, 40, 100), or nothing."""
+    return "" if x is None else f"{x:g}"
+
+
 @cache
 def _env() -> Environment:
     env = Environment(
@@ -42,7 +47,7 @@ def _env() -> Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
-    env.filters["num"] = lambda x: "" if x is None else f"{x:g}"
+    env.filters["num"] = _num
     env.globals["GRADE_COLORS"] = GRADE_COLORS
     env.globals.update(badge=badge, dec=decision_badge, severity_badge=severity_badge)
     return env
@@ -266,10 +271,6 @@ def department_card(dept: Department, findings: list[Finding], scores: list[Scor
 
 
 RANK = "\x00rank\x00"  # where a department's rank goes in its index row, known only at the end
-
-
-def _num(x) -> str:
-    return "" if x is None else f"{x:g}"
 
 
 def card_summary(card: dict) -> dict:
