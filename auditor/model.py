@@ -58,6 +58,14 @@ class Indicator:
     value: str = ""
     basis: str = ""
     line: int = 0  # source line (see Block.line)
+    # Facts the parser read from the table itself (never filled by analysis):
+    direction: str = ""  # a separate 指标方向/计算符号/指标性质 cell as printed (≥, 正向, 大于等于 ...)
+    unit_column: str = ""  # a separate 计量单位/度量单位 cell as printed
+    level_note: str = ""  # template notes the parser took out of the 一级/二级 labels: "(必填硬性指标)"
+    weight: str = ""  # 权重 / 分值 of the row (or of its level label: "(0-20)分"), as printed
+    actual: str = ""  # self-evaluation: 实际完成值
+    score: str = ""  # self-evaluation: 得分
+    deviation: str = ""  # self-evaluation: 偏差原因 / 未完成原因
     parsed: Value | None = None  # filled by the analyse stage
     features: dict[str, Any] = field(default_factory=dict)  # NLP features (polarity, kind ...)
 
