@@ -26,6 +26,7 @@ class Block:
     cells: list[str]
     line: int
     table: int | None = None
+    where: str = ""  # the place in the document's own terms: "第3页", "工作表“申报表”第12行", "表2第5行"
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Indicator:
     value: str = ""
     basis: str = ""
     line: int = 0  # source line (see Block.line)
+    where: str = ""  # the place in the document's own terms (see Block.where); empty for plain text
     # Facts the parser read from the table itself (never filled by analysis):
     direction: str = ""  # a separate 指标方向/计算符号/指标性质 cell as printed (≥, 正向, 大于等于 ...)
     unit_column: str = ""  # a separate 计量单位/度量单位 cell as printed
@@ -114,6 +116,7 @@ class Finding:
     project: str = ""
     row: int | None = None  # None for project- or department-level findings
     line: int = 0
+    where: str = ""  # the place in the document's own terms (see Block.where)
     suggestion: str = ""
     field: str = ""  # which cell is at fault: name|description|value|basis|level2|goal ...
     department_code: str = ""
