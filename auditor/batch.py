@@ -8,9 +8,10 @@
    at a time, as stage 3 asks for the next document: the workers start on the first
    documents while the main process is still comparing the later ones.
 3. Per document, in input order and again in parallel: its spilled findings plus its
-   cross-document findings, then for `score` its scores and scorecard, rendered as text
-   (report.Rendered). The results stream to the writers (findings file, or
-   findings.csv/xlsx, scores.json and the index).
+   cross-document findings, then for `check` those findings rendered (``finish_check``:
+   ``FindingsText``), for `score` its scores and scorecard and its share of every report
+   file (``finish_score``: report.Rendered). The results stream to the writers (findings
+   file, or findings.csv/xlsx, scores.json and the index).
 
 Output is identical whatever the number of jobs or the scheduler.
 """
@@ -26,9 +27,28 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from auditor.errors import InputError
+from auditor.model import Department, Finding
 from auditor.pipeline import Workers, document_stage, ordered_map
+
+if TYPE_CHECKING:
+    from auditor.checks.dup import Table
+    from auditor.report import Rendered
+    from auditor.report.findings import FindingsWriter
+    from auditor.report.html import Line
+
+
+class SpillRef(NamedTuple):
+    """Where one record lies in a spill file."""
+
+    path: str
+    offset: int
+    size: int
+
+
+R = TypeVar("R")
 
 
 class Spill:
@@ -40,10 +60,10 @@ class Spill:
         self._name = str(self.path)  # one string shared by every reference
         self._out = self.path.open("wb")
 
-    def put(self, data: bytes) -> tuple[str, int, int]:
+    def put(self, data: bytes) -> SpillRef:
         offset = self._out.tell()
         self._out.write(data)
-        return self._name, offset, len(data)
+        return SpillRef(self._name, offset, len(data))
 
     def seal(self) -> None:
         self._out.close()
@@ -53,16 +73,17 @@ class Spill:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def pack(value) -> bytes:
-    """What goes into the spill file: pickled, compressed (zlib level 1: fast, a quarter of the size)."""
-    return zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
+def pack(dept: Department, findings: list[Finding]) -> bytes:
+    """What goes into the spill file: a document's department and findings, pickled and compressed
+    (zlib level 1: fast, a quarter of the size)."""
+    return zlib.compress(pickle.dumps((dept, findings), pickle.HIGHEST_PROTOCOL), 1)
 
 
-def unspill(ref: tuple[str, int, int]):
-    path, offset, size = ref
-    with open(path, "rb") as fh:
-        fh.seek(offset)
-        return pickle.loads(zlib.decompress(fh.read(size)))
+def unspill(ref: SpillRef) -> tuple[Department, list[Finding]]:
+    """The department and findings ``pack``ed at ``ref``."""
+    with open(ref.path, "rb") as fh:
+        fh.seek(ref.offset)
+        return pickle.loads(zlib.decompress(fh.read(ref.size)))
 
 
 @dataclass
@@ -77,7 +98,7 @@ class Checked:
     name: str = ""
     source: str = ""
     warnings: list[str] = field(default_factory=list)
-    tables: list = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
 
 
 def checked_stage(item: tuple[int, Path], config=None) -> Checked:
@@ -89,7 +110,7 @@ def checked_stage(item: tuple[int, Path], config=None) -> Checked:
     for project in dept.projects:  # what stage 3 needs is the rows as written, not their analysis
         for ind in project.indicators:
             ind.parsed, ind.features = None, {}
-    blob = pack((dept, loaded.findings))
+    blob = pack(dept, loaded.findings)
     return Checked(loaded.path, item[0], None, blob, dept.code, dept.name, dept.source, dept.warnings, loaded.tables)
 
 
@@ -98,40 +119,62 @@ class Doc:
     """What the run keeps of one good document between the stages."""
 
     index: int
-    ref: tuple[str, int, int]
+    ref: SpillRef
     file: str  # its scorecard's file name
 
 
-def finish_document(item, config=None, out_dir: str | None = None, fmt: str = "csv"):
-    """Stage 3 for one document: all its findings; with ``out_dir`` also its scores and scorecard.
+class Finishing(NamedTuple):
+    """Stage 3's item for one document."""
 
-    Returns (findings rendered in ``fmt``, their count, their count by severity), or when
-    scoring the ``report.Rendered`` share of every report file.
-    """
+    ref: SpillRef  # its department and per-document findings
+    across: list[Finding] | None  # its cross-document findings, if any
+    file: str  # its scorecard's file name
+
+
+class FindingsText(NamedTuple):
+    """One document's findings rendered for the findings file (``finish_check``)."""
+
+    text: str
+    count: int
+    severities: Counter
+
+
+def _all_findings(item: Finishing) -> tuple[Department, list[Finding]]:
+    """The document's department and every finding on it, in report order."""
     from auditor.checks import order
 
-    ref, across, file = item
-    dept, findings = unspill(ref)
-    if across:
-        findings = sorted(findings + across, key=order)
-    if out_dir is None:
-        from auditor.report.findings import render
+    dept, findings = unspill(item.ref)
+    if item.across:
+        findings = sorted(findings + item.across, key=order)
+    return dept, findings
 
-        return render(findings, fmt), len(findings), Counter(f.severity for f in findings)
+
+def finish_check(item: Finishing, config=None, fmt: str = "csv") -> FindingsText:
+    """Stage 3 of `check` for one document: all its findings rendered in ``fmt``."""
+    from auditor.report.findings import render
+
+    _, findings = _all_findings(item)
+    return FindingsText(render(findings, fmt), len(findings), Counter(f.severity for f in findings))
+
+
+def finish_score(item: Finishing, out_dir: str, config=None) -> Rendered:
+    """Stage 3 of `score` for one document: its scores and scorecard (written into ``out_dir``),
+    and its share of every other report file."""
     from auditor.report import render_department
     from auditor.scoring import score_all
 
-    return render_department(dept, findings, score_all([dept], findings, config), file, Path(out_dir), config)
+    dept, findings = _all_findings(item)
+    return render_department(dept, findings, score_all([dept], findings, config), item.file, Path(out_dir), config)
 
 
-def _with_across(docs: list[Doc], across: Iterator[tuple[int, list]]) -> Iterator[tuple]:
-    """Stage 3's items: (spilled document, its cross-document findings or None, scorecard file)."""
+def _with_across(docs: list[Doc], across: Iterator[tuple[int, list[Finding]]]) -> Iterator[Finishing]:
+    """Stage 3's items: each spilled document with its cross-document findings (or None)."""
     pending = next(across, None)
     for doc in docs:
         while pending is not None and pending[0] < doc.index:
             pending = next(across, None)
         found = pending[1] if pending is not None and pending[0] == doc.index else None
-        yield doc.ref, found, doc.file
+        yield Finishing(doc.ref, found, doc.file)
 
 
 @dataclass
@@ -144,7 +187,6 @@ class Run:
     scheduler: str | None = None
     on_loaded: Callable[[Checked], None] = lambda checked: None
     on_finished: Callable[[int], None] = lambda done: None
-    failures: list[InputError] = field(default_factory=list)
 
     def _workers(self) -> Workers:
         """One pool for both parallel stages, forked once the catalog and classifier are loaded."""
@@ -155,46 +197,49 @@ class Run:
             prepare(self.config)  # once here rather than once in every worker
         return Workers(jobs)
 
-    def _load(self, spill: Spill, name_file: Callable[[Checked], str], workers: Workers):
+    def _load(
+        self, spill: Spill, name_file: Callable[[Checked], str], workers: Workers
+    ) -> tuple[list[Doc], list[Table]]:
         """Stage 1: every document checked and spilled; returns the good ones and their Table records."""
         docs: list[Doc] = []
-        tables: list = []
+        tables: list[Table] = []
         stage = partial(checked_stage, config=self.config)
         for checked in ordered_map(stage, enumerate(self.files), scheduler=self.scheduler, workers=workers):
             self.on_loaded(checked)
             if checked.error is not None:
-                self.failures.append(checked.error)
                 continue
             docs.append(Doc(checked.index, spill.put(checked.blob), name_file(checked)))
             tables += checked.tables
         spill.seal()
         return docs, tables
 
-    def _finish(self, docs: list[Doc], tables: list, workers: Workers, **options):
+    def _finish(
+        self, stage: Callable[[Finishing], R], docs: list[Doc], tables: list[Table], workers: Workers
+    ) -> Iterator[R]:
         """Stages 2 and 3: each document's cross-document findings computed as its turn comes."""
         from auditor.checks import iter_across
 
-        stage = partial(finish_document, config=self.config, **options)
         items = _with_across(docs, iter_across(tables, self.config))
         for done, result in enumerate(ordered_map(stage, items, workers=workers, size=len(docs)), 1):
             self.on_finished(done)
             yield result
 
-    def check(self, writer) -> Counter:
+    def check(self, writer: FindingsWriter) -> Counter:
         """Every finding into ``writer`` (report.findings.FindingsWriter); returns the count by severity."""
         spill = Spill()
         try:
             with self._workers() as workers:
                 docs, tables = self._load(spill, lambda checked: "", workers)
                 severities: Counter = Counter()
-                for text, count, found in self._finish(docs, tables, workers, fmt=writer.fmt):
-                    writer.write(text, count)
-                    severities.update(found)
+                stage = partial(finish_check, config=self.config, fmt=writer.fmt)
+                for result in self._finish(stage, docs, tables, workers):
+                    writer.write(result.text, result.count)
+                    severities.update(result.severities)
             return severities
         finally:
             spill.close()
 
-    def score(self, out_dir: Path) -> tuple[list[dict], list[Path]]:
+    def score(self, out_dir: Path) -> tuple[list[Line], list[Path]]:
         """Scores and every report in ``out_dir``; returns the departments' summary lines and the paths written."""
         from auditor.report import ReportWriter
         from auditor.report.html import safe_name
@@ -202,7 +247,7 @@ class Run:
         taken = {"index.html"}
 
         def name_file(checked: Checked) -> str:
-            return safe_name(checked, taken)
+            return safe_name(checked.code, checked.name, checked.source, taken)
 
         spill = Spill()
         try:
@@ -210,8 +255,9 @@ class Run:
             out_dir.mkdir(parents=True, exist_ok=True)
             with self._workers() as workers:
                 docs, tables = self._load(spill, name_file, workers)
+                stage = partial(finish_score, out_dir=str(out_dir), config=self.config)
                 with ReportWriter(out_dir, self.config) as writer:
-                    for rendered in self._finish(docs, tables, workers, out_dir=str(out_dir)):
+                    for rendered in self._finish(stage, docs, tables, workers):
                         writer.add(rendered)
                     return writer.index.lines, writer.close()
         finally:

@@ -14,10 +14,13 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor.errors import InputError
 from auditor.model import Department, Finding
+
+if TYPE_CHECKING:
+    from auditor.checks.dup import Table
 
 # Files we never treat as documents when walking a folder.
 _SKIP_NAMES = {".DS_Store", "Thumbs.db", "audit.toml"}
@@ -63,7 +66,7 @@ class Loaded:
     department: Department | None = None
     error: InputError | None = None
     findings: list[Finding] = field(default_factory=list)  # per-document rules (when checked)
-    tables: list = field(default_factory=list)  # checks.dup.Table records for the cross-document rules
+    tables: list[Table] = field(default_factory=list)  # for the cross-document rules
 
     @property
     def warnings(self) -> list[str]:

@@ -116,14 +116,15 @@ def test_common_names_alone_do_not_make_every_table_a_candidate():
 
 
 def test_each_document_gets_its_own_cross_document_findings_even_after_a_failed_one():
-    from auditor.batch import Doc, _with_across
+    from auditor.batch import Doc, Finishing, SpillRef, _with_across
 
-    docs = [Doc(0, ("s", 0, 1), "a.html"), Doc(2, ("s", 1, 1), "c.html"), Doc(3, ("s", 2, 1), "d.html")]  # 1 failed
+    refs = [SpillRef("s", offset, 1) for offset in range(3)]
+    docs = [Doc(0, refs[0], "a.html"), Doc(2, refs[1], "c.html"), Doc(3, refs[2], "d.html")]  # 1 failed
     across = iter([(0, ["f0"]), (1, ["f1"]), (3, ["f3"])])  # (doc, findings) for documents with any
     assert list(_with_across(docs, across)) == [
-        (("s", 0, 1), ["f0"], "a.html"),
-        (("s", 1, 1), None, "c.html"),
-        (("s", 2, 1), ["f3"], "d.html"),
+        Finishing(refs[0], ["f0"], "a.html"),
+        Finishing(refs[1], None, "c.html"),
+        Finishing(refs[2], ["f3"], "d.html"),
     ]
 
 

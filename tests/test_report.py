@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from auditor.model import Department, Finding, Indicator, Project
 from auditor.report import write_reports
-from auditor.report.html import card_summary, department_card, group_by_source, project_opinion, safe_name, summary_line
+from auditor.report.html import department_card, group_by_source, index_entry, project_opinion, safe_name
 from auditor.report.summary import card_lines
 from auditor.report.svg import bar_chart
 from auditor.scoring import score_all
@@ -157,11 +157,11 @@ def test_index_links_every_scorecard_and_offers_filters(written):
 def test_safe_names_stay_inside_the_folder_and_are_unique():
     dept = Department(source="a.txt", code="../306", name="海港区/科技:局*?")
     taken = set()
-    first, second = safe_name(dept, taken), safe_name(dept, taken)
+    first, second = (safe_name(dept.code, dept.name, dept.source, taken) for _ in range(2))
     for name in (first, second):
         assert "/" not in name and "\\" not in name and ":" not in name and not name.startswith(".")
     assert first == "306-海港区_科技_局.html" and second == "306-海港区_科技_局-2.html"
-    assert safe_name(Department(source="004_fea291bfd100ca97.txt")) == "004_fea291bfd100ca97.html"
+    assert safe_name("", "", "004_fea291bfd100ca97.txt") == "004_fea291bfd100ca97.html"
 
 
 def test_xlsx_has_findings_and_scores_sheets(written):
@@ -201,8 +201,8 @@ def test_opinion_and_summary_are_chinese_sentences():
     text = project_opinion(p1, [f for f in findings if f.project_no == 1])
     assert text.startswith("经审核") and "（第3行）" in text and "予以通过" in text
     by_f, by_s = group_by_source(findings), group_by_source(scores)
-    cards = [card_summary(department_card(d, by_f[d.source], by_s[d.source], "")) for d in departments]
-    lines = card_lines([summary_line(card) for card in cards])
+    entries = [index_entry(department_card(d, by_f[d.source], by_s[d.source], "")) for d in departments]
+    lines = card_lines([entry.line for entry in entries])
     assert lines[-1].startswith("合计 2 个部门、2 个项目")
     # lowest score first: the table leads with what is to be sent back
     assert "海港区" in lines[1] and "秦皇岛市工业和信息化局" in lines[2]

@@ -33,7 +33,6 @@ class Rule:
     rationale: str = ""
     source: str = ""
     fix: str = ""
-    scope: str = "row"  # row | project | department
     params: dict[str, Any] = field(default_factory=dict)
     examples: dict[str, list] = field(default_factory=dict)
     order: int = 100  # run order: a rule may name earlier ones in ``unless``

@@ -12,11 +12,16 @@ import contextlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from auditor.model import Department, Finding, Score
 from auditor.report.atomic import atomic_open
 
+if TYPE_CHECKING:
+    from auditor.report.html import IndexEntry
 
-def department_record(dept, findings, scores) -> dict:
+
+def department_record(dept: Department, findings: list[Finding], scores: list[Score]) -> dict:
     """scores.json's entry for one department: its score with its projects, each with deductions."""
     per_project: dict[int | None, int] = {}
     for f in findings:
@@ -35,23 +40,27 @@ def department_record(dept, findings, scores) -> dict:
 class Rendered:
     """One department's share of every report file: plain text, cheap to send between processes."""
 
-    summary: dict  # html.card_summary: what index.html needs
+    entry: IndexEntry  # what index.html needs
     csv: str  # its findings.csv lines
     xlsx: tuple[list[str], list[str]]  # its rows of findings.xlsx's two sheets
     json: str  # its scores.json entry
     count: int  # its findings
 
 
-def render_department(dept, findings, scores, file: str, out_dir: Path, config=None) -> Rendered:
+def render_department(
+    dept: Department, findings: list[Finding], scores: list[Score], file: str, out_dir: Path, config=None
+) -> Rendered:
     """Write the department's scorecard ``file`` into ``out_dir``; return its share of the other files."""
     from auditor.report.excel import department_rows
     from auditor.report.findings import render
-    from auditor.report.html import card_summary, department_card, write_scorecard
+    from auditor.report.html import department_card, index_entry, write_scorecard
 
     card = department_card(dept, findings, scores, file, config)
     write_scorecard(card, Path(out_dir), config)
     record = json.dumps(department_record(dept, findings, scores), ensure_ascii=False)
-    return Rendered(card_summary(card), render(findings, "csv"), department_rows(dept, findings, scores), record, len(findings))
+    return Rendered(
+        index_entry(card), render(findings, "csv"), department_rows(dept, findings, scores), record, len(findings)
+    )
 
 
 class ReportWriter:
@@ -79,8 +88,8 @@ class ReportWriter:
         self._first = True
 
     def add(self, rendered: Rendered) -> None:
-        self.scorecards.append(rendered.summary["file"])
-        self.index.add(rendered.summary)
+        self.scorecards.append(rendered.entry.file)
+        self.index.add(rendered.entry)
         self.csv.write(rendered.csv, rendered.count)
         for sheet, rows in enumerate(rendered.xlsx):
             self.xlsx.add(sheet, rows)
@@ -110,7 +119,9 @@ class ReportWriter:
             self._stack.__exit__(exc_type, exc, tb)
 
 
-def write_reports(departments, findings, scores, out_dir: Path, config=None) -> list[Path]:
+def write_reports(
+    departments: list[Department], findings: list[Finding], scores: list[Score], out_dir: Path, config=None
+) -> list[Path]:
     """Write index.html, one scorecard per department, findings.csv/xlsx and scores.json into out_dir."""
     from auditor.report.html import group_by_source, safe_name
 
@@ -118,6 +129,6 @@ def write_reports(departments, findings, scores, out_dir: Path, config=None) -> 
     taken = {"index.html"}
     with ReportWriter(out_dir, config) as writer:
         for dept in departments:
-            file = safe_name(dept, taken)
+            file = safe_name(dept.code, dept.name, dept.source, taken)
             writer.add(render_department(dept, by_f[dept.source], by_s[dept.source], file, out_dir, config))
         return writer.close()

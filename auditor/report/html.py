@@ -5,7 +5,7 @@ are inline SVG from report/svg.py, so each page is one self-contained file. The 
 up most of a page (a scorecard's indicator and finding tables, index.html's department and
 project rows) are built in Python by the functions here, every text escaped with ``_esc``:
 a template loop costs several times more per cell. index.html's rows are built with each
-department's card, in the worker that scored it (``card_summary``).
+department's card, in the worker that scored it (``index_entry``).
 """
 
 from __future__ import annotations
@@ -13,16 +13,15 @@ from __future__ import annotations
 import heapq
 import re
 from collections import Counter, defaultdict
-from dataclasses import replace
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from types import SimpleNamespace
 from typing import NamedTuple
 
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
-from auditor.model import SEVERITY_CN, Department, Finding, Score
+from auditor.model import SEVERITY_CN, Department, Finding, Project, Score
 from auditor.report import svg
 from auditor.report.atomic import atomic_open
 from auditor.scoring import rule_title, settings
@@ -69,16 +68,17 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;").replace("'", "&#39;")
 
 
-def safe_name(dept: Department, taken: set[str] | None = None) -> str:
-    """``<code>-<name>.html`` with anything but letters, digits, CJK, '.', '-' replaced; unique in ``taken``."""
-    stem = "-".join(p for p in (dept.code, dept.name) if p) or Path(dept.source).stem or "department"
+def safe_name(code: str, name: str, source: str, taken: set[str] | None = None) -> str:
+    """A department's scorecard file name: ``<code>-<name>.html`` (or the document's name) with
+    anything but letters, digits, CJK, '.', '-' replaced; unique in ``taken``, which it joins."""
+    stem = "-".join(p for p in (code, name) if p) or Path(source).stem or "department"
     stem = _UNSAFE.sub("_", stem).strip("._-")[:80] or "department"
-    name, n = f"{stem}.html", 2
-    while taken is not None and name in taken:
-        name, n = f"{stem}-{n}.html", n + 1
+    file, n = f"{stem}.html", 2
+    while taken is not None and file in taken:
+        file, n = f"{stem}-{n}.html", n + 1
     if taken is not None:
-        taken.add(name)
-    return name
+        taken.add(file)
+    return file
 
 
 def _rows_text(findings: list[Finding]) -> str:
@@ -143,7 +143,7 @@ def _cell_flags(findings: list[Finding]) -> dict[int, dict[str, str]]:
     return flags
 
 
-def indicator_rows(project, flags: dict[int, dict[str, str]]) -> Markup:
+def indicator_rows(project: Project, flags: dict[int, dict[str, str]]) -> Markup:
     """The ``<tr>`` rows of a project's indicator table, each flagged cell with its severity class.
 
     Built here rather than in the template: a scorecard has thousands of cells, and this loop
@@ -224,8 +224,38 @@ def _findings_chart(findings: list[Finding], title: str, limit: int = 12):
     return _rule_chart(counts, {f.rule: f.severity for f in findings}, title)
 
 
-def department_card(dept: Department, findings: list[Finding], scores: list[Score], file: str, config=None) -> dict:
-    """Everything a department's scorecard shows; ``findings`` and ``scores`` are that department's."""
+@dataclass
+class ProjectCard:
+    """One project's part of a scorecard."""
+
+    project: Project
+    score: Score
+    findings: list[Finding]
+    rows: Markup  # its indicator table's rows (indicator_rows)
+    finding_rows: Markup  # its findings table's rows (finding_rows)
+    opinion: str
+
+
+@dataclass
+class Card:
+    """Everything a department's scorecard shows."""
+
+    dept: Department
+    score: Score  # the department's
+    file: str  # the scorecard's file name
+    projects: list[ProjectCard]
+    findings: list[Finding]  # all of the department's
+    dept_findings: list[Finding]  # those on no project of the document
+    decisions: dict[str, int]  # projects per decision
+    severity: Counter  # findings per severity
+    rules: list[str]  # the rules that found something, sorted
+    opinion: str
+    rule_chart: Markup
+    score_chart: Markup
+
+
+def department_card(dept: Department, findings: list[Finding], scores: list[Score], file: str, config=None) -> Card:
+    """A department's scorecard; ``findings`` and ``scores`` are that department's."""
     by_project: dict[int | None, list[Finding]] = defaultdict(list)
     for f in findings:
         by_project[f.project_no].append(f)
@@ -236,114 +266,34 @@ def department_card(dept: Department, findings: list[Finding], scores: list[Scor
         pf = by_project.get(p.no, [])
         ps = proj_score[p.no]
         projects.append(
-            {
-                "p": p,
-                "score": ps,
-                "findings": pf,
-                "rows": indicator_rows(p, _cell_flags(pf)),
-                "finding_rows": finding_rows(pf),
-                "opinion": project_opinion(ps, pf),
-            }
+            ProjectCard(p, ps, pf, indicator_rows(p, _cell_flags(pf)), finding_rows(pf), project_opinion(ps, pf))
         )
-    pscores = [x["score"] for x in projects]
+    pscores = [x.score for x in projects]
     known = {p.no for p in dept.projects}
-    return {
-        "dept": dept,
-        "score": ds,
-        "file": file,
-        "projects": projects,
-        "findings": findings,
-        "dept_findings": [f for f in findings if f.project_no not in known],
-        "decisions": {d: sum(1 for s in pscores if s.decision == d) for d in DECISIONS},
-        "severity": Counter(f.severity for f in findings),
-        "rules": sorted({f.rule for f in findings}),
-        "opinion": department_opinion(dept, ds, pscores, findings),
-        "rule_chart": _findings_chart(findings, "问题分布（按规则）"),
-        "score_chart": svg.bar_chart(
-            [(f"{x['p'].no}. {x['p'].name}", x["score"].score) for x in projects],
+    return Card(
+        dept=dept,
+        score=ds,
+        file=file,
+        projects=projects,
+        findings=findings,
+        dept_findings=[f for f in findings if f.project_no not in known],
+        decisions={d: sum(1 for s in pscores if s.decision == d) for d in DECISIONS},
+        severity=Counter(f.severity for f in findings),
+        rules=sorted({f.rule for f in findings}),
+        opinion=department_opinion(dept, ds, pscores, findings),
+        rule_chart=_findings_chart(findings, "问题分布（按规则）"),
+        score_chart=svg.bar_chart(
+            [(f"{x.project.no}. {x.project.name}", x.score.score) for x in projects],
             "项目得分",
             unit="分",
             max_value=100,
-            colors=[GRADE_COLORS.get(x["score"].grade) for x in projects],
+            colors=[GRADE_COLORS.get(x.score.grade) for x in projects],
             label_chars=18,
         ),
-    }
+    )
 
 
 RANK = "\x00rank\x00"  # where a department's rank goes in its index row, known only at the end
-
-
-def card_summary(card: dict) -> dict:
-    """The little of a card that the index needs (kept for every department of a large run).
-
-    Its rows of index.html come rendered (in the worker that built the card): one for the
-    department, with ``RANK`` for its rank, and one per project.
-    """
-    dept, score = card["dept"], card["score"]
-    name = _esc(dept.name or dept.source)
-    file = _esc(card["file"])
-    severity = card["severity"]
-    row = (
-        f'<tr data-grade="{_esc(score.grade)}" data-decision="{_esc(score.decision)}" '
-        f'data-rule="{_esc(" ".join(card["rules"]))}">\n<td class="num">{RANK}</td>\n'
-        f'<td><a href="{file}">{name}</a></td>\n<td>{_esc(dept.code)}</td>\n'
-        f'<td class="num">{_esc(str(dept.year or ""))}</td>\n'
-        f'<td class="num" data-sort="{score.score}"><b>{_num(score.score)}</b></td>\n'
-        f"<td>{badge(score.grade)}</td>\n<td>{decision_badge(score.decision)}</td>\n"
-        + "".join(f'<td class="num">{card["decisions"][d]}</td>' for d in DECISIONS)
-        + f'<td class="num" data-sort="{len(card["findings"])}">{len(card["findings"])}'
-        f"（{severity['error']}/{severity['warning']}/{severity['info']}）</td>\n</tr>\n"
-    )
-    projects = []
-    for x in card["projects"]:
-        p, s = x["p"], x["score"]
-        rules = _esc(" ".join(sorted({f.rule for f in x["findings"]})))
-        projects.append(
-            {
-                "no": p.no,
-                "score": s.score,
-                "row": (
-                    f'<tr data-grade="{_esc(s.grade)}" data-decision="{_esc(s.decision)}" data-rule="{rules}">\n'
-                    f'<td><a href="{file}">{name}</a></td>\n<td class="num">{p.no}</td>\n'
-                    f'<td><a href="{file}#project-{p.no}">{_esc(p.name)}</a></td>\n'
-                    f'<td class="num" data-sort="{p.budget if p.budget is not None else -1}">{_num(p.budget)}</td>\n'
-                    f'<td class="num" data-sort="{s.score}">{_num(s.score)}</td>\n'
-                    f"<td>{badge(s.grade)}</td>\n<td>{decision_badge(s.decision)}</td>\n"
-                    f'<td class="rules">{rules}</td>\n</tr>\n'
-                ),
-            }
-        )
-    return {
-        "dept": SimpleNamespace(name=dept.name, source=dept.source, code=dept.code, year=dept.year),
-        "score": replace(score, deductions=[]),
-        "file": card["file"],
-        "decisions": card["decisions"],
-        "severity": severity,
-        "rules": card["rules"],
-        "n_findings": len(card["findings"]),
-        "rule_counts": Counter(f.rule for f in card["findings"]),
-        "rule_severity": {f.rule: f.severity for f in card["findings"]},
-        "project_count": len(card["projects"]),
-        "row": row,
-        "projects": projects,
-    }
-
-
-def render_scorecard(card: dict, config=None) -> str:
-    rules = {f.rule for f in card["findings"]}
-    return _env().get_template("scorecard.html").render(
-        card=card, decisions=DECISIONS, rule_titles={c: short_title(c) for c in rules}, cfg=settings(config)
-    )
-
-
-def write_scorecard(card: dict, out_dir: Path, config=None) -> Path:
-    path = Path(out_dir) / card["file"]
-    with atomic_open(path) as out:
-        out.write(render_scorecard(card, config))
-    return path
-
-
-INDEX_PROJECTS = 2000  # index.html lists at most this many projects: the lowest scores
 
 
 class Line(NamedTuple):
@@ -358,18 +308,95 @@ class Line(NamedTuple):
     decisions: tuple[int, ...]  # projects per decision, in DECISIONS order
 
 
-def summary_line(summary: dict) -> Line:
-    """A department's ``card_summary`` as its summary line."""
-    dept, score = summary["dept"], summary["score"]
-    return Line(
+class ProjectEntry(NamedTuple):
+    """A project's row of index.html, rendered, with what ranks it."""
+
+    no: int
+    score: float
+    row: str
+
+
+@dataclass
+class IndexEntry:
+    """The little of a card that the index needs (kept for every department of a large run)."""
+
+    file: str  # the scorecard's file name
+    line: Line
+    row: str  # its index.html row, rendered, with ``RANK`` where its rank goes
+    projects: list[ProjectEntry]
+    rule_counts: Counter  # findings per rule
+    rule_severity: dict[str, str]  # each rule's severity
+
+
+def index_entry(card: Card) -> IndexEntry:
+    """A card's entry in index.html; its rows come rendered (in the worker that built the card):
+    one for the department, with ``RANK`` for its rank, and one per project."""
+    dept, score = card.dept, card.score
+    name = _esc(dept.name or dept.source)
+    file = _esc(card.file)
+    severity = card.severity
+    row = (
+        f'<tr data-grade="{_esc(score.grade)}" data-decision="{_esc(score.decision)}" '
+        f'data-rule="{_esc(" ".join(card.rules))}">\n<td class="num">{RANK}</td>\n'
+        f'<td><a href="{file}">{name}</a></td>\n<td>{_esc(dept.code)}</td>\n'
+        f'<td class="num">{_esc(str(dept.year or ""))}</td>\n'
+        f'<td class="num" data-sort="{score.score}"><b>{_num(score.score)}</b></td>\n'
+        f"<td>{badge(score.grade)}</td>\n<td>{decision_badge(score.decision)}</td>\n"
+        + "".join(f'<td class="num">{card.decisions[d]}</td>' for d in DECISIONS)
+        + f'<td class="num" data-sort="{len(card.findings)}">{len(card.findings)}'
+        f"（{severity['error']}/{severity['warning']}/{severity['info']}）</td>\n</tr>\n"
+    )
+    projects = []
+    for x in card.projects:
+        p, s = x.project, x.score
+        rules = _esc(" ".join(sorted({f.rule for f in x.findings})))
+        projects.append(
+            ProjectEntry(
+                p.no,
+                s.score,
+                f'<tr data-grade="{_esc(s.grade)}" data-decision="{_esc(s.decision)}" data-rule="{rules}">\n'
+                f'<td><a href="{file}">{name}</a></td>\n<td class="num">{p.no}</td>\n'
+                f'<td><a href="{file}#project-{p.no}">{_esc(p.name)}</a></td>\n'
+                f'<td class="num" data-sort="{p.budget if p.budget is not None else -1}">{_num(p.budget)}</td>\n'
+                f'<td class="num" data-sort="{s.score}">{_num(s.score)}</td>\n'
+                f"<td>{badge(s.grade)}</td>\n<td>{decision_badge(s.decision)}</td>\n"
+                f'<td class="rules">{rules}</td>\n</tr>\n',
+            )
+        )
+    line = Line(
         dept.name or dept.source,
-        summary["project_count"],
-        summary["n_findings"],
+        len(card.projects),
+        len(card.findings),
         score.score,
         score.grade,
         score.decision,
-        tuple(summary["decisions"][d] for d in DECISIONS),
+        tuple(card.decisions[d] for d in DECISIONS),
     )
+    return IndexEntry(
+        card.file,
+        line,
+        row,
+        projects,
+        Counter(f.rule for f in card.findings),
+        {f.rule: f.severity for f in card.findings},
+    )
+
+
+def render_scorecard(card: Card, config=None) -> str:
+    rules = {f.rule for f in card.findings}
+    return _env().get_template("scorecard.html").render(
+        card=card, decisions=DECISIONS, rule_titles={c: short_title(c) for c in rules}, cfg=settings(config)
+    )
+
+
+def write_scorecard(card: Card, out_dir: Path, config=None) -> Path:
+    path = Path(out_dir) / card.file
+    with atomic_open(path) as out:
+        out.write(render_scorecard(card, config))
+    return path
+
+
+INDEX_PROJECTS = 2000  # index.html lists at most this many projects: the lowest scores
 
 
 class IndexBuilder:
@@ -393,19 +420,19 @@ class IndexBuilder:
         self._rows = tempfile.TemporaryFile()  # noqa: SIM115 - closed in write()
         self._spans: list[tuple[int, int]] = []  # each department's row in _rows: offset, length
 
-    def add(self, summary: dict) -> None:
-        """One department: its ``card_summary``."""
-        for x in summary.get("projects", []):
-            self.project_scores.append(x["score"])
-            item = (-x["score"], -len(self.project_scores), len(self.lines), x["no"], x["row"])
+    def add(self, entry: IndexEntry) -> None:
+        """One department: its ``index_entry``."""
+        for x in entry.projects:
+            self.project_scores.append(x.score)
+            item = (-x.score, -len(self.project_scores), len(self.lines), x.no, x.row)
             if len(self._lowest) < INDEX_PROJECTS:
                 heapq.heappush(self._lowest, item)
             else:
                 heapq.heappushpop(self._lowest, item)
-        self.rule_counts.update(summary["rule_counts"])
-        self.rule_severity.update(summary["rule_severity"])
-        self.lines.append(summary_line(summary))
-        row = summary["row"].encode()
+        self.rule_counts.update(entry.rule_counts)
+        self.rule_severity.update(entry.rule_severity)
+        self.lines.append(entry.line)
+        row = entry.row.encode()
         self._spans.append((self._rows.tell(), len(row)))
         self._rows.write(row)
 
