@@ -27,6 +27,10 @@ class Block:
     line: int
     table: int | None = None
     where: str = ""  # the place in the document's own terms: "第3页", "工作表“申报表”第12行", "表2第5行"
+    # True when the cells are a run whose row boundaries were lost (one cell a line, blank-line
+    # cells ...): the parser assembles rows from the cells' content and the table header. An
+    # empty string is then an empty cell the converter wrote out; a False block is one row.
+    stream: bool = False
 
 
 @dataclass

@@ -1,0 +1,33 @@
+"""Per-document and per-project parsing state: what the walk over the blocks knows so far."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from auditor.model import Department, Indicator, Project
+
+
+@dataclass
+class DocState:
+    """What the parser knows while walking the blocks of one document."""
+
+    dept: Department
+    unit: str = ""  # money unit last announced (单位：万元)
+    project: Project | None = None
+    project_unit: str = ""
+    columns: dict[int, str] = field(default_factory=dict)  # column index → field, while in an indicator table
+    header_keys: list[str] = field(default_factory=list)  # the indicator header row as read
+    in_indicators: bool = False
+    after_break: bool = False  # a page break / repeated header just happened
+    last_table: int | None = None
+    last_label: str = ""  # last header label row kind seen in the project
+    filled_down: list[Indicator] = field(default_factory=list)  # rows since the last written 一级指标
+    pending: dict[int, str] = field(default_factory=dict)  # column → a label whose value may sit in the row below
+    just_header: bool = False  # the previous row was the indicator header
+    partial_header: list[str] = field(default_factory=list)  # a row that may be the first line of a header
+    checkpoints: list[list] = field(default_factory=list)
+    title: str = ""  # last "XXX绩效目标表" heading, not yet used by a project
+    name_from_title: bool = False  # the open project's name came from its heading
+    units: dict[int, str] = field(default_factory=dict)  # id(project) → money unit of its table
+    found_header: set[int] = field(default_factory=set)  # ids of projects with an indicator header
+    projects: list[Project] = field(default_factory=list)

@@ -1,0 +1,68 @@
+"""Text documents (.txt/.md) → Blocks. Owns layout detection for plain-text exports.
+
+A layout is recognised from the content (never the file name). ``LAYOUTS`` lists them: each
+has a ``score(lines)`` (0 when the text is not in that layout, higher the more it looks like
+it) and a ``read(lines)`` giving Blocks; the highest score wins, ties going to the earlier
+entry, and ``tabs`` is the fallback. A new layout plugs in by adding a ``Layout`` here, in
+its own module.
+
+Paragraphs outside tables become one-cell Blocks with ``table=None``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from auditor.chars import Translation
+from auditor.model import Block
+from auditor.read.detect import decode
+from auditor.read.text import cells
+from auditor.read.text import lines as line_layouts
+
+# Zero-width characters and BOMs are dropped; exotic spaces (NBSP, en/em, ideographic) become a plain space.
+_INVISIBLE = Translation(
+    {
+        **dict.fromkeys(["\ufeff", "\u200b", "\u200c", "\u200d", "\u2060", "\u00ad"], ""),
+        **dict.fromkeys(["\u00a0", "\u3000", "\u202f", "\u205f", *map(chr, range(0x2000, 0x200B))], " "),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One way a converter writes tables as text."""
+
+    name: str
+    score: Callable[[list[str]], float]  # 0: not this layout; the highest score wins
+    read: Callable[[list[str]], list[Block]]
+
+
+LAYOUTS: list[Layout] = [
+    Layout("pipe", line_layouts.score_pipe, line_layouts.read_pipe),
+    Layout("cells", cells.score_word_cells, cells.read_word_cells),
+    Layout("markdown", line_layouts.score_markdown, line_layouts.read_tabs),
+]
+FALLBACK = Layout("tabs", lambda lines: 0.0, line_layouts.read_tabs)
+
+
+def read(data: bytes, name: str) -> tuple[list[Block], dict]:
+    """Decode ``data`` and split it into Blocks using the layout the content shows."""
+    text, encoding = decode(data, name)
+    lines = _INVISIBLE(text).split("\n")
+    layout = choose_layout(lines)
+    return layout.read(lines), {"layout": layout.name, "encoding": encoding}
+
+
+def choose_layout(lines: list[str]) -> Layout:
+    best, best_score = FALLBACK, 0.0
+    for layout in LAYOUTS:
+        score = layout.score(lines)
+        if score > best_score:
+            best, best_score = layout, score
+    return best
+
+
+def detect_layout(lines: list[str]) -> str:
+    """Name the layout of a text document (``tabs``, ``markdown``, ``cells``, ``pipe`` …)."""
+    return choose_layout(lines).name
