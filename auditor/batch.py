@@ -139,13 +139,17 @@ class FindingsText(NamedTuple):
     severities: Counter
 
 
-def _all_findings(item: Finishing) -> tuple[Department, list[Finding]]:
-    """The document's department and every finding on it, in report order."""
+def _all_findings(item: Finishing, config=None) -> tuple[Department, list[Finding]]:
+    """The document's department and every finding on it, in report order, with their stable ids
+    and the reviewers' dispositions (auditor/identity.py, auditor/dispositions.py)."""
+    from auditor import dispositions, identity
     from auditor.checks import order
 
     dept, findings = unspill(item.ref)
     if item.across:
         findings = sorted(findings + item.across, key=order)
+    identity.assign(dept, findings)
+    dispositions.apply(findings, getattr(config, "dispositions", None))
     return dept, findings
 
 
@@ -153,7 +157,7 @@ def finish_check(item: Finishing, config=None, fmt: str = "csv") -> FindingsText
     """Stage 3 of `check` for one document: all its findings rendered in ``fmt``."""
     from auditor.report.findings import render
 
-    _, findings = _all_findings(item)
+    _, findings = _all_findings(item, config)
     return FindingsText(render(findings, fmt), len(findings), Counter(f.severity for f in findings))
 
 
@@ -163,8 +167,19 @@ def finish_score(item: Finishing, out_dir: str, config=None) -> Rendered:
     from auditor.report import render_department
     from auditor.scoring import score_all
 
-    dept, findings = _all_findings(item)
-    return render_department(dept, findings, score_all([dept], findings, config), item.file, Path(out_dir), config)
+    dept, findings = _all_findings(item, config)
+    rendered = render_department(dept, findings, score_all([dept], findings, config), item.file, Path(out_dir), config)
+    rendered.used = tuple(f.id for f in findings if f.disposition)
+    return rendered
+
+
+def finish_state(item: Finishing, config=None):
+    """Stage 3 of `diff` for one document: its findings and scores, compact (``diff.DeptState``)."""
+    from auditor.diff import state_of
+    from auditor.scoring import score_all
+
+    dept, findings = _all_findings(item, config)
+    return state_of(dept, findings, score_all([dept], findings, config))
 
 
 def _with_across(docs: list[Doc], across: Iterator[tuple[int, list[Finding]]]) -> Iterator[Finishing]:
@@ -187,6 +202,7 @@ class Run:
     scheduler: str | None = None
     on_loaded: Callable[[Checked], None] = lambda checked: None
     on_finished: Callable[[int], None] = lambda done: None
+    used: set[str] = field(default_factory=set)  # ids of the findings a reviewer's disposition named
 
     def _workers(self) -> Workers:
         """One pool for both parallel stages, forked once the catalog and classifier are loaded."""
@@ -239,6 +255,16 @@ class Run:
         finally:
             spill.close()
 
+    def states(self, workers: Workers) -> Iterator:
+        """`diff`: each good document's ``diff.DeptState`` (findings and scores), in input order, on
+        a running pool (both sides of a diff share one)."""
+        spill = Spill()
+        try:
+            docs, tables = self._load(spill, lambda checked: "", workers)
+            yield from self._finish(partial(finish_state, config=self.config), docs, tables, workers)
+        finally:
+            spill.close()
+
     def score(self, out_dir: Path) -> tuple[list[Line], list[Path]]:
         """Scores and every report in ``out_dir``; returns the departments' summary lines and the paths written."""
         from auditor.report import ReportWriter
@@ -259,6 +285,7 @@ class Run:
                 with ReportWriter(out_dir, self.config) as writer:
                     for rendered in self._finish(stage, docs, tables, workers):
                         writer.add(rendered)
+                        self.used.update(rendered.used)
                     return writer.index.lines, writer.close()
         finally:
             spill.close()

@@ -165,22 +165,56 @@ def check(paths, fmt, output, fail_on, config_path, jobs, scheduler, quiet):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default="reports", show_default=True)
 @config_option
+@click.option(
+    "--dispositions", "dispositions_path", type=click.Path(dir_okay=False), default=None,
+    help="审核人员填写了“处理意见”的 findings.xlsx 或文本基线文件；不采纳、已沟通的问题不再扣分。",
+)
 @jobs_option
 @scheduler_option
 @quiet_option
-def score(paths, out_dir, config_path, jobs, scheduler, quiet):
+def score(paths, out_dir, config_path, dispositions_path, jobs, scheduler, quiet):
     """检查并评分，生成 HTML 评分卡、findings.csv/xlsx 和 scores.json。"""
     from auditor.config import load_config
 
     config = load_config(config_path, paths)
+    _load_dispositions(config, dispositions_path)
     run, notices, finishing = _run(paths, config, jobs, scheduler, quiet, "检查")
     lines, written = run.score(Path(out_dir))
     finishing.close()
+    _report_stale(config, run.used)
     if not quiet:
         from auditor.report.summary import print_summary
 
         print_summary(lines, written)
     sys.exit(notices.done(quiet))
+
+
+def _load_dispositions(config, path) -> None:
+    """``--dispositions`` or audit.toml's [review] dispositions into ``config.dispositions``."""
+    from auditor import dispositions
+    from auditor.errors import AuditError
+
+    path = path or config.dispositions_path()
+    if path is None:
+        return
+    try:
+        config.dispositions = dispositions.load(path)
+    except AuditError as err:
+        raise click.UsageError(str(err)) from None
+
+
+def _report_stale(config, used: set[str]) -> None:
+    """One stderr line per disposition whose finding no longer exists (as ruff reports an unused noqa)."""
+    from auditor.dispositions import stale
+
+    old = stale(config.dispositions, used)
+    for d in old:
+        click.echo(f"警告: 处理意见已过期（问题已不存在）：{d.id} {d.disposition}（{d.where}）", err=True)
+    if config.dispositions:
+        click.echo(
+            f"处理意见 {len(config.dispositions)} 条：已应用 {len(config.dispositions) - len(old)} 条，过期 {len(old)} 条。",
+            err=True,
+        )
 
 
 # --------------------------------------------------------------------------- rules / explain

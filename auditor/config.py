@@ -14,6 +14,8 @@ with ``--config``. Shape::
     reason = "已与部门确认"
     [scoring]                          # overrides of rules/scoring.yaml
     grade = { 优 = 90, 良 = 80, 中 = 60 }
+    [review]
+    dispositions = "findings.xlsx"     # reviewers' 处理意见 (auditor/dispositions.py), beside this file
 """
 
 from __future__ import annotations
@@ -33,6 +35,15 @@ CONFIG_NAME = "audit.toml"
 class Config:
     raw: dict[str, Any] = field(default_factory=dict)
     source: Path | None = None
+    dispositions: dict = field(default_factory=dict)  # finding id -> dispositions.Disposition, once loaded
+
+    def dispositions_path(self) -> Path | None:
+        """[review] dispositions, relative to this file's folder."""
+        name = self.section("review").get("dispositions")
+        if not name:
+            return None
+        path = Path(str(name))
+        return path if path.is_absolute() or self.source is None else self.source.parent / path
 
     def section(self, name: str) -> dict[str, Any]:
         """A top-level table of the file ({} when absent)."""

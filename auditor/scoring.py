@@ -223,7 +223,10 @@ def score_department(
 
 def score_all(departments: list[Department], findings: list[Finding], config=None) -> list[Score]:
     """Project scores then the department score, for each department in order."""
+    from auditor.dispositions import is_accepted
+
     cfg = settings(config)
+    findings = [f for f in findings if not is_accepted(f)]  # accepted as is: shown, not counted
     by_key: dict[tuple[str, int | None], list[Finding]] = defaultdict(list)
     for f in findings:
         by_key[(f.source, f.project_no)].append(f)

@@ -228,4 +228,8 @@ def run_checks(departments: list[Department], config=None) -> list[Finding]:
     tables = [t for doc, d in enumerate(departments) for t in tables_of(d, doc)]
     findings += [f for _, found in iter_across(tables, config) for f in found]
     findings.sort(key=order)
+    from auditor.identity import assign
+
+    for dept in departments:
+        assign(dept, [f for f in findings if f.source == dept.source])
     return findings

@@ -45,6 +45,7 @@ class Rendered:
     xlsx: tuple[list[str], list[str]]  # its rows of findings.xlsx's two sheets
     json: str  # its scores.json entry
     count: int  # its findings
+    used: tuple = ()  # ids of its findings that a reviewer's disposition named (dispositions.apply)
 
 
 def render_department(

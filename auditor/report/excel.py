@@ -28,8 +28,11 @@ FINDING_COLUMNS = [
     ("suggestion", "修改建议"),
     ("related", "相关项目"),
     ("line", "源文件行"),
+    ("id", "问题编号"),  # stable across resubmissions (auditor/identity.py)
+    ("disposition", "处理意见"),  # filled in by reviewers: 采纳 / 不采纳 / 已沟通 (auditor/dispositions.py)
+    ("reason", "理由"),
 ]
-FINDING_WIDTHS = [22, 9, 20, 8, 22, 28, 5, 9, 16, 8, 50, 40, 20, 8]
+FINDING_WIDTHS = [22, 9, 20, 8, 22, 28, 5, 9, 16, 8, 50, 40, 20, 8, 22, 10, 30]
 SCORE_COLUMNS = [
     "文件",
     "部门编码",
@@ -45,9 +48,15 @@ SCORE_COLUMNS = [
     "扣分明细",
 ]
 SCORE_WIDTHS = [22, 9, 20, 6, 8, 22, 30, 12, 8, 6, 10, 60]
-WRAPPED = {"问题", "修改建议", "扣分明细", "项目名称"}  # long text: wrapped in its cell
+WRAPPED = {"问题", "修改建议", "扣分明细", "项目名称", "理由"}  # long text: wrapped in its cell
 _finding_values = attrgetter(*(key for key, _ in FINDING_COLUMNS))
-FINDINGS_SHEET = Sheet("问题清单", [label for _, label in FINDING_COLUMNS], FINDING_WIDTHS, WRAPPED)
+FINDINGS_SHEET = Sheet(
+    "问题清单",
+    [label for _, label in FINDING_COLUMNS],
+    FINDING_WIDTHS,
+    WRAPPED,
+    {"处理意见": ("采纳", "不采纳", "已沟通")},
+)
 SCORES_SHEET = Sheet("评分", SCORE_COLUMNS, SCORE_WIDTHS, WRAPPED)
 
 

@@ -21,6 +21,7 @@ from typing import NamedTuple
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
+from auditor.dispositions import ACCEPTED, accepted_label
 from auditor.model import SEVERITY_CN, Department, Finding, Project, Score
 from auditor.report import svg
 from auditor.report.atomic import atomic_open
@@ -169,8 +170,12 @@ def finding_rows(findings: list[Finding]) -> Markup:
         title = short_title(f.rule)
         rule = _esc(f.rule) + (f'<br><small class="meta">{_esc(title)}</small>' if title != f.rule else "")
         message = _esc(f.message) + (_esc(f"（相关：{f.related}）") if f.related else "")
+        accepted = f.disposition in ACCEPTED
+        if accepted:  # a reviewer accepted it as it is: shown, not counted in the score
+            message += f'<br><b class="accepted">{_esc(accepted_label(f))}</b>'
         out.append(
-            f"<tr><td>{f.row if f.row is not None else '项目'}</td><td>{severity_badge(f.severity)}</td>"
+            ('<tr class="accepted"><td>' if accepted else "<tr><td>")
+            + f"{f.row if f.row is not None else '项目'}</td><td>{severity_badge(f.severity)}</td>"
             f'<td>{rule}</td><td>{message}</td><td class="fix">{_esc(f.suggestion)}</td></tr>\n'
         )
     return Markup("".join(out))
@@ -265,8 +270,9 @@ def department_card(dept: Department, findings: list[Finding], scores: list[Scor
     for p in dept.projects:
         pf = by_project.get(p.no, [])
         ps = proj_score[p.no]
+        counted = [f for f in pf if f.disposition not in ACCEPTED]  # accepted ones are listed, not flagged
         projects.append(
-            ProjectCard(p, ps, pf, indicator_rows(p, _cell_flags(pf)), finding_rows(pf), project_opinion(ps, pf))
+            ProjectCard(p, ps, pf, indicator_rows(p, _cell_flags(counted)), finding_rows(pf), project_opinion(ps, counted))
         )
     pscores = [x.score for x in projects]
     known = {p.no for p in dept.projects}
@@ -280,7 +286,7 @@ def department_card(dept: Department, findings: list[Finding], scores: list[Scor
         decisions={d: sum(1 for s in pscores if s.decision == d) for d in DECISIONS},
         severity=Counter(f.severity for f in findings),
         rules=sorted({f.rule for f in findings}),
-        opinion=department_opinion(dept, ds, pscores, findings),
+        opinion=department_opinion(dept, ds, pscores, [f for f in findings if f.disposition not in ACCEPTED]),
         rule_chart=_findings_chart(findings, "问题分布（按规则）"),
         score_chart=svg.bar_chart(
             [(f"{x.project.no}. {x.project.name}", x.score.score) for x in projects],

@@ -86,6 +86,18 @@ class Sheet:
     header: list[str]
     widths: list[float]
     wrapped: set[str] = field(default_factory=set)
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)  # column label -> a drop-down list
+
+    def validations(self, last_row: int) -> str:
+        """The sheet's ``<dataValidations>`` element: a drop-down list per ``choices`` column."""
+        items = []
+        for label, options in self.choices.items():
+            col = column_letter(self.header.index(label))
+            items.append(
+                f'<dataValidation type="list" allowBlank="1" showErrorMessage="1" sqref="{col}2:{col}{max(last_row, 2)}">'
+                f"<formula1>{escape(chr(34) + ','.join(options) + chr(34))}</formula1></dataValidation>"
+            )
+        return f'<dataValidations count="{len(items)}">{"".join(items)}</dataValidations>' if items else ""
 
     def __post_init__(self):
         cols = [column_letter(i) for i in range(len(self.header))]
@@ -166,7 +178,7 @@ class _Part:
     def xml_tail(self) -> str:
         last = f"{column_letter(len(self.sheet.header) - 1)}{self.rows}"
         return (
-            f'</sheetData><autoFilter ref="A1:{last}"/>'
+            f'</sheetData><autoFilter ref="A1:{last}"/>{self.sheet.validations(MAX_ROWS)}'
             '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
         )
 
