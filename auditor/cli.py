@@ -217,6 +217,59 @@ def _report_stale(config, used: set[str]) -> None:
         )
 
 
+# --------------------------------------------------------------------------- diff
+
+
+@main.command()
+@click.argument("old", type=click.Path(exists=True))
+@click.argument("new", type=click.Path(exists=True))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default="diff", show_default=True)
+@click.option(
+    "--threshold", type=click.FloatRange(0, 100), default=80, show_default=True,
+    help="项目名称、三级指标名称的相似度（0–100）达到此值视为同一项（改名后仍对应）。",
+)
+@config_option
+@jobs_option
+@quiet_option
+def diff(old, new, out_dir, threshold, config_path, jobs, quiet):
+    """对比两轮报送：哪些问题已修改、仍存在、新增，得分和结论的变化。
+
+    OLD、NEW 各为一组文档（文件或文件夹）、一个 audit score 输出文件夹，或一个问题清单
+    （findings.csv / .jsonl / findings.xlsx）。输出终端摘要、diff.html 和 diff.xlsx。
+    """
+    from auditor.config import load_config
+    from auditor.diff import diff_runs, document_states, report_files, states_from_files
+    from auditor.errors import InputError
+    from auditor.pipeline import default_jobs
+    from auditor.report.diff_report import summary_text, write_diff
+
+    config = load_config(config_path, (new,))
+    sides, documents = [], []
+    for path in (Path(old), Path(new)):
+        files = report_files(path)
+        if files is not None:
+            try:
+                sides.append(states_from_files(*files))
+            except InputError as err:
+                raise click.UsageError(str(err)) from None
+            documents.append([])
+        else:
+            sides.append(None)
+            documents.append(_files((str(path),)))
+    status = 0
+    if any(documents):
+        notices = _Notices(sum(map(len, documents)), "检查", quiet)
+        loaded = document_states(documents, config, jobs or default_jobs(), on_loaded=notices)
+        sides = [side if side is not None else states for side, states in zip(sides, loaded, strict=True)]
+        status = notices.done(quiet)
+    diffs = diff_runs(sides[0], sides[1], threshold)
+    written = write_diff(diffs, Path(out_dir), old, new, config)
+    if not quiet:
+        click.echo(summary_text(diffs, old, new))
+        click.echo("已写入：" + "、".join(str(p) for p in written))
+    sys.exit(status)
+
+
 # --------------------------------------------------------------------------- rules / explain
 
 

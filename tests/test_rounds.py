@@ -1,0 +1,223 @@
+"""Review rounds: stable finding ids, dispositions read back into a score, `audit diff` of a resubmission."""
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from auditor.cli import main
+from auditor.diff import diff_runs, document_states, totals
+from auditor.identity import assign
+from auditor.model import Department, Finding, Indicator, Project
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import rounds_docs  # noqa: E402
+
+
+def _run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory) -> Path:
+    """The bureau's first submission in old/, its resubmission in new/ (same file name)."""
+    root = tmp_path_factory.mktemp("pair")
+    for side, text in (("old", rounds_docs.original()), ("new", rounds_docs.resubmitted())):
+        (root / side).mkdir()
+        (root / side / "812-青川县农业农村局.txt").write_text(text, encoding="utf-8")
+    return root
+
+
+# --------------------------------------------------------------------------- identities
+
+
+def _dept(rows_by_project, codes=("", "")):
+    projects = []
+    for no, (rows, code) in enumerate(zip(rows_by_project, codes, strict=True), 1):
+        inds = [Indicator(row=r, name=name, value=value) for r, (name, value) in enumerate(rows, 1)]
+        projects.append(Project(no=no, code=code, name=f"（{no}）项目{code or no}", indicators=inds))
+    return Department(source="a.txt", code="510", name="某市卫生健康委员会", projects=projects)
+
+
+def _findings(dept, rule="VAGUE"):
+    return [
+        Finding(source=dept.source, rule=rule, severity="warning", message="", project_no=p.no, row=i.row)
+        for p in dept.projects
+        for i in p.indicators
+        if i.value == "较好"
+    ]
+
+
+def test_ids_survive_reordered_rows_and_renumbered_projects():
+    a = _dept([[("门诊量", "≥1万人次"), ("服务质量", "较好")], [("疫苗接种率", "较好")]], ("A01", "B02"))
+    b = _dept([[("疫苗接种率", "较好")], [("服务质量", "较好"), ("门诊量", "≥1万人次")]], ("B02", "A01"))
+    ids_a = {f.indicator: f.id for f in assign(a, _findings(a))}
+    ids_b = {f.indicator: f.id for f in assign(b, _findings(b))}
+    assert ids_a == ids_b and len(set(ids_a.values())) == 2
+    assert all(i.startswith("VAGUE-") and len(i) == len("VAGUE-") + 12 for i in ids_a.values())
+
+
+def test_ids_differ_by_rule_indicator_and_project_and_repeat_names_stay_apart():
+    dept = _dept([[("粮食产量", "较好"), ("粮食产量", "较好")], [("粮食产量", "较好")]])
+    found = assign(dept, _findings(dept))
+    assert len({f.id for f in found}) == 3  # same name twice in a project: #2; other project: other id
+    other_rule = assign(dept, _findings(dept, "UNIT"))
+    assert not {f.id for f in found} & {f.id for f in other_rule}
+
+
+def test_without_a_project_code_the_normalised_name_is_the_identity():
+    a = _dept([[("图书借阅量", "较好")], [("x", "1")]])
+    b = _dept([[("图书借阅量", "较好")], [("x", "1")]])
+    b.projects[0].name = "1. 项目1"  # numbering and punctuation do not count
+    assert [f.id for f in assign(a, _findings(a))] == [f.id for f in assign(b, _findings(b))]
+
+
+# --------------------------------------------------------------------------- diff
+
+
+def test_a_resubmission_gives_fixed_open_and_new_findings(pair):
+    old, new = document_states([sorted((pair / "old").iterdir()), sorted((pair / "new").iterdir())])
+    (d,) = diff_runs(old, new)
+    counts = d.counts()
+    # fixed: 亩均建设成本 COST_NOT_MONEY + VAGUE, 农村供水保障水平 VAGUE; open: 项目完成时间 GENERIC,
+    # 粮食产能提升 VAGUE, 学生营养健康状况 VAGUE; new: 补助发放及时率 “按时发放” VAGUE
+    assert (counts["fixed"], counts["open"], counts["new"]) == (3, 3, 1)
+    assert (counts["added"], counts["removed"], counts["renamed"]) == (0, 0, 1)
+    water = next(p for p in d.projects if p.new.name.startswith("农村饮水"))
+    assert water.status == "改名、调序" and water.old.no == 2 and water.new.no == 3
+    assert [f.indicator for f in water.findings.fixed] == ["农村供水保障水平"]
+    school = next(p for p in d.projects if p.new.name.startswith("乡村学校"))
+    assert [(f.rule, f.indicator) for f in school.findings.new] == [("VAGUE", "补助发放及时率")]
+    assert d.score_change is not None and d.score_change > 0
+
+
+def test_audit_diff_on_documents_and_on_score_outputs_agree(pair, tmp_path):
+    result = _run("diff", pair / "old", pair / "new", "-o", tmp_path / "d1")
+    assert result.exit_code == 0, result.output
+    assert "已修改 3，仍存在 3，新增 1" in result.output
+    assert "修改后通过→通过" in result.output
+    for side in ("old", "new"):
+        assert _run("score", pair / side, "-o", tmp_path / side, "-q").exit_code == 0
+    result = _run("diff", tmp_path / "old", tmp_path / "new", "-o", tmp_path / "d2", "-q")
+    assert result.exit_code == 0
+    for name in ("d1", "d2"):
+        book = load_workbook(tmp_path / name / "diff.xlsx", read_only=True)
+        states = [r[4] for r in book["问题"].iter_rows(min_row=2, values_only=True)]
+        assert sorted(states) == sorted(["已修改"] * 3 + ["仍存在"] * 3 + ["新增"])
+        departments = list(book["部门"].iter_rows(min_row=2, values_only=True))
+        assert len(departments) == 1 and departments[0][10:13] == (3, 3, 1)
+        book.close()
+    html = (tmp_path / "d1" / "diff.html").read_text(encoding="utf-8")
+    assert "<script src" not in html and "http" not in html.split("<footer>")[0]
+    assert "农村饮水安全工程维修养护项目" in html and "原名：农村饮水安全工程维修养护" in html
+
+
+def test_audit_diff_on_two_findings_files(pair, tmp_path):
+    for side in ("old", "new"):
+        out = tmp_path / f"{side}.jsonl"
+        _run("check", pair / side, "--format", "jsonl", "-o", out, "-q", "--fail-on", "never")
+    result = _run("diff", tmp_path / "old.jsonl", tmp_path / "new.jsonl", "-o", tmp_path / "d")
+    assert result.exit_code == 0
+    assert "已修改 3，仍存在 3，新增 1" in result.output
+
+
+def test_departments_added_and_removed_are_reported(pair, tmp_path):
+    (tmp_path / "new").mkdir()
+    doc = rounds_docs.render("455", "平山县民政局", 2025, rounds_docs.ORIGINAL["projects"][2:])
+    (tmp_path / "new" / "455.txt").write_text(doc, encoding="utf-8")
+    old, new = document_states([sorted((pair / "old").iterdir()), sorted((tmp_path / "new").iterdir())])
+    t = totals(diff_runs(old, new))
+    assert (t["departments_added"], t["departments_removed"]) == (1, 1)
+    assert t["fixed"] == 0 and t["new"] == 1 and t["withdrawn"] == 6  # 学生营养健康状况 VAGUE; all six old
+
+
+# --------------------------------------------------------------------------- dispositions
+
+
+@pytest.fixture(scope="module")
+def scored(pair, tmp_path_factory):
+    out = tmp_path_factory.mktemp("scored")
+    assert _run("score", pair / "old", "-o", out, "-q").exit_code == 0
+    return out
+
+
+def _project_scores(folder: Path) -> dict[int, float]:
+    (dept,) = json.loads((folder / "scores.json").read_text(encoding="utf-8"))["departments"]
+    return {p["project_no"]: p["score"] for p in dept["projects"]}
+
+
+def _fill(scored: Path, path: Path, choices: dict[tuple[str, str], tuple[str, str]], extra=()) -> None:
+    """The reviewer's work: 处理意见 and 理由 typed into findings.xlsx, saved under ``path``."""
+    book = load_workbook(scored / "findings.xlsx")
+    sheet = book["问题清单"]
+    header = [c.value for c in sheet[1]]
+    col = {name: header.index(name) + 1 for name in ("规则", "问题", "处理意见", "理由", "问题编号")}
+    for r in range(2, sheet.max_row + 1):
+        for (rule, word), (choice, reason) in choices.items():
+            if sheet.cell(r, col["规则"]).value == rule and word in sheet.cell(r, col["问题"]).value:
+                sheet.cell(r, col["处理意见"]).value = choice
+                sheet.cell(r, col["理由"]).value = reason
+    for fid, choice in extra:
+        row = sheet.max_row + 1
+        sheet.cell(row, col["问题编号"]).value = fid
+        sheet.cell(row, col["处理意见"]).value = choice
+    book.save(path)
+
+
+def test_a_filled_workbook_changes_the_score_by_exactly_the_accepted_deductions(scored, pair, tmp_path):
+    filled = tmp_path / "reviewed.xlsx"
+    _fill(
+        scored,
+        filled,
+        {
+            ("COST_NOT_MONEY", "亩均建设成本"): ("不采纳", "按亩均标准核定，已附测算表"),  # error: 5 points
+            ("VAGUE", "显著提升"): ("已沟通", "产能提升以省级验收为准"),  # warning: 2 points
+            ("VAGUE", "持续提高"): ("采纳", "请部门修改"),  # stands: no change
+        },
+        extra=[("VAGUE-0123456789ab", "已沟通")],
+    )
+    result = _run("score", pair / "old", "-o", tmp_path / "r", "-q", "--dispositions", filled)
+    assert result.exit_code == 0
+    before, after = _project_scores(scored), _project_scores(tmp_path / "r")
+    assert after[1] == pytest.approx(before[1] + 5 + 2) and after[2] == before[2] and after[3] == before[3]
+    assert "处理意见已过期" in result.stderr and "VAGUE-0123456789ab" in result.stderr
+    assert "已应用 3 条，过期 1 条" in result.stderr
+    card = next((tmp_path / "r").glob("812*.html")).read_text(encoding="utf-8")
+    assert "已接受（按亩均标准核定，已附测算表）" in card and "已接受（产能提升以省级验收为准）" in card
+    # the new workbook carries the dispositions forward, so the next round starts from them
+    book = load_workbook(tmp_path / "r" / "findings.xlsx", read_only=True)
+    rows = list(book["问题清单"].iter_rows(values_only=True))
+    header = rows[0]
+    kept = {(r + (None,) * len(header))[header.index("处理意见")] for r in rows[1:]}
+    assert kept == {None, "不采纳", "已沟通", "采纳"}
+
+
+def test_a_text_baseline_works_like_the_workbook_and_reports_stale_lines(scored, pair, tmp_path):
+    findings = (scored / "findings.csv").read_text(encoding="utf-8-sig").splitlines()
+    import csv
+
+    records = list(csv.DictReader(findings))
+    vague = [r["id"] for r in records if r["rule"] == "VAGUE"]
+    baseline = tmp_path / "baseline.txt"
+    baseline.write_text(
+        "# 已与部门沟通的问题\n" + "\n".join(vague) + "\nGENERIC-ffffffffffff 不采纳 已删除的指标\n", encoding="utf-8"
+    )
+    result = _run("score", pair / "old", "-o", tmp_path / "r", "-q", "--dispositions", baseline)
+    assert result.exit_code == 0
+    before, after = _project_scores(scored), _project_scores(tmp_path / "r")
+    assert sum(after.values()) - sum(before.values()) == pytest.approx(2 * len(vague))
+    assert "GENERIC-ffffffffffff" in result.stderr and "baseline.txt 第" in result.stderr
+
+
+def test_review_dispositions_in_audit_toml(scored, pair, tmp_path):
+    import shutil
+
+    docs = tmp_path / "docs"
+    shutil.copytree(pair / "old", docs)
+    (docs / "baseline.txt").write_text("NOT-AN-ID\n", encoding="utf-8")
+    (tmp_path / "audit.toml").write_text('[review]\ndispositions = "docs/baseline.txt"\n', encoding="utf-8")
+    result = _run("score", docs / "812-青川县农业农村局.txt", "--config", tmp_path / "audit.toml", "-o", tmp_path / "r")
+    assert result.exit_code == 2 and "不是问题编号" in result.output
