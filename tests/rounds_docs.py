@@ -111,3 +111,23 @@ def resubmitted() -> str:
     school["rows"][2][4] = "按时发放"  # new defect: a vague deadline
     school["rows"][0], school["rows"][1] = school["rows"][1], school["rows"][0]  # reordered
     return render(ORIGINAL["code"], ORIGINAL["name"], ORIGINAL["year"], [farm, school, water])
+
+
+def year_pair() -> tuple[str, str]:
+    """Two budget years of the same bureau: 2024, and 2025 where the farmland table was carried over
+    with only its years changed, the water table got new targets and the school table a new name."""
+    def shifted(text: str) -> str:
+        return text.replace("2025", "2024")
+
+    last = copy.deepcopy(ORIGINAL["projects"])
+    for p in last:
+        p["goal"] = shifted(p["goal"])
+        p["rows"] = [[shifted(c) for c in row] for row in p["rows"]]
+        p["code"] = p["code"].replace("1250", "1240")
+    this = copy.deepcopy(ORIGINAL["projects"])
+    this[1]["rows"][0][4] = "≥35处"  # water: more works this year
+    this[2]["name"] = "2025年乡村学校营养改善补助"  # school: year in the name, targets unchanged
+    return (
+        render(ORIGINAL["code"], ORIGINAL["name"], 2024, last),
+        render(ORIGINAL["code"], ORIGINAL["name"], 2025, this),
+    )

@@ -221,3 +221,29 @@ def test_review_dispositions_in_audit_toml(scored, pair, tmp_path):
     (tmp_path / "audit.toml").write_text('[review]\ndispositions = "docs/baseline.txt"\n', encoding="utf-8")
     result = _run("score", docs / "812-青川县农业农村局.txt", "--config", tmp_path / "audit.toml", "-o", tmp_path / "r")
     assert result.exit_code == 2 and "不是问题编号" in result.output
+
+
+# --------------------------------------------------------------------------- year over year
+
+
+def test_a_table_carried_over_from_last_year_with_only_the_year_changed_is_flagged(tmp_path):
+    last, this = rounds_docs.year_pair()
+    (tmp_path / "2024-812.txt").write_text(last, encoding="utf-8")
+    (tmp_path / "2025-812.txt").write_text(this, encoding="utf-8")
+    out = tmp_path / "f.jsonl"
+    _run("check", tmp_path, "--format", "jsonl", "-o", out, "-q", "--fail-on", "never")
+    found = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    copied = [(f["source"], f["project"]) for f in found if f["rule"] == "YEAR_COPY"]
+    # farmland: same rows, 2024→2025 only; school: same rows, the year only added to its name
+    assert copied == [("2025-812.txt", "高标准农田建设项目"), ("2025-812.txt", "2025年乡村学校营养改善补助")]
+    message = next(f["message"] for f in found if f["rule"] == "YEAR_COPY")
+    assert "2024年" in message and "2024-812.txt" in message
+
+
+def test_another_departments_identical_table_is_not_a_carry_over(tmp_path):
+    last, this = rounds_docs.year_pair()
+    (tmp_path / "a.txt").write_text(last.replace("812 青川县农业农村局", "640 平武县农业农村局"), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(this, encoding="utf-8")
+    out = tmp_path / "f.jsonl"
+    _run("check", tmp_path, "--format", "jsonl", "-o", out, "-q", "--fail-on", "never")
+    assert '"YEAR_COPY"' not in out.read_text(encoding="utf-8")

@@ -46,6 +46,7 @@ class Table:
     name: str
     line: int
     names: tuple[str, ...]  # normalised 三级指标 names, in table order (repeats kept)
+    content: str = field(default="", compare=False)  # names and 指标值 without years, hashed (yearcopy.py)
     key: str = field(default="", compare=False)  # the project name normalised
     key_without_year: str = field(default="", compare=False)  # ... and without years
 
@@ -63,7 +64,7 @@ class Table:
 
     def __reduce__(self):  # rebuilt through __init__, so a table coming from a worker is interned too
         return (Table, (self.doc, self.source, self.department, self.department_code, self.year, self.no,
-                        self.code, self.name, self.line, self.names))
+                        self.code, self.name, self.line, self.names, self.content))
 
 
 def tables_of(dept: Department, doc: int = 0) -> list[Table]:
@@ -80,9 +81,21 @@ def tables_of(dept: Department, doc: int = 0) -> list[Table]:
             name=p.name,
             line=p.line,
             names=tuple(n for n in (norm_text(i.name) for i in p.indicators) if n),
+            content=content_key(p),
         )
         for p in dept.projects
     ]
+
+
+def content_key(project) -> str:
+    """A project table's 三级指标 names and 指标值 with every year taken out, hashed: two tables with
+    the same key say the same thing but for the year (what YEAR_COPY looks for)."""
+    import hashlib
+
+    text = "\x1e".join(
+        norm_text(_YEAR.sub("", i.name)) + "\x1f" + norm_text(_YEAR.sub("", i.value)) for i in project.indicators
+    )
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest() if text else ""
 
 
 def _same_project(a: Table, b: Table, cross: bool) -> bool:

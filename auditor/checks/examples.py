@@ -3,7 +3,8 @@
 A row example is a mapping ``{level1, level2, name, description, value, basis, budget, year,
 table_unit}``; a project example has ``projects: [{name, budget, goal, rows: [[一级, 二级,
 三级, 指标值] or [一级, 二级, 三级, 描述, 指标值]]}]``; ``departments: [{projects: ...}]`` spans
-several documents (for cross-document rules). Used by tests and by anyone checking a new rule.
+several documents (for cross-document rules), each optionally with its own ``code``, ``department``
+and ``year``. Used by tests and by anyone checking a new rule.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ def _project(no: int, spec: dict[str, Any]) -> Project:
 
 
 def _department(no: int, spec: dict[str, Any], year: int, unit: str) -> Department:
-    dept = Department(source=f"example{no}.txt", code=f"D{no}", name=f"示例部门{no}", year=year, unit=unit)
+    code, name = str(spec.get("code", f"D{no}")), spec.get("department", f"示例部门{no}")
+    dept = Department(source=f"example{no}.txt", code=code, name=name, year=int(spec.get("year", year)), unit=unit)
     dept.projects = [_project(i, p) for i, p in enumerate(spec.get("projects", []), start=1)]
     return dept
 

@@ -20,6 +20,7 @@ from typing import Any
 from auditor.checks.conditions import compiled, holds
 from auditor.checks.dup import Table, TableIndex, similar_tables, tables_of
 from auditor.checks.facts import official_levels, project_facts, resolve, row_facts
+from auditor.checks.yearcopy import check_year_copy
 from auditor.model import Department, Indicator, Project
 
 Hit = tuple[Project, Indicator | None, dict[str, Any], dict[str, Any]]
@@ -241,4 +242,5 @@ KINDS: dict[str, Callable[..., Iterator[Hit]]] = {
 # (rules whose params say ``scope: cross``), after the per-document checks.
 ACROSS: dict[str, Callable[..., Iterator[tuple[Table, dict, dict]]]] = {
     "dup_table": check_dup_across,
+    "year_copy": check_year_copy,  # checks/yearcopy.py
 }
