@@ -163,13 +163,16 @@ def _read_findings(path: Path) -> list[dict]:
 
 def _finding_from(record: dict) -> FindingState:
     from auditor.identity import finding_id
+    from auditor.model import SEVERITY_CN
 
     fid = str(record.get("id") or "")
     rule = str(record.get("rule") or "")
     if not fid:  # an older file: an id from what it has (no department or project context needed here)
         fid = finding_id(rule, "\x1f".join(str(record.get(k) or "") for k in ("project_code", "project", "row")))
+    severity = str(record.get("severity") or "")
+    severity = {cn: code for code, cn in SEVERITY_CN.items()}.get(severity, severity)  # findings.xlsx says 错误
     return FindingState(
-        fid, rule, str(record.get("severity") or ""), str(record.get("indicator") or ""),
+        fid, rule, severity, str(record.get("indicator") or ""),
         str(record.get("message") or ""), _int(record.get("row")), str(record.get("disposition") or ""),
     )  # fmt: skip
 

@@ -153,6 +153,7 @@ class Score:
     score: float
     grade: str  # 优 良 中 差
     decision: str  # 通过 修改后通过 退回
+    reason: str = ""  # why this decision, in words a reviewer reads beside the grade
     project_no: int | None = None  # None for a department score
     project_code: str = ""
     project: str = ""

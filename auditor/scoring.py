@@ -67,21 +67,62 @@ def grade(score: float, cfg: dict[str, Any]) -> str:
     return cfg["lowest_grade"]
 
 
+DECISION_ORDER = {"通过": 0, "修改后通过": 1, "退回": 2}
+
+
 def decision(score: float, findings: list[Finding], cfg: dict[str, Any]) -> str:
-    """通过 / 修改后通过 / 退回 by the conditions of cfg['decision']."""
+    """通过 / 修改后通过 / 退回 by the conditions of cfg['decision'] (see ``decide`` for the reason)."""
+    return decide(score, findings, cfg)[0]
+
+
+def decide(score: float, findings: list[Finding], cfg: dict[str, Any]) -> tuple[str, str]:
+    """(decision, the reason in words) by the conditions of cfg['decision'] and cfg['template']."""
     rule = cfg["decision"]
     errors = sum(1 for f in findings if f.severity == "error")
     ret = rule.get("return", {})
-    if (
-        score < ret.get("below_score", -1)
-        or errors >= ret.get("min_errors", float("inf"))
-        or any(f.rule in set(ret.get("rules", [])) for f in findings)
-    ):
-        return "退回"
+    reasons = []
+    if score < ret.get("below_score", -1):
+        reasons.append(f"得分{_fmt(score)}分，低于{_fmt(ret['below_score'])}分")
+    if errors >= ret.get("min_errors", float("inf")):
+        reasons.append(f"错误级问题{errors}处，达到{_fmt(ret['min_errors'])}处")
+    blocking = sorted({f.rule for f in findings if f.rule in set(ret.get("rules", []))})
+    if blocking:
+        reasons.append("存在" + "、".join(f"“{rule_title(c) or c}”（{c}）" for c in blocking) + "问题")
+    if reasons:
+        return "退回", "；".join(reasons)
+    otherwise = rule.get("otherwise", "修改后通过")
+    template = template_reason(findings, cfg)
     ok = rule.get("pass", {})
-    if score >= ok.get("min_score", FULL + 1) and errors <= ok.get("max_errors", 0):
-        return "通过"
-    return rule.get("otherwise", "修改后通过")
+    min_score, max_errors = ok.get("min_score", FULL + 1), ok.get("max_errors", 0)
+    if score >= min_score and errors <= max_errors and not template:
+        return "通过", f"得分{_fmt(score)}分，不低于{_fmt(min_score)}分，" + (
+            "无错误级问题" if errors == 0 else f"错误级问题{errors}处，未超过{_fmt(max_errors)}处"
+        )
+    if template:
+        reasons.append(template)
+    if score < min_score:
+        reasons.append(f"得分{_fmt(score)}分，低于通过线{_fmt(min_score)}分")
+    if errors > max_errors:
+        codes = sorted({f.rule for f in findings if f.severity == "error"})
+        reasons.append(f"有错误级问题{errors}处（{'、'.join(codes)}）")
+    return otherwise, "；".join(reasons)
+
+
+def template_reason(findings: list[Finding], cfg: dict[str, Any]) -> str:
+    """Why a project's table is a copied template (cfg['template']), or ''."""
+    tp = cfg.get("template") or {}
+    copied = sorted({f.rule for f in findings if f.rule in set(tp.get("copied", []))})
+    generic = sum(1 for f in findings if f.rule in set(tp.get("generic", [])))
+    if not copied or generic < tp.get("min_generic", 1):
+        return ""
+    return f"套用模板：指标表与其他项目雷同（{'、'.join(copied)}），且{generic}个三级指标名称空泛"
+
+
+def template_deductions(findings: list[Finding], cfg: dict[str, Any]) -> list[Deduction]:
+    """The extra deduction of a copied template table (cfg['template']['points'])."""
+    reason = template_reason(findings, cfg)
+    points = (cfg.get("template") or {}).get("points", 0)
+    return [Deduction(points=_pts(points), reason=reason)] if reason and points else []
 
 
 def _finalise(deductions: list[Deduction]) -> tuple[float, list[Deduction]]:
@@ -138,13 +179,20 @@ def structure_deductions(project: Project, cfg: dict[str, Any]) -> list[Deductio
 
 
 def score_project(dept: Department, project: Project, findings: list[Finding], cfg: dict[str, Any]) -> Score:
-    deductions = rule_deductions(findings, cfg) + structure_deductions(project, cfg)
+    deductions = (
+        rule_deductions(findings, cfg) + template_deductions(findings, cfg) + structure_deductions(project, cfg)
+    )
     value, deductions = _finalise(deductions)
+    verdict, reason = decide(value, findings, cfg)
+    cap = (cfg.get("template") or {}).get("decision")
+    if cap in DECISION_ORDER and DECISION_ORDER[verdict] < DECISION_ORDER[cap] and template_reason(findings, cfg):
+        verdict = cap
     return Score(
         source=dept.source,
         score=value,
         grade=grade(value, cfg),
-        decision=decision(value, findings, cfg),
+        decision=verdict,
+        reason=reason,
         project_no=project.no,
         project_code=project.code,
         project=project.name,
@@ -208,17 +256,48 @@ def score_department(
             )
     deductions += rule_deductions(dept_findings, cfg)
     value, deductions = _finalise(deductions)
-    verdict = decision(value, dept_findings, cfg)
-    if verdict == "通过" and any(s.decision != "通过" for s in project_scores):
-        verdict = cfg["decision"].get("otherwise", "修改后通过")
+    verdict, reason = department_decision(dept, value, project_scores, dept_findings, cfg)
     return Score(
         source=dept.source,
         score=value,
         grade=grade(value, cfg),
         decision=verdict,
+        reason=reason,
         budget=_pts(sum(p.budget or 0 for p in dept.projects)),
         deductions=deductions,
     )
+
+
+def department_decision(
+    dept: Department, score: float, project_scores: list[Score], dept_findings: list[Finding], cfg
+) -> tuple[str, str]:
+    """The department's decision from its projects (docs/scoring.md):
+
+    退回 when at least ``department.decision.return_projects`` projects are 退回, or by the
+    project conditions on the department's score and department-level findings; 通过 only when
+    every project is 通过 and those conditions pass; 修改后通过 otherwise.
+    """
+    if not dept.projects:
+        return "退回", "未识别到项目支出绩效目标表"
+    need = (cfg["department"].get("decision") or {}).get("return_projects", 1)
+    returned = [s for s in project_scores if s.decision == "退回"]
+    own, own_reason = decide(score, dept_findings, cfg)
+    reasons = []
+    if need and len(returned) >= need:
+        names = "、".join(f"「{s.project}」" if s.project else f"项目{s.project_no}" for s in returned[:3])
+        reasons.append(f"{names}{'等' if len(returned) > 3 else ''}{len(returned)}个项目退回")
+    if own == "退回":
+        reasons.append(own_reason)
+    if reasons:
+        return "退回", "；".join(reasons)
+    revise = [s for s in project_scores if s.decision != "通过"]
+    if own == "通过" and not revise:
+        return "通过", f"{len(project_scores)}个项目均通过；{own_reason}"
+    if revise:
+        reasons.append(f"{len(revise)}个项目需修改后通过")
+    if own != "通过":
+        reasons.append(own_reason)
+    return cfg["decision"].get("otherwise", "修改后通过"), "；".join(reasons)
 
 
 def score_all(departments: list[Department], findings: list[Finding], config=None) -> list[Score]:

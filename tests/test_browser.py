@@ -129,3 +129,51 @@ def test_print_layout_hides_controls_and_fits_a4(page, site):
     assert page.evaluate("document.documentElement.scrollWidth") <= 718
     page.goto(site + "/471-秦皇岛市工业和信息化局.html")
     assert page.evaluate("document.documentElement.scrollWidth") <= 718
+
+
+@pytest.fixture(scope="module")
+def worklist_site(tmp_path_factory):
+    """Two realistic departments (education with a copied template and a placeholder goal, health) scored by the CLI."""
+    from click.testing import CliRunner
+
+    import docs
+    from auditor.cli import main
+
+    root = tmp_path_factory.mktemp("worklist-site")
+    docs.education(root / "in")
+    docs.health(root / "in")
+    result = CliRunner().invoke(main, ["score", str(root / "in"), "-o", str(root / "out"), "-q"])
+    assert result.exit_code == 0, result.output
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root / "out")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_worklist_is_the_first_table_returned_first(page, worklist_site):
+    page.goto(worklist_site + "/index.html")
+    assert page.locator("table").first.get_attribute("id") == "worklist"
+    first_box = page.locator("#worklist").bounding_box()
+    assert first_box["y"] < page.locator("#departments").bounding_box()["y"]
+    decisions = [t.strip().split("\n")[0] for t in _column(page, "worklist", 1)]
+    assert decisions[0].startswith("退回") and all(d.startswith("修改后通过") for d in decisions[1:])
+    assert "学前教育补助资金" in _column(page, "worklist", 3)[0]
+    assert "GOAL_PLACEHOLDER" in _column(page, "worklist", 7)[0]
+    assert page.locator("#worklist ol.deciding").first.locator("li").count() >= 2
+    assert page.problems == []
+
+
+def test_worklist_filters_sorts_and_links_to_the_project(page, worklist_site):
+    page.goto(worklist_site + "/index.html")
+    page.select_option("#filter-decision", "退回")
+    assert len(_column(page, "worklist", 3)) == 1
+    assert page.locator("[data-count-for=worklist]").inner_text() == "1"
+    page.select_option("#filter-decision", "")
+    page.locator("#worklist th", has_text="预算").click()
+    budgets = [float(x) for x in _column(page, "worklist", 4)]
+    assert budgets == sorted(budgets)
+    page.locator("#worklist a", has_text="学前教育补助资金").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("#project-4")
+    assert "学前教育补助资金" in page.locator("#project-4 h3").inner_text()
+    assert page.problems == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -65,7 +66,18 @@ def test_xlsx_output(tmp_path):
     assert result.exit_code == 0, result.output
     sheet = load_workbook(out, read_only=True).active
     values = list(sheet.iter_rows(values_only=True))
-    assert list(values[0][: len(COLUMNS)]) == COLUMNS
+    assert values[0][:8] == (
+        "文件",
+        "部门编码",
+        "部门",
+        "预算年度",
+        "项目序号",
+        "项目编码",
+        "项目名称",
+        "预算数（万元）",
+    )
+    assert values[0][11:15] == ("三级指标", "绩效指标描述", "指标值", "指标值确定依据")
+    assert all(re.search("[\u4e00-\u9fff]", label) for label in values[0])  # every header in Chinese
     assert len(values) - 1 == 65
     assert values[1][COLUMNS.index("project")] == "《秦皇岛经济技术开发区年鉴（2024）》印刷经费"
 
@@ -88,7 +100,7 @@ def test_document_without_tables_warns_but_succeeds(tmp_path):
     result = run(str(doc))
     assert result.exit_code == 0
     assert "警告" in result.stderr and "notes.txt" in result.stderr
-    assert result.stdout.splitlines() == [",".join(COLUMNS + ["unit", "fiscal_funds", "other_funds", "line"])]
+    assert result.stdout.splitlines() == [",".join(COLUMNS + ["unit", "fiscal_funds", "other_funds", "line", "where"])]
 
 
 def test_xlsx_keeps_formula_like_text_as_text(tmp_path):

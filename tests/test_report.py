@@ -167,7 +167,7 @@ def test_safe_names_stay_inside_the_folder_and_are_unique():
 def test_xlsx_has_findings_and_scores_sheets(written):
     out, _, scores = written
     wb = load_workbook(out / "findings.xlsx")
-    assert wb.sheetnames == ["问题清单", "评分"]
+    assert wb.sheetnames == ["待处理清单", "问题清单", "评分"]
     findings_sheet, scores_sheet = wb["问题清单"], wb["评分"]
     assert findings_sheet.max_row == 1 + 3
     assert scores_sheet.max_row == 1 + len(scores)

@@ -92,7 +92,7 @@ class ReportWriter:
         self.scorecards.append(rendered.entry.file)
         self.index.add(rendered.entry)
         self.csv.write(rendered.csv, rendered.count)
-        for sheet, rows in enumerate(rendered.xlsx):
+        for sheet, rows in enumerate(rendered.xlsx, 1):  # sheet 0 is the worklist, added at close
             self.xlsx.add(sheet, rows)
         self.json.write(("\n" if self._first else ",\n") + rendered.json)
         self._first = False
@@ -104,6 +104,7 @@ class ReportWriter:
 
         self.json.write("\n]}\n")
         self._stack.close()
+        self.xlsx.add(0, self.index.worklist.xlsx_rows())
         with ThreadPoolExecutor(1) as background:
             xlsx = background.submit(self.xlsx.close)
             index = self.index.write(self.out_dir)

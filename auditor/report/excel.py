@@ -1,4 +1,6 @@
-"""findings.xlsx for reviewers: one sheet of findings, one of scores (projects and departments).
+"""findings.xlsx for reviewers: the send-back worklist (report/worklist.py), the findings, the scores.
+
+Headers and values are Chinese throughout: 级别 错误/警告/提示, 字段 三级指标/指标值/….
 
 A department's rows are rendered by ``department_rows`` in the worker that scored it; the
 writer in the main process only appends them (report/xlsx.py), so a run of thousands of
@@ -7,11 +9,27 @@ departments streams to disk instead of holding every cell in memory.
 
 from __future__ import annotations
 
-from operator import attrgetter
 from pathlib import Path
 
-from auditor.model import Department, Finding, Score
+from auditor.model import SEVERITY_CN, Department, Finding, Score
+from auditor.report.worklist import WORKLIST_SHEET
 from auditor.report.xlsx import Sheet, Workbook
+
+FIELD_CN = {  # Finding.field as the table names it
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "name": "三级指标",
+    "description": "指标描述",
+    "value": "指标值",
+    "basis": "确定依据",
+    "goal": "绩效目标",
+    "code": "项目编码",
+    "budget": "预算数",
+    "purpose": "资金用途",
+    "spend_plan": "资金支出计划",
+    "fiscal_funds": "财政资金",
+    "other_funds": "其他资金",
+}
 
 FINDING_COLUMNS = [
     ("source", "文件"),
@@ -28,11 +46,12 @@ FINDING_COLUMNS = [
     ("suggestion", "修改建议"),
     ("related", "相关项目"),
     ("line", "源文件行"),
+    ("where", "位置"),
     ("id", "问题编号"),  # stable across resubmissions (auditor/identity.py)
     ("disposition", "处理意见"),  # filled in by reviewers: 采纳 / 不采纳 / 已沟通 (auditor/dispositions.py)
     ("reason", "理由"),
 ]
-FINDING_WIDTHS = [22, 9, 20, 8, 22, 28, 5, 9, 16, 8, 50, 40, 20, 8, 22, 10, 30]
+FINDING_WIDTHS = [22, 9, 20, 8, 22, 28, 5, 9, 16, 8, 50, 40, 20, 8, 16, 22, 10, 30]
 SCORE_COLUMNS = [
     "文件",
     "部门编码",
@@ -45,11 +64,22 @@ SCORE_COLUMNS = [
     "得分",
     "等级",
     "审核结论",
+    "结论理由",
     "扣分明细",
 ]
-SCORE_WIDTHS = [22, 9, 20, 6, 8, 22, 30, 12, 8, 6, 10, 60]
-WRAPPED = {"问题", "修改建议", "扣分明细", "项目名称", "理由"}  # long text: wrapped in its cell
-_finding_values = attrgetter(*(key for key, _ in FINDING_COLUMNS))
+SCORE_WIDTHS = [22, 9, 20, 6, 8, 22, 30, 12, 8, 6, 10, 36, 60]
+WRAPPED = {"问题", "修改建议", "扣分明细", "项目名称", "理由", "结论理由"}  # long text: wrapped in its cell
+_KEYS = [key for key, _ in FINDING_COLUMNS]
+
+
+def _finding_values(f: Finding) -> list:
+    """A finding's cells, severity and field in Chinese."""
+    values = [getattr(f, key) for key in _KEYS]
+    values[_KEYS.index("severity")] = SEVERITY_CN.get(f.severity, f.severity)
+    values[_KEYS.index("field")] = FIELD_CN.get(f.field, f.field)
+    return values
+
+
 FINDINGS_SHEET = Sheet(
     "问题清单",
     [label for _, label in FINDING_COLUMNS],
@@ -73,6 +103,7 @@ def _score_row(s: Score, code: str, name: str) -> list:
         s.score,
         s.grade,
         s.decision,
+        s.reason,
         "\n".join(f"-{d.points:g} {d.reason}" for d in s.deductions),
     ]
 
@@ -83,6 +114,10 @@ def department_rows(dept: Department, findings: list[Finding], scores: list[Scor
     return found, [SCORES_SHEET.row(_score_row(s, dept.code, dept.name)) for s in scores]
 
 
+SHEETS = [WORKLIST_SHEET, FINDINGS_SHEET, SCORES_SHEET]  # department_rows fill sheets 1 and 2
+
+
 def findings_book(path: Path) -> Workbook:
-    """findings.xlsx being written: add each department's ``department_rows`` sheet by sheet."""
-    return Workbook(path, [FINDINGS_SHEET, SCORES_SHEET])
+    """findings.xlsx being written: add each department's ``department_rows`` to sheets 1 and 2
+    as they come, and the sorted worklist to sheet 0 at the end."""
+    return Workbook(path, SHEETS, stream=1)

@@ -25,7 +25,8 @@ from auditor.dispositions import ACCEPTED, accepted_label
 from auditor.model import SEVERITY_CN, Department, Finding, Project, Score
 from auditor.report import svg
 from auditor.report.atomic import atomic_open
-from auditor.scoring import rule_title, settings
+from auditor.report.worklist import ACTION, WORKLIST_SHEET, Entry, Worklist, deciding, deciding_text, sort_key
+from auditor.scoring import DECISION_ORDER, rule_title, settings
 
 DECISIONS = ("通过", "修改后通过", "退回")
 GRADE_COLORS = {"优": "#1e8449", "良": "#2874a6", "中": "#b9770e", "差": "#b03a2e"}
@@ -119,6 +120,12 @@ def department_opinion(dept: Department, score: Score, project_scores: list[Scor
     )
     if project_scores:
         text += "其中" + "、".join(f"{d}{counts.get(d, 0)}个" for d in DECISIONS) + "。"
+        for verdict in ("退回", "修改后通过"):
+            named = [s for s in project_scores if s.decision == verdict]
+            if named:
+                listed = "、".join(f"「{s.project or f'项目{s.project_no}'}」" for s in named[:10])
+                text += f"{verdict}的项目：{listed}{'等' if len(named) > 10 else ''}。"
+    text += f"部门审核结论为“{score.decision}”（{score.reason}）。"
     if findings:
         text += f"共发现指标质量问题{len(findings)}处，主要集中在：{_problems(findings, 3, rows=False)}。"
         text += (
@@ -257,6 +264,7 @@ class Card:
     opinion: str
     rule_chart: Markup
     score_chart: Markup
+    worklist: list[Entry]  # its projects that need action (report/worklist.py)
 
 
 def department_card(dept: Department, findings: list[Finding], scores: list[Score], file: str, config=None) -> Card:
@@ -296,7 +304,47 @@ def department_card(dept: Department, findings: list[Finding], scores: list[Scor
             colors=[GRADE_COLORS.get(x.score.grade) for x in projects],
             label_chars=18,
         ),
+        worklist=[worklist_entry(dept, x, file, settings(config)) for x in projects if x.score.decision in ACTION],
     )
+
+
+def _location(fs: list[Finding]) -> str:
+    """Where findings are, in the document's own terms (or its source line)."""
+    places = []
+    for f in fs:
+        place = f.where or (f"第{f.line}行" if f.line else "")
+        if place and place not in places:
+            places.append(place)
+    return "、".join(places[:3])
+
+
+def worklist_entry(dept: Department, x: ProjectCard, file: str, cfg: dict) -> Entry:
+    """One project of the send-back worklist (report/worklist.py) as an index row and an xlsx row."""
+    p, s, fs = x.project, x.score, x.findings
+    decisive = deciding(fs, cfg)
+    lines = [deciding_text(code, rule_fs, short_title(code)) for code, rule_fs in decisive]
+    if not lines:  # decided by the score or the table's structure alone
+        lines = [d.reason for d in sorted(s.deductions, key=lambda d: -d.points)[:2]]
+    name = _esc(dept.name or dept.source)
+    rules = _esc(" ".join(sorted({f.rule for f in fs})))
+    items = "".join(f"<li>{_esc(line)}</li>" for line in lines)
+    html = (
+        f'<tr data-grade="{_esc(s.grade)}" data-decision="{_esc(s.decision)}" data-rule="{rules}">\n'
+        f'<td>{decision_badge(s.decision)}<div class="reason">{_esc(s.reason)}</div></td>\n'
+        f'<td><a href="{_esc(file)}">{name}</a></td>\n'
+        f'<td><a href="{_esc(file)}#project-{p.no}">{p.no}. {_esc(p.name or "（未命名项目）")}</a></td>\n'
+        f'<td class="num" data-sort="{p.budget if p.budget is not None else -1}">{_num(p.budget)}</td>\n'
+        f'<td class="num" data-sort="{s.score}">{_num(s.score)}</td>\n<td>{badge(s.grade)}</td>\n'
+        f'<td><ol class="deciding">{items}</ol></td>\n</tr>\n'
+    )
+    xlsx = WORKLIST_SHEET.row(
+        [
+            s.decision, s.reason, dept.code, dept.name, p.no, p.code, p.name, p.budget, s.score, s.grade,
+            "\n".join(f"{i}. {line}" for i, line in enumerate(lines, 1)), len(fs), dept.path or dept.source,
+            _location([rule_fs[0] for _, rule_fs in decisive]),
+        ]
+    )  # fmt: skip
+    return Entry(sort_key(s), html, xlsx)
 
 
 RANK = "\x00rank\x00"  # where a department's rank goes in its index row, known only at the end
@@ -332,6 +380,7 @@ class IndexEntry:
     projects: list[ProjectEntry]
     rule_counts: Counter  # findings per rule
     rule_severity: dict[str, str]  # each rule's severity
+    worklist: list[Entry]  # its projects that need action
 
 
 def index_entry(card: Card) -> IndexEntry:
@@ -385,6 +434,7 @@ def index_entry(card: Card) -> IndexEntry:
         projects,
         Counter(f.rule for f in card.findings),
         {f.rule: f.severity for f in card.findings},
+        card.worklist,
     )
 
 
@@ -425,6 +475,7 @@ class IndexBuilder:
         self._lowest: list[tuple[float, int, int, int, str]] = []  # heap: (-score, order, department, no, row)
         self._rows = tempfile.TemporaryFile()  # noqa: SIM115 - closed in write()
         self._spans: list[tuple[int, int]] = []  # each department's row in _rows: offset, length
+        self.worklist = Worklist()
 
     def add(self, entry: IndexEntry) -> None:
         """One department: its ``index_entry``."""
@@ -435,6 +486,7 @@ class IndexBuilder:
                 heapq.heappush(self._lowest, item)
             else:
                 heapq.heappushpop(self._lowest, item)
+        self.worklist.add(entry.worklist, len(self.lines))
         self.rule_counts.update(entry.rule_counts)
         self.rule_severity.update(entry.rule_severity)
         self.lines.append(entry.line)
@@ -443,14 +495,16 @@ class IndexBuilder:
         self._rows.write(row)
 
     def _department_rows(self, ranked: list[int]):
-        """The departments' index rows, best first, read back from the spool one by one."""
+        """The departments' index rows, worst first, read back from the spool one by one."""
         for rank, i in enumerate(ranked, 1):
             offset, length = self._spans[i]
             self._rows.seek(offset)
             yield Markup(self._rows.read(length).decode().replace(RANK, str(rank)))
 
     def context(self) -> dict:
-        ranked = sorted(range(len(self.lines)), key=lambda i: -self.lines[i].score)
+        # worst first: 退回 before 修改后通过 before 通过, then the lowest score
+        lines = self.lines
+        ranked = sorted(range(len(lines)), key=lambda i: (-DECISION_ORDER.get(lines[i].decision, 0), lines[i].score))
         rank = [0] * len(ranked)
         for position, i in enumerate(ranked, 1):
             rank[i] = position
@@ -460,6 +514,10 @@ class IndexBuilder:
         return {
             "department_count": len(self.lines),
             "department_rows": self._department_rows(ranked),
+            "worklist_rows": Markup("".join(self.worklist.html_rows(INDEX_PROJECTS))),
+            "worklist_count": len(self.worklist),
+            "worklist_counts": self.worklist.counts,
+            "shown_worklist": min(len(self.worklist), INDEX_PROJECTS),
             "project_rows": Markup("".join(item[4] for item in rows)),
             "shown_projects": len(rows),
             "decisions": DECISIONS,
@@ -485,6 +543,7 @@ class IndexBuilder:
 
     def close(self) -> None:
         self._rows.close()
+        self.worklist.close()
 
 
 def group_by_source(items) -> dict[str, list]:

@@ -32,7 +32,29 @@ COLUMNS = [
     "value",
     "basis",
 ]
-EXTRA_COLUMNS = ["unit", "fiscal_funds", "other_funds", "line"]
+EXTRA_COLUMNS = ["unit", "fiscal_funds", "other_funds", "line", "where"]
+XLSX_HEADERS = {  # the xlsx sheet is for people: Chinese headers (csv/jsonl keep the contract's names)
+    "source": "文件",
+    "department_code": "部门编码",
+    "department": "部门",
+    "year": "预算年度",
+    "project_no": "项目序号",
+    "project_code": "项目编码",
+    "project": "项目名称",
+    "budget": "预算数（万元）",
+    "row": "行",
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "name": "三级指标",
+    "description": "绩效指标描述",
+    "value": "指标值",
+    "basis": "指标值确定依据",
+    "unit": "金额单位",
+    "fiscal_funds": "财政资金（万元）",
+    "other_funds": "其他资金（万元）",
+    "line": "源文件行",
+    "where": "位置",
+}
 
 
 def _number(value: float | None) -> Any:
@@ -66,6 +88,7 @@ def iter_rows(departments: Iterable[Department]) -> Iterator[dict[str, Any]]:
                     "fiscal_funds": _number(project.fiscal_funds),
                     "other_funds": _number(project.other_funds),
                     "line": ind.line,
+                    "where": ind.where,
                 }
 
 
@@ -105,7 +128,7 @@ def write_rows(departments: Iterable[Department], fmt: str, output: str | None) 
 def _write_xlsx(rows: Iterable[dict[str, Any]], header: list[str], output: str) -> None:
     from auditor.report.xlsx import Sheet, Workbook
 
-    sheet = Sheet("指标", header, [])
+    sheet = Sheet("指标", [XLSX_HEADERS.get(key, key) for key in header], [])
     book = Workbook(output, [sheet])
     try:
         for row in rows:

@@ -164,11 +164,12 @@ class _Part:
     def xml_head(self, selected: bool) -> str:
         last = f"{column_letter(len(self.sheet.header) - 1)}{self.rows}"
         cols = "".join(
-            f'<col min="{i}" max="{i}" width="{_width(w)}" customWidth="1"/>' for i, w in enumerate(self.sheet.widths, 1)
+            f'<col min="{i}" max="{i}" width="{_width(w)}" customWidth="1"/>'
+            for i, w in enumerate(self.sheet.widths, 1)
         )
         tab = ' tabSelected="1"' if selected else ""
         return (
-            f"{_HEAD}<worksheet {_NS} xmlns:r=\"{_REL}\">"
+            f'{_HEAD}<worksheet {_NS} xmlns:r="{_REL}">'
             + ("" if self.streamed else f'<dimension ref="A1:{last}"/>')
             + f'<sheetViews><sheetView{tab} workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
             'state="frozen"/><selection pane="bottomLeft"/></sheetView></sheetViews>'
@@ -226,8 +227,9 @@ class Workbook:
     at ``close``, which then moves the file in place, whole.
     """
 
-    def __init__(self, path: str | Path, sheets: list[Sheet]):
+    def __init__(self, path: str | Path, sheets: list[Sheet], stream: int = 0):
         self.path = Path(path)
+        self.stream = stream  # the sheet whose rows go straight into the zip (the long one)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.sheets = sheets
         fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent)
@@ -235,7 +237,9 @@ class Workbook:
         self.folder = tempfile.mkdtemp(prefix=".xlsx-", dir=self.path.parent)
         self.zip = zipfile.ZipFile(self._tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
         self.members: list[_Part] = []  # in the order their zip members were opened
-        self._parts: list[list[_Part]] = [[_Part(self, sheet, 1, streamed=i == 0)] for i, sheet in enumerate(sheets)]
+        self._parts: list[list[_Part]] = [
+            [_Part(self, sheet, 1, streamed=i == stream)] for i, sheet in enumerate(sheets)
+        ]
 
     def add(self, sheet_no: int, rows: list[str]) -> None:
         """Append rendered rows to sheet ``sheet_no`` (an index into ``sheets``)."""
@@ -259,8 +263,9 @@ class Workbook:
         """Finish the package and move it in place; the spool files are removed."""
         try:
             ordered = [part for group in self._parts for part in group]
+            self._parts[self.stream][-1].finish(self.zip, selected=False)  # its zip member is still open
             for part in ordered:
-                if not (part.streamed and part is not self._parts[0][-1]):  # earlier streamed parts are done
+                if not part.streamed:  # streamed parts are done
                     part.finish(self.zip, selected=part is ordered[0])
             _write_package(self.zip, ordered)
             self.zip.close()
@@ -286,9 +291,7 @@ class Workbook:
 
 def _write_package(zf: zipfile.ZipFile, parts: list[_Part]) -> None:
     """The package's other members: workbook (sheets in order, filter ranges), relationships, styles."""
-    sheets = "".join(
-        f'<sheet name={quoteattr(p.name)} sheetId="{i}" r:id="rId{i}"/>' for i, p in enumerate(parts, 1)
-    )
+    sheets = "".join(f'<sheet name={quoteattr(p.name)} sheetId="{i}" r:id="rId{i}"/>' for i, p in enumerate(parts, 1))
     filters = "".join(
         f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">{escape(p.filter_range())}</definedName>'
         for i, p in enumerate(parts)
@@ -318,5 +321,8 @@ def _write_package(zf: zipfile.ZipFile, parts: list[_Part]) -> None:
     zf.writestr(_member("[Content_Types].xml"), types)
     zf.writestr(_member("_rels/.rels"), root_rels)
     zf.writestr(_member("xl/workbook.xml"), workbook)
-    zf.writestr(_member("xl/_rels/workbook.xml.rels"), f'{_HEAD}<Relationships xmlns="{pkg}/relationships">{rels}</Relationships>')
+    zf.writestr(
+        _member("xl/_rels/workbook.xml.rels"),
+        f'{_HEAD}<Relationships xmlns="{pkg}/relationships">{rels}</Relationships>',
+    )
     zf.writestr(_member("xl/styles.xml"), _STYLES)
