@@ -8,6 +8,12 @@ pipeline (jieba segmenter) with three components:
 * ``auditor_kind``: ``doc._.kind`` = rate|count|money|time|satisfaction or None, from
   lexicons/indicator_kind.txt.
 
+Names have structure (an object, a measure, qualifiers, template residue): ``name_residue``
+takes template text out of a name (lexicons/template_residue.txt) and ``name_objects`` finds the
+words that say *what* is measured, from jieba's part-of-speech tags: nouns count, verbs and
+adverbs never do, and the frame words of lexicons/name_measures.txt and name_activities.txt are
+left out (发放人数 names no object; 困难群众救助金发放人数 names 困难群众, 救助金).
+
 The lexicon logic is plain functions (``polarity``, ``indicator_kind``) that the analyse stage
 calls directly; spaCy and jieba are imported only when a tokenizer or pipeline is asked for, and
 each is built once per process.
@@ -115,6 +121,97 @@ def indicator_kind(name: str, description: str = "", value: Value | None = None)
     return _kind_of(text) or hinted or _kind_of(_squeeze(description))
 
 
+# ---------------------------------------------------------------- name structure
+
+
+@lru_cache(maxsize=1)
+def _residue_patterns() -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(line) for line in lexicon("template_residue"))
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def name_residue(name: str) -> tuple[str, tuple[str, ...]]:
+    """(clean name, template pieces found): 指标1:培训人次(≥**人) -> ('培训人次', ('指标1:', '(≥**人)'))."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", name or "").strip()
+    found: list[str] = []
+    for pattern in _residue_patterns():
+        for m in pattern.finditer(text):
+            if m.group(0).strip():
+                found.append(m.group(0).strip())
+        text = pattern.sub("", text)
+    return text.strip(), tuple(found)
+
+
+def level_residue(*labels: str) -> str | None:
+    """The template note (必填, 选填 ...) a 一级/二级 label or the reader's level_note carries, or None."""
+    for label in labels:
+        text = _squeeze(label)
+        for word in lexicon("template_level_notes"):
+            if word in text:
+                return label.strip()
+    return None
+
+
+@lru_cache(maxsize=1)
+def _frame_words() -> tuple[frozenset, tuple[str, ...]]:
+    measures = tuple(sorted(lexicon("name_measures"), key=len, reverse=True))
+    return frozenset(lexicon("name_activities")) | frozenset(measures), measures
+
+
+_OBJECT_TAGS = ("n", "l", "j", "i", "eng", "zg", "vn", "s", "nz")
+_NON_WORD = re.compile(r"[\d\s%％()（）\[\]【】、,，.。:：;；/\-—_*★☆<>≥≤=~]+")
+
+
+def _covered(word: str, frame: frozenset) -> bool:
+    """True when ``word`` is a run of frame words (经济收益 = 经济 + 收益, 管理制度)."""
+    if word in frame:
+        return True
+    return any(word.startswith(w) and _covered(word[len(w) :], frame) for w in frame if len(w) < len(word))
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def name_words(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(objects, actions) of a clean name, by jieba part of speech (see module doc).
+
+    Objects are its nouns (企业, 救助金, 泵房); actions its specific verbs (支付, 验收, 出访). A word
+    ending in a measure (企业满意度, 发放率) is split and its head kept; frame words (项目, 服务,
+    资金, 实施, 完成 ...) and measures are neither; adverbs, adjectives and numerals never count.
+    """
+    text = _NON_WORD.sub(" ", name or "")
+    frame, measures = _frame_words()
+    tokenizer()
+    import jieba.posseg as posseg
+
+    objects: list[str] = []
+    actions: list[str] = []
+    for part in text.split():
+        for word, flag in posseg.lcut(part):
+            stem = word
+            while stem and not _covered(stem, frame):
+                cut = next((m for m in measures if stem.endswith(m) and stem != m), None)
+                if cut is None:
+                    break
+                stem = stem[: -len(cut)]  # 企业满意度 -> 企业, 按时发放率 -> 按时发放
+            if not stem or _covered(stem, frame):
+                continue
+            if stem != word:
+                flag = posseg.lcut(stem)[-1].flag
+            if len(stem) < 2 and flag != "n":
+                continue
+            if flag.startswith(_OBJECT_TAGS) or flag == "x":
+                objects.append(stem)
+            elif flag.startswith("v"):
+                actions.append(stem)
+    return tuple(objects), tuple(actions)
+
+
+def name_objects(name: str) -> tuple[str, ...]:
+    """The nouns of a clean name that say what is measured (发放人数 → (), 困难群众救助金发放人数 → 困难群众, 救助金)."""
+    return name_words(name)[0]
+
+
 # ---------------------------------------------------------------- jieba
 
 
@@ -130,7 +227,17 @@ def tokenizer():
         freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
         tag = parts[2] if len(parts) > 2 else None
         jieba.add_word(word, freq, tag)
-    for name in ("polarity_up", "polarity_down", "polarity_neutral", "vague", "vague_time", "generic_names"):
+    for name in (
+        "polarity_up",
+        "polarity_down",
+        "polarity_neutral",
+        "vague",
+        "vague_time",
+        "generic_names",
+        "name_measures",
+        "name_activities",
+        "rule_generic_objects",
+    ):
         for word in lexicon(name):
             if len(word) > 1:
                 jieba.add_word(word)

@@ -1,8 +1,8 @@
 """The per-document stage and how it runs over many files. Errors on one file never stop a batch.
 
 ``collect`` expands the paths given on the command line; ``load`` turns one file into a
-Department (or raises InputError); ``document_stage`` reads, parses and, when asked, runs the
-per-document rules of one file, returning a picklable ``Loaded``; ``ordered_map`` runs such a
+Department (or raises InputError); ``document_stage`` reads, parses and, when asked, analyses
+and runs the per-document rules of one file (read → parse → analyse → check, each once), returning a picklable ``Loaded``; ``ordered_map`` runs such a
 function over many items in a process pool (or on a Dask cluster, see distributed.py) and
 yields the results in input order whatever the number of workers.
 """
@@ -84,9 +84,14 @@ def document_stage(item: tuple[int, Path], config=None, check: bool = False) -> 
         dept = load(path)
         if not check:
             return Loaded(path, dept)
+        from auditor.analyse import analyse_department
         from auditor.checks import check_document
         from auditor.checks.dup import tables_of
 
+        try:
+            analyse_department(dept)
+        except Exception as err:  # noqa: BLE001 - an analysis failure is this document's error, reported
+            raise InputError(path.name, f"分析指标时出错（{type(err).__name__}: {err}），未检查本文件") from None
         return Loaded(path, dept, findings=check_document(dept, config), tables=tables_of(dept, doc))
     except InputError as err:
         return Loaded(path, error=err)

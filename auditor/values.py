@@ -4,7 +4,9 @@ Spellings are data: lexicons/units.txt (unit -> kind, normalised spelling, 万�
 non-standard flag), lexicons/comparators.txt (symbols and words before or after the number) and
 lexicons/value_noise.txt (filler left around a value, e.g. 完成). Adding one needs no code change.
 
-``parse_value`` never raises: anything it cannot read stays in ``Value.text``.
+``parse_value`` never raises: anything it cannot read stays in ``Value.text``. What it notices
+about a value is a ``Problem`` in ``Value.problems``; rule files name problems by these values
+(a rule naming another one is refused when the catalog loads).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 
 from auditor.chars import TEXT_CACHE
@@ -20,6 +23,22 @@ from auditor.model import Value
 from auditor.resources import lexicon
 
 SYMBOLS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
+
+
+class Problem(StrEnum):
+    """What the value parser notices about a 指标值 (``Value.problems``)."""
+
+    FUSED = "fused"  # digits run into words: ≥90企业满意度比上年所有提高
+    OVER_100 = "over_100"  # a percentage above 100
+    NO_UNIT = "no_unit"  # a number without a unit
+    TWO_VALUES = "two_values"  # two values run together: ≥95100, ≥95%≥90%
+    NONSTANDARD_UNIT = "nonstandard_unit"  # 95百分比, ≤2万, 45(台/套), 百分之九十
+    NO_NUMBER = "no_number"  # a comparator with no number after it: ≥ %
+    ONLY_UNIT = "only_unit"  # nothing but unit words (and maybe a comparator): 公里, ≧ %, 年 月
+    PLACEHOLDER = "placeholder"  # template filler instead of a value: **, XX, ××, —, 无, 待定
+    BAD_DATE = "bad_date"  # an impossible date: 2024年13月
+    UNPARSED = "unparsed"  # the parser gave up (never expected)
+
 
 _CN_DIGITS = {
     "零": 0,
@@ -95,6 +114,13 @@ def _comparators() -> tuple[dict[str, str], dict[str, str]]:
     return pre, post
 
 
+def comparator_of(text: str) -> str | None:
+    """The comparator a whole cell states (≥, 至少, 不得低于, 最高不超过 → '>=' / '<='), or None."""
+    pre, post = _comparators()
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    return pre.get(key) or post.get(key)
+
+
 def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
@@ -150,7 +176,18 @@ def normalise(text: str) -> str:
     s = s.replace("≧", "≥").replace("⩾", "≥").replace("≦", "≤").replace("⩽", "≤")
     s = re.sub(r"\s+", "", s)
     s = re.sub(rf"百分之({_NUMBER}|{_CN_RUN})", lambda m: f"{_cn_or_arabic(m.group(1))}%\x01", s)
+    s = re.sub(rf"(千|万)分之({_NUMBER}|{_CN_RUN})", _per_mille, s)
     return _patterns()["cn"].sub(_cn_digits, s)
+
+
+def _per_mille(m: re.Match) -> str:
+    """千分之三 -> 0.3%, 万分之一 -> 0.01% (a fraction spelled out, as a percentage)."""
+    n = _cn_or_arabic(m.group(2))
+    try:
+        pct = float(n) / (10 if m.group(1) == "千" else 100)
+    except ValueError:
+        return m.group(0)
+    return f"{fmt_number(pct)}%"
 
 
 def _cn_digits(m: re.Match) -> str:
@@ -393,7 +430,7 @@ def parse_value(text: str) -> Value:
         return _parse(str(text))
     except Exception:  # noqa: BLE001 - a parser of untrusted text must not take the batch down
         raw = text if isinstance(text, str) else repr(text)
-        return Value(raw=raw, text=raw.strip(), problems=["unparsed"])
+        return Value(raw=raw, text=raw.strip(), problems=[Problem.UNPARSED])
 
 
 @lru_cache(maxsize=TEXT_CACHE)
@@ -405,7 +442,7 @@ def _parse(raw: str) -> Value:
     value = Value(raw=raw)
     s = normalise(raw)
     if "\x01" in s:  # 百分之N: spelled out, non-standard
-        value.problems.append("nonstandard_unit")
+        value.problems.append(Problem.NONSTANDARD_UNIT)
         s = s.replace("\x01", "")
     if not s:
         return value
@@ -430,7 +467,7 @@ def _parse(raw: str) -> Value:
         value.upper = f.get("upper")
         value.unit = f.get("unit")
         if f.get("bad"):
-            value.problems.append("bad_date")
+            value.problems.append(Problem.BAD_DATE)
     elif primary is None and quantities:
         primary = quantities[0]
     if primary is not None:
@@ -451,10 +488,30 @@ def _parse(raw: str) -> Value:
         sym = _patterns()["symbol"].match(s)
         if sym:
             value.comparator = _comparators()[0].get(sym.group(0))
-            value.problems.append("no_number")
+            value.problems.append(Problem.NO_NUMBER)
             spans.append(sym.span())
     value.text = _leftover(s, spans)
+    if value.number is None and value.unit_kind is None:
+        _template_cell(value)
     return value
+
+
+_FILLER = re.compile(r"^(?:[*＊xX×✕—\-－_…./／?？]+|无|暂无|待定|待填|略|不涉及)$")
+
+
+def _template_cell(value: Value) -> None:
+    """A cell with no number left as the template had it: only units (公里, ≧ %, 年 月) or filler (**, XX)."""
+    rest = value.text
+    if not rest:
+        if value.comparator is not None:
+            value.problems.append(Problem.ONLY_UNIT)
+        return
+    if _FILLER.match(rest):
+        value.problems.append(Problem.PLACEHOLDER)
+        return
+    bare = _patterns()["unit"].sub("", rest)
+    if not bare.strip(_PUNCT + "%"):
+        value.problems.append(Problem.ONLY_UNIT)
 
 
 def _apply(value: Value, q: _Quantity) -> None:
@@ -467,29 +524,27 @@ def _apply(value: Value, q: _Quantity) -> None:
     if q.wan is not None:
         value.amount_wan = round(q.number * q.wan, 10)
     if q.nonstandard:
-        value.problems.append("nonstandard_unit")
+        value.problems.append(Problem.NONSTANDARD_UNIT)
 
 
 def _problems(value: Value, q: _Quantity, quantities: list[_Quantity], s: str) -> None:
     if q.unit is None:
-        value.problems.append("no_unit")
+        value.problems.append(Problem.NO_UNIT)
         nxt = s[q.end : q.end + 1]
         if nxt and _has_han(nxt):
-            value.problems.append("fused")
+            value.problems.append(Problem.FUSED)
     if q.unit is None and _glued_to_100(q.number):
-        value.problems.append("two_values")  # ≥95100: a rate and its 100 run together
+        value.problems.append(Problem.TWO_VALUES)  # ≥95100: a rate and its 100 run together
     if q.kind == "percent" and max(q.number, q.upper or 0) > 100:
-        value.problems.append("over_100")
+        value.problems.append(Problem.OVER_100)
     others = [o for o in quantities if o is not q]
     # two targets written one after the other (≥95%≥90%, 95 100%); a second bound introduced
     # by words (≥10家，其中省级≥2家) is a breakdown, not a garbled value
-    if any(
-        o.comparator and not _has_han(s[min(q.end, o.end) : max(q.start, o.start)]) for o in others
-    ) or any(
+    if any(o.comparator and not _has_han(s[min(q.end, o.end) : max(q.start, o.start)]) for o in others) or any(
         o.start >= q.end and o.start - q.end <= 2 and not re.search(r"[\u4e00-\u9fff(（]", s[q.end : o.start])
         for o in others
     ):
-        value.problems.append("two_values")
+        value.problems.append(Problem.TWO_VALUES)
 
 
 def _glued_to_100(number: float) -> bool:

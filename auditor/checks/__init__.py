@@ -1,10 +1,10 @@
 """Rule engine: load the rule catalog (rules/*.yaml) and run its checkers over departments.
 
-``check_document(dept, config)`` analyses a department not yet analysed and runs every
-per-document rule in catalog order (a rule may stay quiet where an earlier one fired:
+``check_document(dept, config)`` runs every per-document rule over an analysed department
+(auditor.analyse ran before; a check never re-runs analysis) in catalog order (a rule may stay quiet where an earlier one fired:
 ``unless``); ``iter_across(tables, config)`` runs the rules that compare documents (``scope:
 cross``) once over every document's small ``Table`` records; ``run_checks`` does both for a
-list of departments. All apply audit.toml (disabled rules, severity overrides, parameters,
+list of departments, analysing them first. All apply audit.toml (disabled rules, severity overrides, parameters,
 accepted exceptions) and return findings sorted by source, project, row and rule.
 """
 
@@ -40,42 +40,6 @@ def render(template: str, facts: dict[str, Any]) -> str:
         return template.format_map(_Fields(facts)).strip()
     except (ValueError, IndexError, AttributeError):
         return template
-
-
-def _analyse(dept: Department) -> None:
-    rows = [ind for p in dept.projects for ind in p.indicators]
-    if any(ind.parsed is None for ind in rows):
-        _analyse_values(dept, rows)
-    _classify(rows)
-
-
-def _analyse_values(dept: Department, rows) -> None:
-    try:
-        from auditor.analyse import analyse_department
-    except ImportError:
-        analyse_department = None
-    if analyse_department is not None:
-        try:
-            analyse_department(dept)
-        except Exception:  # noqa: BLE001 - NLP features are optional; values are parsed below
-            pass
-    from auditor.checks.facts import parsed
-
-    for ind in rows:
-        parsed(ind)
-
-
-def _classify(rows) -> None:
-    """Fill features level2_pred/level2_proba where the analyse stage did not."""
-    missing = [ind for ind in rows if "level2_pred" not in (ind.features or {})]
-    if missing:
-        try:
-            from auditor.classify import predict
-
-            for ind, (label, proba) in zip(missing, predict([(i.name, i.description) for i in missing]), strict=True):
-                ind.features["level2_pred"], ind.features["level2_proba"] = label, proba
-        except Exception:  # noqa: BLE001 - without scikit-learn the classifier cases stay quiet
-            pass
 
 
 def _validate(config, codes: list[str]) -> None:
@@ -160,9 +124,11 @@ def order(f: Finding) -> tuple:
 
 def check_document(dept: Department, config=None) -> list[Finding]:
     """Every finding of the per-document rules on one department, in a stable order."""
+    from auditor.analyse import is_analysed
     from auditor.checks.kinds import KINDS, Context
 
-    _analyse(dept)
+    if not is_analysed(dept):
+        raise ValueError(f"{dept.source}: check_document needs an analysed department (auditor.analyse)")
     ctx = Context()
     findings: list[Finding] = []
     for rule in _rules(config):
@@ -178,7 +144,14 @@ def check_document(dept: Department, config=None) -> list[Finding]:
                 continue
             findings.append(
                 _finding(
-                    rule, facts, extra, dept.source, dept.code, dept.name, project, row,
+                    rule,
+                    facts,
+                    extra,
+                    dept.source,
+                    dept.code,
+                    dept.name,
+                    project,
+                    row,
                     ind.line if ind is not None else project.line,
                 )
             )
@@ -211,8 +184,15 @@ def iter_across(tables: list, config=None) -> Iterator[tuple[int, list[Finding]]
                 if _keep(rule, table.code, config):
                     findings.append(
                         _finding(
-                            rule, facts, extra, table.source, table.department_code, table.department, table,
-                            None, table.line,
+                            rule,
+                            facts,
+                            extra,
+                            table.source,
+                            table.department_code,
+                            table.department,
+                            table,
+                            None,
+                            table.line,
                         )
                     )
         if findings:
@@ -221,9 +201,12 @@ def iter_across(tables: list, config=None) -> Iterator[tuple[int, list[Finding]]
 
 
 def run_checks(departments: list[Department], config=None) -> list[Finding]:
-    """Every finding of every enabled rule over some departments, in a stable order."""
+    """Analyse some departments, then every finding of every enabled rule over them, in a stable order."""
+    from auditor.analyse import analyse_department
     from auditor.checks.dup import tables_of
 
+    for dept in departments:
+        analyse_department(dept)
     findings = [f for dept in departments for f in check_document(dept, config)]
     tables = [t for doc, d in enumerate(departments) for t in tables_of(d, doc)]
     findings += [f for _, found in iter_across(tables, config) for f in found]

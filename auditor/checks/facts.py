@@ -166,8 +166,9 @@ def is_generic_name(name: str) -> bool:
 
 
 def parsed(ind: Indicator) -> Value:
+    """The analysed value of a row (the analyse stage must have run: checks never re-analyse)."""
     if ind.parsed is None:
-        ind.parsed = parse_value(ind.value)
+        raise ValueError(f"row {ind.row} “{ind.name}” was not analysed: run auditor.analyse first")
     return ind.parsed
 
 
@@ -189,13 +190,42 @@ def _is_year(v: Value) -> bool:
     return v.unit == "年" and v.comparator is None and n is not None and n == int(n) and 1990 <= n <= 2100
 
 
+@lru_cache(maxsize=TEXT_CACHE)
+def _measure_unit(name_n: str) -> str | None:
+    """The unit a name's measure word usually takes (面积 → 平方米), from lexicons/measure_units.txt."""
+    best = None
+    for line in words("measure_units"):
+        measure, _, unit = line.partition("\t")
+        if name_n.endswith(measure.strip()) and (best is None or len(measure) > len(best[0])):
+            best = (measure, unit.strip())
+    return best[1] if best else None
+
+
 LATER = "_later"  # a row's facts for message templates only, computed when a finding is written
 
 
 def _fixes(ind: Indicator, v: Value, level2: str, dept: Department, per_unit: bool) -> dict[str, str]:
     """Ready-made corrected values for suggestion templates (cap_fix ≤558.42万元, pct_fix ≥95% ...)."""
     number, unit, wan = v.number, v.unit or "", v.amount_wan
-    f = {k: "" for k in ("cap_fix", "floor_fix", "pct_fix", "unit_fix", "wan_fix", "year_fix", "number_text")}
+    keys = (
+        "cap_fix",
+        "floor_fix",
+        "pct_fix",
+        "unit_fix",
+        "wan_fix",
+        "year_fix",
+        "number_text",
+        "empty_fix",
+        "unit_hint",
+    )
+    f = {k: "" for k in keys}
+    clean = ind.features.get("name_clean", ind.name)
+    hint = _measure_unit(norm_text(clean))
+    f["unit_hint"] = hint or "（个、次、天等单位）"
+    only_unit = v.text if "only_unit" in v.problems else ""
+    f["empty_fix"] = f"{_SYMBOL.get(v.comparator or '', '≥')}N{only_unit.lstrip('%') or hint or '（单位）'}"
+    if only_unit.startswith("%"):
+        f["empty_fix"] = f"{_SYMBOL.get(v.comparator or '', '≥')}N%"
     f["symbol"] = _SYMBOL.get(v.comparator or "", "")
     if number is not None:
         f["number_text"] = fmt_number(number)
@@ -213,38 +243,92 @@ def _fixes(ind: Indicator, v: Value, level2: str, dept: Department, per_unit: bo
         if unit == "元" and (dept.unit or "万元") == "万元" and number >= 10000 and not per_unit:
             f["cap_fix"] = format_value("<=", round(wan, 6), "万元")  # ≥100000元 -> ≤10万元
     if v.year and dept.year:
-        f["year_fix"] = ind.value.replace(str(v.year), str(dept.year)).strip()
+        f["year_fix"] = ind.features.get("value_text", ind.value).replace(str(v.year), str(dept.year)).strip()
     return f
 
 
+_QUESTION = re.compile(r"是否|有无|与否|能否|有没有")
+_BRACKET_UNIT = re.compile(r"[(（]([^()（）]{1,6})[)）]\s*$")
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _name_unit(name: str, residue: tuple[str, ...]) -> str | None:
+    """The unit a name states: a bracketed unit at its end (开设课程数量(门)), a unit inside template
+    residue ((≥**头)), or a counting unit before its final 数 (户数, 人次)."""
+    from auditor.values import units
+
+    table = units()
+    m = _BRACKET_UNIT.search(name)
+    if m and _unit_word(m.group(1), table):
+        return m.group(1)
+    for piece in residue:
+        found = _unit_word(re.sub(r"[()（）≥≤<>=*＊\s]", "", piece), table)
+        if found:
+            return found
+    n = norm_text(name)
+    for cut in (2, 1):
+        tail = n[-cut - 1 : -1] if n.endswith("数") else n[-cut:]
+        if len(tail) == cut and tail in table and table[tail].kind == "count" and (cut == 2 or n.endswith("数")):
+            return tail  # 户数, 人数, 人次, 批次 (not the 期 of 周期)
+    return None
+
+
+def _unit_word(text: str, table) -> str | None:
+    text = text.strip()
+    if not text:
+        return None
+    head = re.split(r"[/·]", text)[0]
+    return text if (text in table or head in table or text in ("%", "％")) else None
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _name_quantity(name: str) -> Value | None:
+    """A target the name itself states (治理河长11.6公里, 差错率低于万分之一), or None."""
+    v = parse_value(name)
+    if v.number is None or v.unit_kind in (None, "date") or _is_year(v):
+        return None
+    if v.unit is None and v.comparator is None:
+        return None
+    return v
+
+
 def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, Any]:
-    """Every fact a row condition or message template may name."""
+    """Every fact a row condition or message template may name (see FACTS), read from the analysis."""
     v = parsed(ind)
+    features = ind.features
     level1, level2 = official_levels(ind.level1, ind.level2)
     cmp = v.comparator
     cap = cmp in ("<=", "<") or bool(v.cap_words)
     unit = v.unit or ""
     wan = v.amount_wan
-    name_n = norm_text(ind.name)
-    text = norm_text(ind.name + ind.description)
-    features = ind.features or {}
-    fpol = features.get("polarity") if features.get("polarity") in ("up", "down") else None
-    # a 指标方向 column stated in the document wins; otherwise the head word of the name decides
-    pol = fpol if (features.get("direction") and fpol) else (polarity(ind.name) or fpol)
+    clean = features.get("name_clean", ind.name)
+    residue = tuple(features.get("residue") or ())
+    name_n = norm_text(clean)
+    text = norm_text(clean + ind.description)
+    value_text = features.get("value_text", ind.value)
     per_unit = v.unit_kind == "unit_cost" or bool(first_hit(text, "@rule_per_unit"))
     number = v.number
+    objects = tuple(features.get("objects") or ())
+    expected = expected_unit(clean)
+    if expected is None and not name_n and first_hit(norm_text(ind.level2), ["满意"]):
+        expected = "percent"  # a row with no name under a 满意度 二级 measures satisfaction
+    question = bool(_QUESTION.search(name_n))
+    outcome = bool(first_hit(name_n[:2], "@name_outcome_verbs")) and not question
     f: dict[str, Any] = {
         "name": ind.name.strip(),
+        "name_clean": clean,
         "description": ind.description.strip(),
-        "value": ind.value.strip(),
+        "value": value_text.strip(),
         "basis": ind.basis.strip(),
         "name_n": name_n,
+        "name_raw_n": norm_text(ind.name),
         "description_n": norm_text(ind.description),
-        "value_n": norm_text(ind.value),
+        "value_n": norm_text(value_text),
         "text_n": text,
         "level1": level1,
         "level2": level2,
         "level2_raw": norm_text(ind.level2),
+        "level1_raw": norm_text(ind.level1),
         "comparator": cmp,
         "cap": cap,
         "floor": cmp in (">=", ">"),
@@ -258,11 +342,24 @@ def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, A
         "date_year": v.year,
         # 比2023年有所提高: a year is not a target quantity
         "quantified": (number is not None and not _is_year(v)) or v.unit_kind in ("date", "frequency") or bool(v.date),
-        "value_empty": not norm_text(ind.value),
-        "polarity": pol,
-        "kind": features.get("kind") or indicator_kind(ind.name),
-        "expected_unit": expected_unit(ind.name),
-        "generic": is_generic_name(ind.name),
+        "value_empty": not norm_text(value_text),
+        "name_empty": not re.search(r"[A-Za-z\u4e00-\u9fff]", clean),
+        "polarity": features.get("polarity"),
+        "kind": features.get("kind"),
+        "expected_unit": expected,
+        "objects": list(objects),
+        "has_object": bool(objects),
+        "question": question,
+        "outcome_name": outcome,
+        "generic_words": is_generic_name(clean),
+        "actions": list(features.get("actions") or ()),
+        "generic": _generic(clean, name_n, objects, tuple(features.get("actions") or ()), question, outcome),
+        "residue": list(residue),
+        "residue_text": "".join(residue),
+        "level_note": features.get("level_note"),
+        "name_unit": _name_unit(clean, residue),
+        "unit_column": ind.unit_column.strip() or None,
+        "name_quantity": _name_quantity(clean) is not None,
         "desc_dup": bool(name_n) and name_n == norm_text(ind.description),
         "per_unit": per_unit,
         "budget": project.budget,
@@ -275,10 +372,36 @@ def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, A
         "level2_proba": features.get("level2_proba"),
         "project": project.name,
     }
+    nq = _name_quantity(clean)
+    f["name_value_differs"] = bool(
+        nq is not None
+        and number is not None
+        and (v.unit_kind in (None, nq.unit_kind))
+        and abs(nq.number - number) > 1e-9
+    )
     f["level1_mismatch"] = bool(f["level1_pred"]) and f["level1_pred"] != level1
     f["years_before"] = (dept.year - v.year) if (v.year and dept.year) else None
     f[LATER] = partial(_fixes, ind, v, level2, dept, per_unit)  # only a finding's message needs them
     return f
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _generic(clean: str, name_n: str, objects: tuple, actions: tuple, question: bool, outcome: bool) -> bool:
+    """A name that could stand in any project: listed, or (jieba) naming no object, action or aim.
+
+    A specific action is enough (支付及时率, 出访批次), except where the measure counts people or
+    households (发放人数, 补助兑付户数) or the name is a yes/no question (是否按期兑付): those must
+    name a group or thing.
+    """
+    if not name_n:
+        return False
+    if is_generic_name(clean):
+        return True
+    if objects or outcome:
+        return False
+    if actions and not question and not first_hit(name_n[-3:], "@name_group_measures"):
+        return False
+    return True
 
 
 def project_facts(project: Project, dept: Department) -> dict[str, Any]:
