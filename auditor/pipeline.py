@@ -2,8 +2,8 @@
 
 ``collect`` expands the paths given on the command line; ``load`` turns one file into a
 Department (or raises InputError); ``document_stage`` reads, parses and, when asked, analyses
-and runs the per-document rules of one file (read → parse → analyse → check, each once), returning a picklable ``Loaded``; ``ordered_map`` runs such a
-function over many items in a process pool (or on a Dask cluster, see distributed.py) and
+and checks one file (read → parse → analyse → check, each once), returning a picklable
+``Loaded``; ``ordered_map`` runs such a function over many items in a process pool (or on a Dask cluster, see distributed.py) and
 yields the results in input order whatever the number of workers.
 """
 
