@@ -64,9 +64,17 @@ def _level2_aliases() -> dict[str, tuple[str, str]]:
     return table
 
 
+_LABEL_NOTE = re.compile(r"[(（][^()（）]*[)）]\s*分?|\d+(?:\.\d+)?\s*分$")
+
+
+def strip_label_note(text: str) -> str:
+    """A level label without its bracketed note or score: 数量指标(必填硬性指标) -> 数量指标, 产出指标(50分) -> 产出指标."""
+    return _LABEL_NOTE.sub("", text or "")
+
+
 def normalise_level2(text: str) -> str | None:
-    """An 二级指标 as written (数量, 经济成本指标, 满意度 ...) -> its official name, or None."""
-    key = "".join((text or "").split()).rstrip("：:")
+    """An 二级指标 as written (数量, 经济成本指标, 满意度, 质量指标(必填) ...) -> its official name, or None."""
+    key = "".join(strip_label_note(text).split()).rstrip("：:")
     hit = _level2_aliases().get(key)
     return hit[0] if hit else None
 

@@ -69,10 +69,10 @@ def longest_first(items: tuple) -> WordList:
 @lru_cache(maxsize=1 << 12)
 def official_levels(level1: str, level2: str) -> tuple[str, str]:
     """(一级, 二级) as official names; 101号-style cost classes map onto 产出指标/成本指标."""
-    from auditor.classify import level1_of, normalise_level2
+    from auditor.classify import level1_of, normalise_level2, strip_label_note
 
-    l1 = norm_text(level1).rstrip(":")
-    l2 = norm_text(level2).rstrip(":")
+    l1 = norm_text(strip_label_note(level1)).rstrip(":")
+    l2 = norm_text(strip_label_note(level2)).rstrip(":")
     official = normalise_level2(l2) or (None if l2 else normalise_level2(l1))
     if official:
         return level1_of(official) or l1, official
@@ -265,11 +265,9 @@ def _name_unit(name: str, residue: tuple[str, ...]) -> str | None:
         found = _unit_word(re.sub(r"[()（）≥≤<>=*＊\s]", "", piece), table)
         if found:
             return found
-    n = norm_text(name)
-    for cut in (2, 1):
-        tail = n[-cut - 1 : -1] if n.endswith("数") else n[-cut:]
-        if len(tail) == cut and tail in table and table[tail].kind == "count" and (cut == 2 or n.endswith("数")):
-            return tail  # 户数, 人数, 人次, 批次 (not the 期 of 周期)
+    tail = norm_text(name)[-2:]
+    if len(tail) == 2 and tail in table and table[tail].kind == "count":
+        return tail  # a name ending in its counting unit: 培训人次, 抽检批次 (not the 次数 of 更换次数)
     return None
 
 
@@ -284,6 +282,8 @@ def _unit_word(text: str, table) -> str | None:
 @lru_cache(maxsize=TEXT_CACHE)
 def _name_quantity(name: str) -> Value | None:
     """A target the name itself states (治理河长11.6公里, 差错率低于万分之一), or None."""
+    if not re.search(r"\d", name):
+        return None  # 二次供水, 一户多残: a numeral in a name is rarely its target
     v = parse_value(name)
     if v.number is None or v.unit_kind in (None, "date") or _is_year(v):
         return None
