@@ -6,6 +6,8 @@
 - ``dup_table``: a project's 三级指标 names mostly repeat another project's (same or other
   department).
 - ``project_text``: a project field (绩效目标) is empty or template filler.
+- ``boilerplate``: the same value (or the same basis text) stands on most rows of a project that
+  measure different things.
 
 A checker yields ``(project, indicator | None, facts, extra)``; the engine turns that into a
 Finding with the rule's message templates.
@@ -17,6 +19,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from auditor.chars import WordList
 from auditor.checks.conditions import compiled, holds
 from auditor.checks.dup import Table, TableIndex, similar_tables, tables_of
 from auditor.checks.facts import official_levels, project_facts, resolve, row_facts
@@ -230,12 +233,54 @@ def check_project_text(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
             yield project, None, facts, {}
 
 
+def check_boilerplate(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
+    """A project whose rows that measure different things mostly carry one and the same text."""
+    from auditor.checks.facts import norm_text
+
+    params = rule.params
+    share = float(params.get("share", 0.8))
+    min_rows = int(params.get("min_rows", 3))
+    levels = set(params.get("levels") or [])
+    for project in dept.projects:
+        facts_of = [(ind, ctx.facts(ind, project, dept)) for ind in project.indicators]
+        checks = (
+            ("value", [f for _, f in facts_of if not levels or f["level1"] in levels], params.get("value_message")),
+            ("basis", [f for _, f in facts_of], params.get("basis_message")),
+        )
+        for field_name, rows, message in checks:
+            unfilled = {"only_unit", "placeholder"}
+            texts = [
+                "" if field_name == "value" and unfilled & set(f["problems"]) else norm_text(f[field_name])
+                for f in rows
+            ]
+            if field_name == "basis" and any(WordList(list(resolve(params.get("sources") or []))).first_in(t) for t in texts):
+                continue  # a basis naming a document, plan or contract is a source, not a stock phrase
+            names = {f["name_n"] for f in rows}
+            if len(rows) < min_rows or len(names) < min_rows or not all(texts) and field_name == "basis":
+                continue
+            counts: dict[str, int] = {}
+            for t in texts:
+                if t:
+                    counts[t] = counts.get(t, 0) + 1
+            if not counts:
+                continue
+            top, n = max(counts.items(), key=lambda kv: kv[1])
+            needed = len(rows) if field_name == "basis" else share * len(rows)
+            if n >= needed:
+                shown = next(f[field_name] for f in rows if norm_text(f[field_name]) == top)
+                facts = project_facts(project, dept)
+                facts.update({"hit": shown, "count": n, "rows": len(rows)})
+                yield project, None, facts, {"message": message, "field": field_name}
+                break
+
+
 KINDS: dict[str, Callable[..., Iterator[Hit]]] = {
     "row": check_row,
     "dimensions": check_dimensions,
     "budget": check_budget,
     "dup_table": check_dup_table,
     "project_text": check_project_text,
+    "boilerplate": check_boilerplate,
 }
 
 # Kinds that compare documents with each other: they run once over every document's Tables
