@@ -12,7 +12,20 @@ from pathlib import Path
 import click
 
 EXIT_FINDINGS = 1
+EXIT_USAGE = 2
 EXIT_INPUT_ERRORS = 3
+
+
+def _catalog_or_exit() -> None:
+    """Load (and so validate) the rule catalog; a broken rule file is one line and exit status 2."""
+    from auditor.checks.catalog import load_rules
+    from auditor.checks.validate import RuleError
+
+    try:
+        load_rules()
+    except RuleError as err:
+        click.echo(f"错误: {err}", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 def _files(paths: tuple[str, ...]) -> list[Path]:
@@ -146,6 +159,7 @@ def check(paths, fmt, output, fail_on, config_path, jobs, scheduler, quiet):
     from auditor.config import load_config
     from auditor.report.findings import FindingsWriter
 
+    _catalog_or_exit()
     config = load_config(config_path, paths)
     run, notices, finishing = _run(paths, config, jobs, scheduler, quiet, "检查")
     with FindingsWriter(fmt, output) as writer:
@@ -176,6 +190,7 @@ def score(paths, out_dir, config_path, dispositions_path, jobs, scheduler, quiet
     """检查并评分，生成 HTML 评分卡、findings.csv/xlsx 和 scores.json。"""
     from auditor.config import load_config
 
+    _catalog_or_exit()
     config = load_config(config_path, paths)
     _load_dispositions(config, dispositions_path)
     run, notices, finishing = _run(paths, config, jobs, scheduler, quiet, "检查")
@@ -278,6 +293,7 @@ def list_rules():
     """列出规则目录（代码、级别、说明）。"""
     from auditor.checks.catalog import load_rules
 
+    _catalog_or_exit()
     for rule in load_rules():
         click.echo(f"{rule.code:18s} {rule.severity:8s} {rule.title}")
 
@@ -285,9 +301,13 @@ def list_rules():
 @main.command()
 @click.argument("code")
 def explain(code):
-    """显示一条规则的依据、示例和修改建议。"""
-    from auditor.checks.catalog import explain_rule
+    """显示一条规则的依据、示例、修改建议和参数（audit explain facts：规则可用的全部事实）。"""
+    from auditor.checks.catalog import explain_facts, explain_rule
 
+    _catalog_or_exit()
+    if code.lower() == "facts":
+        click.echo(explain_facts())
+        return
     text = explain_rule(code.upper())
     if text is None:
         raise click.UsageError(f"未知规则代码：{code}（用 audit rules 查看全部）")

@@ -73,6 +73,9 @@ def test_a_case_that_fails_leaves_no_hit_for_the_next_case():
 
     ind = Indicator(row=1, level1="产出指标", level2="质量指标", name="是否按期完成", value="基本完成")
     dept = Department(source="a.txt", year=2025, projects=[Project(no=1, name="项目", indicators=[ind])])
+    from auditor.analyse import analyse_department
+
+    analyse_department(dept, classify=False)
     rule = SimpleNamespace(
         params={
             "cases": [

@@ -43,6 +43,10 @@ def test_rule_example(code, expect, example):
     if expect == "fire":
         assert found, f"{code} should fire on {example}"
         assert all(f.message for f in found)
+        if "message" in example:  # an example may pin the exact message and suggestion
+            assert found[0].message == example["message"]
+        if "suggestion" in example:
+            assert found[0].suggestion == example["suggestion"]
     else:
         assert not found, f"{code} should not fire on {example}: {[f.message for f in found]}"
 

@@ -8,12 +8,14 @@ settings (audit.toml may override them); ``examples`` holds real seed rows that 
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from auditor.model import SEVERITY_CN
+from auditor.checks.validate import RuleError
 from auditor.resources import data_dir, read_yaml
 
 SEVERITIES = ("error", "warning", "info")
@@ -47,15 +49,23 @@ class Rule:
 
 
 def _from_mapping(data: dict[str, Any], origin: str) -> Rule:
+    from auditor.checks import validate
+
+    if not isinstance(data, dict):
+        raise RuleError(f"规则文件 {origin}：每条规则应为映射")
+    code = data.get("code", "?")
     missing = [k for k in ("code", "severity", "kind", "title") if k not in data]
     if missing:
-        raise ValueError(f"{origin}: rule lacks {', '.join(missing)}")
+        raise RuleError(f"规则文件 {origin}：{code}：缺少 {'、'.join(missing)}")
     if data["severity"] not in SEVERITIES:
-        raise ValueError(f"{origin}: unknown severity {data['severity']!r}")
+        raise RuleError(
+            f"规则文件 {origin}：{code}.severity：级别只能是 error、warning、info（不是 {data['severity']!r}）"
+        )
     known = set(Rule.__dataclass_fields__)
-    extra = set(data) - known
+    extra = sorted(set(data) - known)
     if extra:
-        raise ValueError(f"{origin}: unknown keys {', '.join(sorted(extra))}")
+        raise RuleError(f"规则文件 {origin}：{code}.{extra[0]}：未知的键（可用：{'、'.join(known)}）")
+    validate.rule(origin, data)
     data = dict(data)
     for key in ("rationale", "source", "fix", "title", "message", "suggestion"):
         if isinstance(data.get(key), str):  # YAML folding puts a space between Chinese lines
@@ -66,18 +76,32 @@ def _from_mapping(data: dict[str, Any], origin: str) -> Rule:
     return Rule(**data)
 
 
+def rules_dir():
+    """The folder of rule files: $AUDIT_RULES_DIR when set (to try a catalog), else the shipped rules/."""
+    from pathlib import Path
+
+    return Path(os.environ["AUDIT_RULES_DIR"]) if os.environ.get("AUDIT_RULES_DIR") else data_dir("rules")
+
+
 @lru_cache(maxsize=1)
 def _load() -> tuple[Rule, ...]:
+    from auditor.checks import validate
+
     rules: list[Rule] = []
-    for path in sorted(data_dir("rules").glob("*.yaml")):
-        loaded = read_yaml(path)
+    origin: dict[str, str] = {}
+    for path in sorted(rules_dir().glob("*.yaml")):
+        try:
+            loaded = read_yaml(path)
+        except Exception as err:  # noqa: BLE001 - a YAML syntax error is the file's fault, said in one line
+            raise RuleError(f"规则文件 {path.name}：YAML 无法解析（{' '.join(str(err).split())}）") from None
         for entry in loaded if isinstance(loaded, list) else [loaded]:
             if entry and entry.get("kind") != "scoring":  # rules/scoring.yaml holds the scoring model
-                rules.append(_from_mapping(entry, path.name))
-    codes = [r.code for r in rules]
-    dupes = {c for c in codes if codes.count(c) > 1}
-    if dupes:
-        raise ValueError(f"rule codes defined twice: {', '.join(sorted(dupes))}")
+                rule = _from_mapping(entry, path.name)
+                if rule.code in origin:
+                    raise RuleError(f"规则文件 {path.name}：{rule.code}：规则代码已在 {origin[rule.code]} 中定义")
+                origin[rule.code] = path.name
+                rules.append(rule)
+    validate.unless(origin, rules)
     return tuple(sorted(rules, key=lambda r: (r.order, r.code)))
 
 
@@ -125,4 +149,31 @@ def explain_rule(code: str) -> str | None:
         lines += ["", "合格示例："] + [f"  ✓ {_example_text(e)}" for e in ok[:4]]
     if rule.fix:
         lines += ["", "修改建议：" + rule.fix.strip()]
+    lines += ["", "参数（可在 audit.toml 的 [rules.params.CODE] 中修改）："] + _param_lines(rule)
     return "\n".join(lines)
+
+
+def _param_lines(rule: Rule) -> list[str]:
+    """Each parameter of the rule's kind: its value here and its default."""
+    from auditor.checks.kinds import PARAMS
+
+    out = []
+    for key, default in PARAMS.get(rule.kind, {}).items():
+        value = rule.params.get(key, default)
+        if key == "cases":
+            shown = f"{len(value)} 个情形"
+        elif key == "when":
+            shown = ", ".join(f"{k}: {v}" for k, v in (value or {}).items()) or "（所有行）"
+        else:
+            shown = str(value) if value not in ("", [], {}) else "（空）"
+        note = "" if value == default else f"（默认 {default if default not in ('', [], {}) else '空'}）"
+        out.append(f"  {key} = {shown}{note}")
+    return out
+
+
+def explain_facts() -> str:
+    """Every fact a rule condition may name, with its one-line doc."""
+    from auditor.checks.facts import FACTS
+
+    width = max(len(k) for k in FACTS)
+    return "\n".join(f"{name:{width}s}  {doc}" for name, doc in FACTS.items())

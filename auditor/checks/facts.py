@@ -19,6 +19,97 @@ from auditor.model import Department, Indicator, Project, Value
 from auditor.resources import data_dir, lexicon
 from auditor.values import fmt_number, format_value, parse_value
 
+# The facts a rule condition may name, with a one-line doc each (`audit explain` and the loader
+# read this; a condition naming any other fact is refused when the catalog loads).
+FACTS: dict[str, str] = {
+    "name": "三级指标 as printed",
+    "name_clean": "三级指标 without template residue (指标1:, (≥**人), ★)",
+    "name_n": "name_clean without spaces and punctuation",
+    "name_raw_n": "the printed name without spaces and punctuation",
+    "description": "绩效指标描述 as printed",
+    "description_n": "description without spaces and punctuation",
+    "value": "指标值 as the table states it (指标方向 and 计量单位 cells joined)",
+    "value_n": "value without spaces and punctuation",
+    "basis": "指标值确定依据 as printed",
+    "text_n": "name and description, normalised",
+    "level1": "official 一级指标 (产出指标/效益指标/满意度指标) or the label as printed",
+    "level2": "official 二级指标 or the label as printed",
+    "level1_raw": "一级 label normalised, notes kept",
+    "level2_raw": "二级 label normalised, notes kept",
+    "comparator": "the value's comparator: >= <= = > < or None",
+    "cap": "the value states an upper bound (≤, <, 不超过, 以内)",
+    "floor": "the value states a lower bound (≥, >)",
+    "bare": "the value has no comparator or '='",
+    "number": "the value's number (the bottom of a range)",
+    "unit": "the value's unit, normalised (%, 万元, 元/人)",
+    "unit_kind": "percent|money|count|time|date|frequency|unit_cost|other or None",
+    "amount_wan": "money in 万元",
+    "problems": "what the value parser noticed (values of auditor.values.Problem)",
+    "leftover": "value text the parser could not read",
+    "date_year": "the year a date or deadline names",
+    "years_before": "budget year minus date_year",
+    "quantified": "the value has a number (not a bare year), a date or a frequency",
+    "value_empty": "the value cell is empty",
+    "name_empty": "the name has no letters or characters (empty, 0)",
+    "polarity": "up (more is better) or down, from a 指标方向 cell or the name's head word (analysis)",
+    "kind": "rate|count|money|time|satisfaction from the name (analysis)",
+    "expected_unit": "the unit kind the name calls for (率 → percent, 人数 → count, 费用 → money)",
+    "objects": "nouns of the clean name that say what is measured (jieba, analysis)",
+    "actions": "specific verbs of the clean name (jieba, analysis)",
+    "has_object": "objects is not empty",
+    "question": "the name is a yes/no question (是否, 有无, 与否)",
+    "outcome_name": "the name opens with an aim verb (保障, 提高, 促进 ...)",
+    "generic": "the name could stand in any project (listed, or no object, action or aim)",
+    "generic_words": "the name is generic by the word lists alone (no jieba)",
+    "residue": "template pieces found in the name",
+    "residue_text": "the template pieces joined",
+    "level_note": "a template note in the level labels (必填, 选填) or None",
+    "name_unit": "a unit the name states (bracketed at its end, in residue, or its last word)",
+    "unit_column": "the 计量单位 cell, or None",
+    "name_quantity": "the name states its own target (治理河长11.6公里)",
+    "name_value_differs": "the name's own target disagrees with the value",
+    "desc_dup": "the description repeats the name",
+    "per_unit": "the value or name is a per-unit amount",
+    "budget": "the project's 预算数 in 万元",
+    "budget_text": "budget as text",
+    "budget_year": "the document's budget year",
+    "table_unit": "the tables' money unit (万元 or 元)",
+    "level2_pred": "the classifier's 二级指标",
+    "level1_pred": "the 一级 of level2_pred",
+    "level2_proba": "the classifier's probability of level2_pred",
+    "level1_mismatch": "level1_pred differs from level1",
+    "proba_text": "level2_proba as a percentage",
+    "project": "the project's name",
+}
+# Project facts (project-level kinds) and the fields only a message template may name.
+PROJECT_FACTS = ("project", "project_code", "budget", "budget_text", "goal", "goal_items", "budget_year")
+MESSAGE_FIELDS = (
+    "hit",
+    "cap_fix",
+    "floor_fix",
+    "pct_fix",
+    "unit_fix",
+    "wan_fix",
+    "year_fix",
+    "number_text",
+    "empty_fix",
+    "unit_hint",
+    "symbol",
+    "missing",
+    "total",
+    "items",
+    "amount",
+    "share",
+    "other",
+    "other_no",
+    "other_code",
+    "other_source",
+    "other_department",
+    "other_year",
+    "count",
+    "rows",
+)
+
 _PUNCT_RE = re.compile(r"[\s%％,，.。、;；:：!！?？'\"“”‘’()（）\[\]【】《》<>〈〉·\-—_/\\|]+")
 _YEAR_RE = re.compile(r"(?:19|20)\d{2}\s*年度?")
 _LIST_NO_RE = re.compile(r"^\s*(?:[(（]?\d+[)）.、．]|[一二三四五六七八九十]+[、.．])\s*")
@@ -282,7 +373,7 @@ def _unit_word(text: str, table) -> str | None:
 @lru_cache(maxsize=TEXT_CACHE)
 def _name_quantity(name: str) -> Value | None:
     """A target the name itself states (治理河长11.6公里, 差错率低于万分之一), or None."""
-    if not re.search(r"\d", name):
+    if not re.search(r"\d|分之", name):
         return None  # 二次供水, 一户多残: a numeral in a name is rarely its target
     v = parse_value(name)
     if v.number is None or v.unit_kind in (None, "date") or _is_year(v):

@@ -253,7 +253,9 @@ def check_boilerplate(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
                 "" if field_name == "value" and unfilled & set(f["problems"]) else norm_text(f[field_name])
                 for f in rows
             ]
-            if field_name == "basis" and any(WordList(list(resolve(params.get("sources") or []))).first_in(t) for t in texts):
+            if field_name == "basis" and any(
+                WordList(list(resolve(params.get("sources") or []))).first_in(t) for t in texts
+            ):
                 continue  # a basis naming a document, plan or contract is a source, not a stock phrase
             names = {f["name_n"] for f in rows}
             if len(rows) < min_rows or len(names) < min_rows or not all(texts) and field_name == "basis":
@@ -273,6 +275,33 @@ def check_boilerplate(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
                 yield project, None, facts, {"message": message, "field": field_name}
                 break
 
+
+# Each kind's parameters with their defaults (the loader refuses any other; `audit explain` shows them).
+PARAMS: dict[str, dict[str, Any]] = {
+    "row": {"field": "", "when": {}, "cases": [], "unless": []},
+    "dimensions": {"field": "", "required": {}},
+    "budget": {"field": "", "scope": "row", "tolerance": 0.005, "min_rows": 2, "when": {}},
+    "dup_table": {"field": "", "scope": "department", "threshold": 0.8, "name_similarity": 100},
+    "project_text": {
+        "field": "goal",
+        "placeholders": [],
+        "pattern": "$^",
+        "skip_without_rows": True,
+        "skip_if_all_empty": True,
+    },
+    "boilerplate": {
+        "field": "",
+        "scope": "project",
+        "share": 0.8,
+        "min_rows": 3,
+        "levels": [],
+        "sources": [],
+        "value_message": "",
+        "basis_message": "",
+    },
+}
+# The keys a case of a ``row`` rule may hold.
+CASE_KEYS = ("when", "fire", "message", "suggestion", "severity", "field")
 
 KINDS: dict[str, Callable[..., Iterator[Hit]]] = {
     "row": check_row,
