@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from auditor.model import SEVERITY_CN
 from auditor.checks.validate import RuleError
+from auditor.model import SEVERITY_CN
 from auditor.resources import data_dir, read_yaml
 
 SEVERITIES = ("error", "warning", "info")
