@@ -289,6 +289,7 @@ PARAMS: dict[str, dict[str, Any]] = {
         "skip_without_rows": True,
         "skip_if_all_empty": True,
     },
+    "year_copy": {"scope": "cross", "min_rows": 3},
     "boilerplate": {
         "field": "",
         "scope": "project",
