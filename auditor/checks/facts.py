@@ -48,6 +48,8 @@ FACTS: dict[str, str] = {
     "leftover": "value text the parser could not read",
     "date_year": "the year a date or deadline names",
     "years_before": "budget year minus date_year",
+    "name_date_year": "the year of a deadline the name carries",
+    "name_years_before": "budget year minus name_date_year",
     "quantified": "the value has a number (not a bare year), a date or a frequency",
     "value_empty": "the value cell is empty",
     "name_empty": "the name has no letters or characters (empty, 0)",
@@ -85,6 +87,7 @@ FACTS: dict[str, str] = {
 PROJECT_FACTS = ("project", "project_code", "budget", "budget_text", "goal", "goal_items", "budget_year")
 MESSAGE_FIELDS = (
     "hit",
+    "object_hint",
     "cap_fix",
     "floor_fix",
     "pct_fix",
@@ -295,7 +298,21 @@ def _measure_unit(name_n: str) -> str | None:
 LATER = "_later"  # a row's facts for message templates only, computed when a finding is written
 
 
-def _fixes(ind: Indicator, v: Value, level2: str, dept: Department, per_unit: bool) -> dict[str, str]:
+def _object_hint(name: str, project_name: str) -> str:
+    """The name with the project's own object put in front (项目完成时间 in 小型水库管护补助 ->
+    小型水库管护完成时间): a concrete, row-drawn way to say what the name is about."""
+    from auditor.nlp import name_objects
+
+    objects = [w for w in name_objects(_YEAR_RE.sub("", project_name or "")) if w not in name]
+    if not objects:
+        return "写明是哪个群体、哪项产出"
+    rest = re.sub(r"^(?:本?项目|各项|整体|年度|全年)+", "", name) or name
+    return f"如“{''.join(objects[:2])}{rest}”"
+
+
+def _fixes(
+    ind: Indicator, v: Value, level2: str, dept: Department, per_unit: bool, project_name: str = ""
+) -> dict[str, str]:
     """Ready-made corrected values for suggestion templates (cap_fix ≤558.42万元, pct_fix ≥95% ...)."""
     number, unit, wan = v.number, v.unit or "", v.amount_wan
     keys = (
@@ -313,6 +330,7 @@ def _fixes(ind: Indicator, v: Value, level2: str, dept: Department, per_unit: bo
     clean = ind.features.get("name_clean", ind.name)
     hint = _measure_unit(norm_text(clean))
     f["unit_hint"] = hint or "（个、次、天等单位）"
+    f["object_hint"] = _object_hint(ind.features.get("name_clean", ind.name), project_name)
     only_unit = v.text if "only_unit" in v.problems else ""
     f["empty_fix"] = f"{_SYMBOL.get(v.comparator or '', '≥')}N{only_unit.lstrip('%') or hint or '（单位）'}"
     if only_unit.startswith("%"):
@@ -322,8 +340,6 @@ def _fixes(ind: Indicator, v: Value, level2: str, dept: Department, per_unit: bo
         f["number_text"] = fmt_number(number)
         f["cap_fix"] = format_value("<=", number, unit)
         f["floor_fix"] = format_value(">=", number, unit)
-        if v.unit_kind == "percent" and number >= 100:
-            f["floor_fix"] = format_value(">=", 99, "%")  # 稳定率 ≤100% -> ≥99%: a reachable floor
         pct = _percent_guess(number) if number > 100 else number
         if pct is not None:
             f["pct_fix"] = format_value(v.comparator or ">=", pct, "%")
@@ -381,6 +397,15 @@ def _name_quantity(name: str) -> Value | None:
     if v.unit is None and v.comparator is None:
         return None
     return v
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _name_date_year(name: str) -> int | None:
+    """The year of a deadline the name carries (2023年底前完成改造), or None."""
+    if not re.search(r"\d{4}", name):
+        return None
+    v = parse_value(name)
+    return v.year if v.unit_kind == "date" else None
 
 
 def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, Any]:
@@ -470,9 +495,12 @@ def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, A
         and (v.unit_kind in (None, nq.unit_kind))
         and abs(nq.number - number) > 1e-9
     )
+    name_year = _name_date_year(clean)
+    f["name_date_year"] = name_year
+    f["name_years_before"] = (dept.year - name_year) if (name_year and dept.year) else None
     f["level1_mismatch"] = bool(f["level1_pred"]) and f["level1_pred"] != level1
     f["years_before"] = (dept.year - v.year) if (v.year and dept.year) else None
-    f[LATER] = partial(_fixes, ind, v, level2, dept, per_unit)  # only a finding's message needs them
+    f[LATER] = partial(_fixes, ind, v, level2, dept, per_unit, project.name)  # only a finding's message needs them
     return f
 
 
