@@ -77,6 +77,9 @@ def _rules(config) -> list:
 def prepare(config=None) -> None:
     """Load the catalog and the classifier now, e.g. before worker processes fork (they inherit them)."""
     _rules(config)
+    from auditor.nlp import name_words
+
+    name_words("困难群众救助金发放人数")  # jieba and its part-of-speech tables, loaded once before workers fork
     try:
         from auditor.classify import model
 

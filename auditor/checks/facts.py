@@ -299,15 +299,21 @@ LATER = "_later"  # a row's facts for message templates only, computed when a fi
 
 
 def _object_hint(name: str, project_name: str) -> str:
-    """The name with the project's own object put in front (项目完成时间 in 小型水库管护补助 ->
-    小型水库管护完成时间): a concrete, row-drawn way to say what the name is about."""
-    from auditor.nlp import name_objects
+    """The name with the project's own subject put in front (项目完成时间 in 小型水库管护补助 ->
+    如“小型水库管护完成时间”): a concrete, row-drawn way to say what the name is about."""
+    from auditor.nlp import _frame_patterns
 
-    objects = [w for w in name_objects(_YEAR_RE.sub("", project_name or "")) if w not in name]
-    if not objects:
-        return "写明是哪个群体、哪项产出"
+    subject = _YEAR_RE.sub("", norm_text(project_name or ""))
+    frame = _frame_patterns()[0]
+    for _ in range(3):  # 资金/补助/项目/经费 … at the end say nothing about the subject
+        m = next((m for m in frame.finditer(subject) if m.end() == len(subject)), None)
+        if m is None or m.start() == 0:
+            break
+        subject = subject[: m.start()]
     rest = re.sub(r"^(?:本?项目|各项|整体|年度|全年)+", "", name) or name
-    return f"如“{''.join(objects[:2])}{rest}”"
+    if not subject or subject in name or len(subject) > 16:
+        return "写明是哪个群体、哪项产出"
+    return f"如“{subject}{rest}”"
 
 
 def _fixes(
@@ -372,9 +378,10 @@ def _name_unit(name: str, residue: tuple[str, ...]) -> str | None:
         found = _unit_word(re.sub(r"[()（）≥≤<>=*＊\s]", "", piece), table)
         if found:
             return found
-    tail = norm_text(name)[-2:]
-    if len(tail) == 2 and tail in table and table[tail].kind == "count":
-        return tail  # a name ending in its counting unit: 培训人次, 抽检批次 (not the 次数 of 更换次数)
+    n = norm_text(name)
+    for tail in (n[-2:], n[-3:-1] if n.endswith("数") else "", n[-2:-1] if n.endswith("数") else ""):
+        if tail and tail in table and table[tail].kind == "count":
+            return tail  # a name ending in its counting unit (培训人次) or unit + 数 (座数, 人数, 个数)
     return None
 
 
