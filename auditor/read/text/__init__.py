@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from auditor.chars import Translation
 from auditor.model import Block
+from auditor.read import split
 from auditor.read.detect import decode
 from auditor.read.text import cells
 from auditor.read.text import lines as line_layouts
@@ -51,7 +52,8 @@ def read(data: bytes, name: str) -> tuple[list[Block], dict]:
     text, encoding = decode(data, name)
     lines = _INVISIBLE(text).split("\n")
     layout = choose_layout(lines)
-    return layout.read(lines), {"layout": layout.name, "encoding": encoding}
+    info = {"layout": layout.name, "encoding": encoding}
+    return split.mend(layout.read(lines), info, lines, name), info
 
 
 def choose_layout(lines: list[str]) -> Layout:

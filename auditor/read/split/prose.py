@@ -1,0 +1,5 @@
+"""stub"""
+
+
+def segment(lines):
+    return None
