@@ -24,8 +24,10 @@ from auditor.model import Block
 _HINT = re.compile(r"三级指标|指标名称|指标内容|产出指标|数量指标|效益指标|满意度指标|绩效指标")
 
 
-def mend(blocks: list[Block], info: dict) -> list[Block]:
-    """Replace runs of paragraph Blocks that hold delimiter-less indicator tables by table Blocks."""
+def mend(blocks: list[Block], info: dict, lines: list[str] | None = None) -> list[Block]:
+    """Replace runs of paragraph Blocks that hold delimiter-less indicator tables by table Blocks.
+
+    ``lines`` (the document's lines) give the paragraphs' text as written, markup included."""
     if not any(b.table is None and b.cells and _HINT.search(b.cells[0]) for b in blocks):
         return blocks
     from auditor.read.split import glued, prose, spaced
@@ -42,11 +44,11 @@ def mend(blocks: list[Block], info: dict) -> list[Block]:
         while j < len(blocks) and blocks[j].table is None:
             j += 1
         run = blocks[i:j]
-        lines = [(b.line, b.cells[0] if b.cells else "") for b in run]
+        texts = [(b.line, _raw(b, lines)) for b in run]
         found = None
-        if any(_HINT.search(text) for _, text in lines):
+        if any(_HINT.search(text) for _, text in texts):
             for kind in (spaced, glued, prose):
-                found = kind.segment(lines)
+                found = kind.segment(texts)
                 if found:
                     info.setdefault("split", []).append(kind.__name__.rsplit(".", 1)[-1])
                     break
@@ -57,6 +59,12 @@ def mend(blocks: list[Block], info: dict) -> list[Block]:
             out.extend(run)
         i = j
     return _renumber(out) if changed else blocks
+
+
+def _raw(block: Block, lines: list[str] | None) -> str:
+    if lines and 0 < block.line <= len(lines) and lines[block.line - 1].strip():
+        return lines[block.line - 1].strip()
+    return block.cells[0] if block.cells else ""
 
 
 def _renumber(blocks: list[Block]) -> list[Block]:

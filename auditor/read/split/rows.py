@@ -42,6 +42,7 @@ def build(rows: list[Row], roles: list[str], line: int) -> list[Block]:
     blocks: list[Block] = []
     head, keep = header_block(roles, line)
     level1 = level2 = ""
+    inferred = False  # the 一级 came from the frame, not from the table: infer it again for the next 二级
     header_written = False
     for row in rows:
         got: dict[str, str] = {}
@@ -64,11 +65,11 @@ def build(rows: list[Row], roles: list[str], line: int) -> list[Block]:
             header_written = False
             level1 = level2 = ""
         if got.get("level1"):
-            level1, level2 = got["level1"], ""
+            level1, level2, inferred = got["level1"], "", False
         if got.get("level2"):
             level2 = got["level2"]
-            if not level1:
-                level1 = words.inferred_level1(level2)
+            if not level1 or inferred:
+                level1, inferred = words.inferred_level1(level2), True
         name = got.get("name", "")
         if not name and not got.get("value"):
             continue  # a label-only row: its labels are filled down

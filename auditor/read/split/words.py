@@ -106,6 +106,22 @@ def fact_labels() -> frozenset[str]:
 
 
 @cache
+def strong_endings() -> re.Pattern:
+    """Endings that close a 三级指标 name for sure (…率, …人数, …满意度): where a glued value begins."""
+    ends = sorted(_sections().get("strong_ending", []), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ends)))
+
+
+@cache
+def label_pattern() -> re.Pattern:
+    """A level label at the start of glued text, with its template note: 产出指标(50分), 数量指标."""
+    labels = {w for w in level1_words() if len(w) >= 4 or w.endswith(("指标", "值"))}
+    labels |= {w for w in level2_frame() if len(w) >= 4 or w.endswith(("指标", "值"))}
+    alternation = "|".join(map(re.escape, sorted(labels, key=len, reverse=True)))
+    return re.compile(rf"(?:{alternation})(?:[(（][^()（）]{{0,12}}[)）]分?)?")
+
+
+@cache
 def grade_words() -> frozenset[str]:
     return frozenset(lexicon("grade_words"))
 
