@@ -144,13 +144,10 @@ def split_row(text: str, roles: list[str], first: bool = False) -> dict[str, str
     labels, rest = peel(text)
     got = _place_labels(labels)
     if not labels and first and "level1" in roles:
-        m = re.match(r"^(.{2,30}?[)）])(?=" + words.label_pattern().pattern + ")", text)
-        if m:  # an evaluation table's 评价指标 cell: 项目年度绩效目标(定量指标)制度指标…
-            got["level1"] = m.group(1)
-            labels, rest = peel(text[m.end() :])
-            got.update({k: v for k, v in _place_labels(labels).items() if k == "level2" or "level1" not in got})
-            if "level2" not in got and labels:
-                got["level2"] = labels[0]
+        m = re.match(r"^(.{2,30}?[)）])([\u4e00-\u9fff]{2,8}?指标)", text)
+        if m:  # an evaluation table's 评价指标 and 评价内容 cells: 项目年度绩效目标(定量指标)管理指标…
+            got["level1"], got["level2"] = m.group(1), m.group(2)
+            labels, rest = [m.group(2)], text[m.end() :]
     if not rest:
         return got if labels else None
     if _SKIP.match(rest):

@@ -19,6 +19,11 @@ from auditor.values import parse_value, units
 LEVEL_NOTE = re.compile(r"\s*[(（][^()（）]{0,12}[)）]\s*分?$|\s*\d+(?:-\d+)?分$")
 NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 _SPACES = re.compile(r"\s+")
+# sign, number and a short unit of any spelling: ≥5万册次, 2100人次以上, 598.35万元以内
+_PLAIN_VALUE = re.compile(
+    r"^(?:[≥≤≧≦><=＞＜＝]{1,2}|大于等于|小于等于|不低于|不少于|不超过|不高于|达到)?\s*\d[\d,]*(?:\.\d+)?\s*"
+    r"[%％‰]?[\u4e00-\u9fffA-Za-z/·]{0,3}(?:以上|以下|以内|之内|左右)?$"
+)
 
 
 @cache
@@ -179,6 +184,8 @@ def value_score(text: str) -> float:
         return 0.9
     if len(text) <= 8 and text.endswith(value_endings()):
         return 0.8
+    if _PLAIN_VALUE.match(text):
+        return 1.0
     value = parse_value(text)
     if value.number is None and value.unit_kind is None:
         return 0.0
