@@ -24,13 +24,14 @@ from auditor.model import Block
 _HINT = re.compile(r"三级指标|指标名称|指标内容|产出指标|数量指标|效益指标|满意度指标|绩效指标")
 
 
-def mend(blocks: list[Block], info: dict, lines: list[str] | None = None) -> list[Block]:
+def mend(blocks: list[Block], info: dict, lines: list[str] | None = None, name: str = "") -> list[Block]:
     """Replace runs of paragraph Blocks that hold delimiter-less indicator tables by table Blocks.
 
-    ``lines`` (the document's lines) give the paragraphs' text as written, markup included."""
+    ``lines`` (the document's lines) give the paragraphs' text as written, markup included.
+    Tables whose cells could not be told apart are named in ``info["warnings"]`` (Chinese)."""
     if not any(b.table is None and b.cells and _HINT.search(b.cells[0]) for b in blocks):
         return blocks
-    from auditor.read.split import glued, prose, spaced
+    from auditor.read.split import flat, glued, prose, spaced
 
     out: list[Block] = []
     changed = False
@@ -52,6 +53,12 @@ def mend(blocks: list[Block], info: dict, lines: list[str] | None = None) -> lis
                 if found:
                     info.setdefault("split", []).append(kind.__name__.rsplit(".", 1)[-1])
                     break
+            else:
+                warnings: list[str] = []
+                found = flat.segment(texts, warnings, f"文件 {name} " if name else "")
+                if found:
+                    info.setdefault("split", []).append("flat")
+                    info.setdefault("warnings", []).extend(warnings)
         if found:
             out.extend(found)
             changed = True

@@ -107,10 +107,17 @@ def split_name_value(text: str, description: bool = False) -> tuple[str, str, st
 
 
 def _split_description(text: str) -> tuple[str, str]:
+    """Name and 指标说明 run together: at a two-character opener (体现…), else after the name's
+    ending (…率|按期完成), else at a one-character opener (…河长|达预期数)."""
+    openers = words.description_openers()
+    for opener in (o for o in openers if len(o) > 1):
+        at = text.find(opener, 3)
+        if at != -1:
+            return text[:at], text[at:]
     for m in words.strong_endings().finditer(text):
         if m.end() >= 3 and len(text) - m.end() >= 2:
             return text[: m.end()], text[m.end() :]
-    for opener in words.description_openers():
+    for opener in (o for o in openers if len(o) == 1):
         at = text.find(opener, 3)
         if at != -1:
             return text[:at], text[at:]

@@ -1,0 +1,275 @@
+"""Document-site previews: a whole table, or a whole page, on one line with every delimiter gone.
+
+``…绩效指标一级指标二级指标三级指标分值年度指标值…产出指标(50分)数量指标指标1…批次10≥1200批1356批10…``
+
+The header is found as a run of column words anywhere in the line; the text after it is cut at
+level labels, then into rows where a value begins right after text (…入库率|100%, …频次|2360次)
+or where a template prefix (指标1, 指标2) opens the next row; each row is taken apart by the
+columns the header names after the 三级指标 (分值 before the value, 实际完成值 after it). A table
+is kept only when every row it cut has a name and a value that reads as one; otherwise nothing is
+invented and the caller warns that the cells could not be told apart.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from auditor.model import Block
+from auditor.read.split import words
+from auditor.read.split.align import Row, Token
+from auditor.read.split.glued import peel, split_name_value
+from auditor.read.split.rows import build
+from auditor.read.split.spaced import header_roles
+from auditor.values import units
+
+_PAGE = re.compile(r"^\d{1,3}、")
+_PREFIX = re.compile(r"指标\d{1,2}[:：.、]?")
+_END = re.compile(r"……|总分|合计|说明|注[:：]|附件|项目名称|绩效目标自评表|绩效目标表")
+_DATE = r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|末)?(?:前|之前|以前)?"
+_SUFFIX = r"(?:以上|以下|以内|之内|内|前)?"
+_LONG = 200  # a line this long that holds a header is a flattened table
+
+
+@cache
+def _quantity() -> re.Pattern:
+    names = sorted({*units(), "小时", "%", "％", "‰"}, key=len, reverse=True)
+    unit = "|".join(map(re.escape, names))
+    return re.compile(rf"(?:{_DATE}|(?:[≥≤≧≦><=＞＜＝]{{1,2}})?(?<![\d.])\d[\d,]*(?:\.\d+)?(?:{unit})?{_SUFFIX})")
+
+
+def find_headers(text: str) -> list[tuple[int, int, list[str]]]:
+    """(start, end, roles) of every run of glued header words in ``text`` that makes a header.
+
+    A header naming no 三级 column (一级 | 二级 | 绩效标准 | 当年预期实现值) gets one after the 二级."""
+    found = []
+    chain: list[re.Match] = []
+    best = None
+    for m in words.header_pattern().finditer(text):
+        if chain and m.start() != chain[-1].end():
+            if best is not None:
+                found.append(best)
+            chain, best = [], None
+        chain.append(m)
+        toks = [c.group() for c in chain]
+        roles = header_roles(toks)
+        if roles is None and "二级指标" in toks and "name" not in _roles(toks):
+            roles = header_roles([*toks, "三级指标"])
+            if roles:
+                roles = roles[:-1]
+                roles.insert(toks.index("二级指标") + 1, "name")
+        if roles:
+            best = (chain[0].start(), m.end(), roles)
+    if best is not None:
+        found.append(best)
+    return found
+
+
+def _roles(toks: list[str]) -> list[str]:
+    table = words.header_roles()
+    return [table.get(t, "") for t in toks]
+
+
+def _cut_rows(text: str, prefixed: bool, paired: bool = False) -> list[str]:
+    """A label group's text cut into row strings (``paired``: an actual value follows each target)."""
+    if prefixed and _PREFIX.match(text):
+        starts = [m.start() for m in _PREFIX.finditer(text)]
+        return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+    rows = []
+    pos = 0
+    for m in _quantity().finditer(text):
+        if m.start() - pos < 4 or not re.match(r"[\u4e00-\u9fff]", text[m.start() - 1]):
+            continue
+        end = m.end()
+        if paired and (actual := _quantity().match(text, end)) and actual.end() > end:
+            end = actual.end()
+        rows.append(text[pos:end])
+        pos = end
+    if pos < len(text):
+        rest = text[pos:]
+        if rows and (not _quantity().search(rest) or len(rest) <= 8 and not re.search(r"[\u4e00-\u9fff]{4}", rest)):
+            rows[-1] += text[pos:]
+        else:
+            rows.append(text[pos:])
+    return rows
+
+
+def _fields(row: str, after: list[str]) -> dict[str, str] | None:
+    """Role → text for one row string, by the columns after the 三级指标."""
+    got: dict[str, str] = {}
+    if after and after[0] == "weight":  # 分值 before the value
+        prefix = _PREFIX.match(row)
+        m = re.compile(r"\d").search(row, prefix.end() if prefix else 0)
+        if not m:
+            return None
+        start = m.start()
+        got["name"] = row[:start]
+        rest = row[start:]
+        for size in (2, 1):
+            if rest[:size].isdigit() and int(rest[:size]) % 5 == 0 and int(rest[:size]) > 0:
+                got["weight"], rest = rest[:size], rest[size:]
+                break
+        else:
+            return None
+        score = re.search(r"(?<![\d.])(\d{1,2}(?:\.\d)?)([^\d%]*)$", rest)
+        if score and "score" in after:
+            got["score"] = score.group(1)
+            got["deviation"] = score.group(2)
+            rest = rest[: score.start()]
+        value, actual = _pair(rest)
+        got["value"], got["actual"] = value, actual
+        return got if got["name"] and value else None
+    if "actual" in after:
+        m = _quantity().search(row)
+        while m and (m.start() < 4 or not re.match(r"[\u4e00-\u9fff]", row[m.start() - 1])):
+            m = _quantity().search(row, m.end())
+        head = row[: m.start()] if m else row
+        tail = row[m.start() :] if m else ""
+        if not tail:
+            name, _, value = split_name_value(row)
+            value, actual = _pair(value)
+        else:
+            name = head
+            value, actual = _pair(tail)
+        got.update(name=name, value=value, actual=actual)
+        return got if name and value else None
+    name, desc, value = split_name_value(row, "description" in after)
+    if not value and desc:
+        _, _, value = split_name_value(desc)
+        desc = desc[: len(desc) - len(value)] if value else desc
+    got.update(name=name, description=desc, value=value)
+    return got if name and value else None
+
+
+def _pair(text: str) -> tuple[str, str]:
+    """A target and an actual value run together: two quantities, or one phrase written twice."""
+    m = _quantity().match(text)
+    if m and m.end() > 0:
+        return text[: m.end()], text[m.end() :]
+    half = len(text) // 2
+    if len(text) % 2 == 0 and text[:half] and (text[:half] == text[half:] or words.value_score(text[half:]) > 0.5):
+        return text[:half], text[half:]
+    return text, ""
+
+
+def read_body(body: str, roles: list[str]) -> tuple[list[Row], list[str]]:
+    """Rows cut out of a header's body, and the pieces that could not be read with confidence."""
+    stop = _END.search(body)
+    if stop:
+        body = body[: stop.start()]
+    if "caption" in roles:
+        body = re.sub(rf"绩效指标(?={words.label_pattern().pattern})", "", body)
+    after = [r for r in roles[roles.index("name") + 1 :] if r not in ("remark", "basis")]
+    cols = {role: k for k, role in enumerate(roles)}
+    pos = 0
+    level: dict[str, str] = {}
+    groups: list[tuple[dict[str, str], str]] = []
+    for m in words.label_pattern().finditer(body):
+        if m.start() > pos:
+            groups.append((dict(level), body[pos : m.start()]))
+        kinds = words.level_kinds(m.group())
+        if "l1" in kinds and ("l2" not in kinds or peel(body[m.end() :])[0]):
+            level = {"level1": m.group()}
+        else:
+            level = {**{k: v for k, v in level.items() if k == "level1"}, "level2": m.group()}
+        pos = m.end()
+    if pos < len(body):
+        groups.append((dict(level), body[pos:]))
+    prefixed = bool(_PREFIX.search(body))
+    rows: list[Row] = []
+    unread: list[str] = []
+    for level, text in groups:
+        paired = "actual" in after and after.index("actual") == after.index("value") + 1 if "value" in after else False
+        for piece in _cut_rows(text, prefixed, paired):
+            got = _fields(piece, after)
+            if got is None or not _confident(got, after):
+                unread.append(piece)
+                continue
+            got.update(level)
+            rows.append(Row({cols[r]: [Token(t)] for r, t in got.items() if r in cols and t}))
+    return rows, unread
+
+
+def _confident(got: dict[str, str], after: list[str]) -> bool:
+    """A row read from glued text is kept only when nothing in it shows a wrong cut."""
+    name, value = got.get("name", ""), got.get("value", "")
+    if re.search(r"\d{7,}", value) or words.value_score(value) < 0.5:
+        return False  # numbers of several columns run together, or no value at all
+    if "description" in after and not got.get("description"):
+        return False
+    if len(re.findall(r"[\u4e00-\u9fff]", name)) < 2 or re.search(r"\d%", name):
+        return False  # a number where the name should be: columns not told apart
+    return not _two_rows().search(name + got.get("description", ""))
+
+
+@cache
+def _two_rows() -> re.Pattern:
+    """A name ending and a value opening inside one cell (成本控制率不超预算…): two rows run together."""
+    openers = [o for o in words.value_openers() if len(o) > 1]
+    return re.compile(f"(?:{words.strong_endings().pattern})(?:{'|'.join(map(re.escape, openers))})")
+
+
+def segment(lines: list[tuple[int, str]], warnings: list[str], source: str = "") -> list[Block] | None:
+    """Blocks for runs holding flattened tables. Rows that cannot be cut with confidence are left
+    out and named in ``warnings``; a page (``2、…``) without a header of its own continues the table
+    of the page before."""
+    out: list[Block] = []
+    found = False
+    roles: list[str] | None = None
+    title = ""
+    pending = ""  # the body of the open table, pages joined
+    start_line = 0
+
+    def close() -> None:
+        nonlocal found, pending
+        if roles is None or not pending:
+            return
+        rows, unread = read_body(pending, roles)
+        if rows:
+            found = True
+            out.extend(build(rows, roles, start_line))
+        if unread:
+            shown = "、".join(piece[:24] for piece in unread[:3])
+            warnings.append(
+                f"{source}第{start_line}行{title}：单元格的分隔已丢失，{len(unread)} 处无法区分单元格，未抽取（{shown}）"
+            )
+        pending = ""
+
+    for number, text in lines:
+        key = "".join(text.split())
+        if len(key) < _LONG:
+            close()
+            roles = None
+            out.append(Block([text], number))
+            continue
+        page = _PAGE.match(key)
+        body = key[page.end() :] if page else key
+        heads = find_headers(body)
+        if not heads and roles is not None and page:
+            pending += body  # the next page of the same table
+            continue
+        close()
+        roles = None
+        pos = 0
+        for head_start, head_end, head_roles in heads:
+            if roles is not None:
+                pending = body[pos:head_start]
+                close()
+            else:
+                out.append(Block([body[pos:head_start]], number))
+            title = _title(body[:head_start])
+            roles, start_line, pos = head_roles, number, head_end
+        if roles is None:
+            out.append(Block([text], number))
+        else:
+            pending = body[pos:]
+    close()
+    return out if found or warnings else None
+
+
+def _title(text: str) -> str:
+    dated = re.findall(r"\d{4}年度?[^,，。:：;；\s]{2,40}?(?:绩效目标自评表|绩效目标表|自评表|评价表|指标表)", text)
+    if dated:
+        return f"的“{dated[-1]}”"
+    m = re.findall(r"[^,，。:：;；\s]{2,40}?(?:绩效目标自评表|绩效目标表|自评表|评价表|指标表)", text)
+    return f"的“{m[-1]}”" if m else "的绩效指标表"
