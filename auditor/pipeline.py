@@ -47,7 +47,9 @@ def load(path: Path) -> Department:
     from auditor.read import read_blocks
 
     blocks, info = read_blocks(path)
-    return parse_blocks(blocks, source=path.name, path=str(path), info=info)
+    dept = parse_blocks(blocks, source=path.name, path=str(path), info=info)
+    dept.warnings[:0] = info.get("warnings", [])  # the reader's: tables whose cells it could not tell apart
+    return dept
 
 
 def load_one(path: Path) -> Department | InputError:

@@ -414,3 +414,12 @@ def test_flattened_preview_without_any_readable_row_only_warns():
     blocks, info = read(text.encode(), "preview.txt")
     assert rows(text) == []
     assert info["warnings"] and all("无法区分单元格" in w for w in info["warnings"])
+
+
+def test_reader_warnings_reach_the_department(tmp_path):
+    from auditor.pipeline import load
+
+    path = tmp_path / "预览.txt"
+    path.write_text(PREVIEW, encoding="utf-8")
+    dept = load(path)
+    assert any("预览.txt" in w and "无法区分单元格" in w for w in dept.warnings)
