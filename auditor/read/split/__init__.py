@@ -20,8 +20,53 @@ import re
 
 from auditor.model import Block
 
-# A run is looked at only when it names an indicator column or a level label somewhere.
-_HINT = re.compile(r"三级指标|指标名称|指标内容|产出指标|数量指标|效益指标|满意度指标|绩效指标")
+# A document is looked at only when a line without tabs or bars names a column, opens with a
+# 一级 label or opens a sentence with a 二级 label.
+_COLUMN_WORDS = ("三级指标", "指标名称", "指标内容", "评价内容", "绩效标准", "\n产出指标", "\n效益指标", "\n满意度指标")
+_SENTENCE_MARKS = ("指标:", "指标：", "指标,", "指标，", "目标:", "目标：")
+_LEVEL_TAILS = ("数量", "质量", "时效", "成本", "效益", "影响", "意度")
+
+
+def _document_hint(text: str) -> bool:
+    """Some line without tabs or bars names a column, opens with a 一级, or opens a sentence with a
+    二级 label. (Literal searches only: a regular expression over the whole text costs more than
+    reading it.)"""
+    for word, sentence in [(w, False) for w in _COLUMN_WORDS] + [(w, True) for w in _SENTENCE_MARKS]:
+        at = text.find(word)
+        hits = 0
+        while at != -1 and hits < 64:
+            hits += 1
+            if not sentence or text[max(0, at - 2) : at] in _LEVEL_TAILS:
+                start = text.rfind("\n", 0, at + 1 if word.startswith("\n") else at) + 1
+                end = text.find("\n", at + 1)
+                line = text[start : end if end != -1 else len(text)]
+                if "\t" not in line and "|" not in line:
+                    return True
+            at = text.find(word, at + len(word))
+    return False
+
+
+# Within a run of paragraphs: a line naming three columns (a header), two labels opening sentences
+# (数量指标:…), or a line opening with a 一级 label (a table extract without its header).
+_COLUMN = re.compile(r"一级指标|二级指标|三级指标|指标名称|指标内容|指标值|目标值|评价指标|评价内容|绩效标准")
+_OPENER = re.compile(r"(?:数量|质量|时效|成本|效益|影响|满意度)(?:指标|目标)\s*[:：,，]")
+_LEVEL_FIRST = re.compile(r"^\s*(?:产出|效益|满意度|项目完成|项目效益)\s*指\s*标")
+
+
+def _worth_a_look(texts: list[tuple[int, str]]) -> bool:
+    openers = 0
+    for _, text in texts:
+        if "指" not in text:
+            continue
+        if _LEVEL_FIRST.match(text):
+            return True
+        key = "".join(text.split()) if " " in text else text
+        if len(set(_COLUMN.findall(key))) >= 3:
+            return True
+        openers += len(_OPENER.findall(text))
+        if openers >= 2:
+            return True
+    return False
 
 
 def mend(blocks: list[Block], info: dict, lines: list[str] | None = None, name: str = "") -> list[Block]:
@@ -29,43 +74,47 @@ def mend(blocks: list[Block], info: dict, lines: list[str] | None = None, name: 
 
     ``lines`` (the document's lines) give the paragraphs' text as written, markup included.
     Tables whose cells could not be told apart are named in ``info["warnings"]`` (Chinese)."""
-    if not any(b.table is None and b.cells and _HINT.search(b.cells[0]) for b in blocks):
-        return blocks
-    from auditor.read.split import flat, glued, prose, spaced
-
+    if lines is not None and not _document_hint("\n" + "\n".join(lines)):
+        return blocks  # (one scan at C speed: most documents hold no such line)
     out: list[Block] = []
     changed = False
     i = 0
-    while i < len(blocks):
+    n = len(blocks)
+    while i < n:
         if blocks[i].table is not None:
             out.append(blocks[i])
             i += 1
             continue
         j = i
-        while j < len(blocks) and blocks[j].table is None:
+        while j < n and blocks[j].table is None:
             j += 1
         run = blocks[i:j]
-        texts = [(b.line, _raw(b, lines)) for b in run]
+        i = j
         found = None
-        if any(_HINT.search(text) for _, text in texts):
-            for kind in (spaced, glued, prose):
-                found = kind.segment(texts)
-                if found:
-                    info.setdefault("split", []).append(kind.__name__.rsplit(".", 1)[-1])
-                    break
-            else:
-                warnings: list[str] = []
-                found = flat.segment(texts, warnings, f"文件 {name} " if name else "")
-                if found:
-                    info.setdefault("split", []).append("flat")
-                    info.setdefault("warnings", []).extend(warnings)
+        if _worth_a_look([(b.line, b.cells[0] if b.cells else "") for b in run]):
+            found = _segment([(b.line, _raw(b, lines)) for b in run], info, name)
         if found:
             out.extend(found)
             changed = True
         else:
             out.extend(run)
-        i = j
     return _renumber(out) if changed else blocks
+
+
+def _segment(texts: list[tuple[int, str]], info: dict, name: str) -> list[Block] | None:
+    from auditor.read.split import flat, glued, prose, spaced
+
+    for kind in (spaced, glued, prose):
+        found = kind.segment(texts)
+        if found:
+            info.setdefault("split", []).append(kind.__name__.rsplit(".", 1)[-1])
+            return found
+    warnings: list[str] = []
+    found = flat.segment(texts, warnings, f"文件 {name} " if name else "")
+    if found:
+        info.setdefault("split", []).append("flat")
+        info.setdefault("warnings", []).extend(warnings)
+    return found
 
 
 def _raw(block: Block, lines: list[str] | None) -> str:

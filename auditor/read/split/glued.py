@@ -11,6 +11,7 @@ text as the name and no value, which never invents a number.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from auditor.model import Block
 from auditor.read.split import words
@@ -285,12 +286,15 @@ def _joins(prev: str, key: str) -> bool:
     return bool(more) and not left
 
 
+@cache
+def _fact_pattern() -> re.Pattern:
+    return re.compile("|".join(map(re.escape, sorted(words.fact_labels(), key=len, reverse=True))))
+
+
 def _facts(number: int, text: str) -> list[Block]:
     """A line of glued fact labels and values (项目名称X项目单位Y) as a row of cells, else a paragraph."""
     key = "".join(text.split())
-    labels = sorted(words.fact_labels(), key=len, reverse=True)
-    pattern = re.compile("|".join(map(re.escape, labels)))
-    cuts = [m for m in pattern.finditer(key)]
+    cuts = list(_fact_pattern().finditer(key))
     if not cuts or cuts[0].start() != 0:
         return [Block([text.strip()], number)]
     cells: list[str] = []
