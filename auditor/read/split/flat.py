@@ -18,7 +18,7 @@ from functools import cache
 from auditor.model import Block
 from auditor.read.split import words
 from auditor.read.split.align import Row, Token
-from auditor.read.split.glued import peel, split_name_value
+from auditor.read.split.glued import _fact_pattern, _facts, peel, split_name_value
 from auditor.read.split.rows import build
 from auditor.read.split.spaced import header_roles
 from auditor.values import units
@@ -252,11 +252,12 @@ def segment(lines: list[tuple[int, str]], warnings: list[str], source: str = "")
         roles = None
         pos = 0
         for head_start, head_end, head_roles in heads:
-            if roles is not None:
-                pending = body[pos:head_start]
+            front = body[pos:head_start]
+            if roles is not None:  # the previous table's rows, then what stands before this one
+                stop = _END.search(front)
+                pending, front = (front[: stop.start()], front[stop.start() :]) if stop else (front, "")
                 close()
-            else:
-                out.append(Block([body[pos:head_start]], number))
+            out.extend(_front(front, number))
             title = _title(body[:head_start])
             roles, start_line, pos = head_roles, number, head_end
         if roles is None:
@@ -265,6 +266,18 @@ def segment(lines: list[tuple[int, str]], warnings: list[str], source: str = "")
             pending = body[pos:]
     close()
     return out if found or warnings else None
+
+
+def _front(text: str, number: int) -> list[Block]:
+    """What stands before a table on its line: a paragraph (title …), then the project facts from
+    the first fact label on as one row of label and value cells (项目名称X主管部门Y)."""
+    if not text:
+        return []
+    first = _fact_pattern().search(text)
+    if first is None:
+        return [Block([text], number)]
+    out = [Block([text[: first.start()]], number)] if first.start() else []
+    return out + _facts(number, text[first.start() :])
 
 
 def _title(text: str) -> str:
