@@ -22,7 +22,18 @@ from auditor.model import Block
 
 # A document is looked at only when a line without tabs or bars names a column, opens with a
 # 一级 label or opens a sentence with a 二级 label.
-_COLUMN_WORDS = ("三级指标", "指标名称", "指标内容", "评价内容", "绩效标准", "\n产出指标", "\n效益指标", "\n满意度指标")
+_COLUMN_WORDS = (
+    "三级指标",
+    "指标名称",
+    "指标内容",
+    "指标描述",
+    "评价内容",
+    "评价标准",
+    "绩效标准",
+    "\n产出指标",
+    "\n效益指标",
+    "\n满意度指标",
+)
 _SENTENCE_MARKS = ("指标:", "指标：", "指标,", "指标，", "目标:", "目标：")
 _LEVEL_TAILS = ("数量", "质量", "时效", "成本", "效益", "影响", "意度")
 
@@ -48,7 +59,9 @@ def _document_hint(text: str) -> bool:
 
 # Within a run of paragraphs: a line naming three columns (a header), two labels opening sentences
 # (数量指标:…), or a line opening with a 一级 label (a table extract without its header).
-_COLUMN = re.compile(r"一级指标|二级指标|三级指标|指标名称|指标内容|指标值|目标值|评价指标|评价内容|绩效标准")
+_COLUMN = re.compile(
+    r"一级指标|二级指标|三级指标|指标名称|指标内容|指标描述|指标值|目标值|评价指标|评价内容|评价标准|绩效标准|指标分类|确定依据"
+)
 _OPENER = re.compile(r"(?:数量|质量|时效|成本|效益|影响|满意度)(?:指标|目标)\s*[:：,，]")
 _LEVEL_FIRST = re.compile(r"^\s*(?:产出|效益|满意度|项目完成|项目效益)\s*指\s*标")
 

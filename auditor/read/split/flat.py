@@ -18,7 +18,7 @@ from functools import cache
 from auditor.model import Block
 from auditor.read.split import words
 from auditor.read.split.align import Row, Token
-from auditor.read.split.glued import _fact_pattern, _facts, peel, split_name_value
+from auditor.read.split.glued import _fact_pattern, _facts, _split_description, peel, split_name_value
 from auditor.read.split.rows import build
 from auditor.read.split.spaced import header_roles
 from auditor.values import units
@@ -152,8 +152,11 @@ def _pair(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def read_body(body: str, roles: list[str]) -> tuple[list[Row], list[str]]:
-    """Rows cut out of a header's body, and the pieces that could not be read with confidence."""
+def read_body(body: str, roles: list[str], grades: list[str] | None = None) -> tuple[list[Row], list[str]]:
+    """Rows cut out of a header's body, and the pieces that could not be read with confidence.
+
+    ``grades`` (优 良 中 差) are the sub-columns of a 评价标准 header: each row's value is one
+    quantity per grade, written ``100%(优)/95%(良)/…``."""
     stop = _END.search(body)
     if stop:
         body = body[: stop.start()]
@@ -179,6 +182,13 @@ def read_body(body: str, roles: list[str]) -> tuple[list[Row], list[str]]:
     rows: list[Row] = []
     unread: list[str] = []
     for level, text in groups:
+        if grades:
+            graded, missed = _graded_rows(text, grades)
+            unread += missed
+            for got in graded:
+                got.update(level)
+                rows.append(Row({cols[r]: [Token(t)] for r, t in got.items() if r in cols and t}))
+            continue
         paired = "actual" in after and after.index("actual") == after.index("value") + 1 if "value" in after else False
         for piece in _cut_rows(text, prefixed, paired):
             got = _fields(piece, after)
@@ -188,6 +198,39 @@ def read_body(body: str, roles: list[str]) -> tuple[list[Row], list[str]]:
             got.update(level)
             rows.append(Row({cols[r]: [Token(t)] for r, t in got.items() if r in cols and t}))
     return rows, unread
+
+
+_GRADE = re.compile(r"优秀|良好|不合格|合格|优|良|中|差")
+_BASIS = re.compile(r"^(?:按|依据|根据).{1,24}?(?:评价|确定|计算|考核)")
+
+
+def _graded_rows(text: str, grades: list[str]) -> tuple[list[dict[str, str]], list[str]]:
+    """Rows of a graded table: name, description, one quantity per grade, then the basis."""
+    found = list(_quantity().finditer(text))
+    runs = []
+    i = 0
+    while i < len(found):
+        j = i
+        while j + 1 < len(found) and found[j + 1].start() == found[j].end():
+            j += 1
+        if j - i + 1 == len(grades):
+            runs.append((found[i].start(), found[j].end(), [m.group() for m in found[i : j + 1]]))
+        i = j + 1
+    rows: list[dict[str, str]] = []
+    end = 0
+    for start, stop, values in runs:
+        head = text[end:start]
+        if rows and (basis := _BASIS.match(head)):
+            rows[-1]["basis"] = basis.group()
+            head = head[basis.end() :]
+        name, desc = _split_description(head)
+        value = "/".join(f"{v}({g})" for v, g in zip(values, grades, strict=True))
+        rows.append({"name": name, "description": desc, "value": value})
+        end = stop
+    if rows and (basis := _BASIS.match(text[end:])):
+        rows[-1]["basis"] = basis.group()
+    good = [r for r in rows if len(re.findall(r"[\u4e00-\u9fff]", r["name"])) >= 2]
+    return good, [r["name"] for r in rows if r not in good] + ([] if runs else [text[:24]])
 
 
 def _confident(got: dict[str, str], after: list[str]) -> bool:
@@ -220,11 +263,13 @@ def segment(lines: list[tuple[int, str]], warnings: list[str], source: str = "")
     pending = ""  # the body of the open table, pages joined
     start_line = 0
 
+    grades: list[str] = []
+
     def close() -> None:
         nonlocal found, pending
         if roles is None or not pending:
             return
-        rows, unread = read_body(pending, roles)
+        rows, unread = read_body(pending, roles, grades)
         if rows:
             found = True
             out.extend(build(rows, roles, start_line))
@@ -260,6 +305,10 @@ def segment(lines: list[tuple[int, str]], warnings: list[str], source: str = "")
             out.extend(_front(front, number))
             title = _title(body[:head_start])
             roles, start_line, pos = head_roles, number, head_end
+            grade_run = re.match(r"(?:优秀|良好|不合格|合格|优|良|中|差){3,6}", body[pos:])
+            grades = _GRADE.findall(grade_run.group()) if grade_run and "value" in roles else []
+            if grade_run:
+                pos += grade_run.end()
         if roles is None:
             out.append(Block([text], number))
         else:

@@ -115,9 +115,13 @@ def _split_description(text: str) -> tuple[str, str]:
         at = text.find(opener, 3)
         if at != -1:
             return text[:at], text[at:]
-    for m in words.strong_endings().finditer(text):
-        if m.end() >= 3 and len(text) - m.end() >= 2:
-            return text[: m.end()], text[m.end() :]
+    for pattern in (words.strong_endings(weak=False), words.strong_endings()):
+        for m in pattern.finditer(text):
+            if m.end() >= 3 and len(text) - m.end() >= 2:
+                end = m.end()
+                if unit := re.match(r"[(（][^()（）]{1,6}[)）]", text[end:]):
+                    end += unit.end()  # 满意度(%): the unit in brackets belongs to the name
+                return text[:end], text[end:]
     for opener in (o for o in openers if len(o) == 1):
         at = text.find(opener, 3)
         if at != -1:

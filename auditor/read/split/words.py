@@ -111,10 +111,11 @@ def fact_labels() -> frozenset[str]:
 
 
 @cache
-def strong_endings() -> re.Pattern:
-    """Endings that close a 三级指标 name for sure (…率, …人数, …满意度): where a glued value begins."""
-    ends = sorted(_sections().get("strong_ending", []), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, ends)))
+def strong_endings(weak: bool = True) -> re.Pattern:
+    """Endings that close a 三级指标 name (…率, …人数, …满意度; with ``weak`` also …面积, …时间):
+    where a glued value or description begins."""
+    ends = _sections().get("strong_ending", []) + (_sections().get("weak_ending", []) if weak else [])
+    return re.compile("|".join(map(re.escape, sorted(ends, key=len, reverse=True))))
 
 
 @cache
