@@ -8,7 +8,7 @@
                     (0.0 when the filed name is not an official one),
                     "tokens": jieba words of the name (only with ``tokens=True``)}
 
-A 指标方向 column the extractor kept (``features["direction"]``: 正向/反向) overrides the
+A 指标方向 column the parser kept (``Indicator.direction``: 正向/反向) overrides the
 lexicon polarity. The classifier runs once per department over all its rows (one batch).
 """
 
@@ -25,7 +25,7 @@ def analyse_indicators(indicators: list[Indicator], *, classify: bool = True, to
 
     for ind in indicators:
         ind.parsed = parse_value(ind.value)
-        stated = stated_polarity(str(ind.features.get("direction", "")))
+        stated = stated_polarity(ind.direction)
         ind.features["polarity"] = stated or polarity(ind.name)
         ind.features["kind"] = indicator_kind(ind.name, ind.description, ind.parsed)
         ind.features["level2"] = normalise_level2(ind.level2)

@@ -318,7 +318,7 @@ def test_header_variants_and_separate_direction_and_unit_columns(tmp_path):
         ("产出指标", "成本指标", "单批次检测费用", "每批次检测费用", "≤3316元/批次", "预算"),
         ("满意度指标", "服务对象满意度指标", "委托单位满意度", "委托单位满意度调查", "≥90%", "问卷"),
     ]
-    assert p.indicators[3].features["direction"] == "正向"
+    assert p.indicators[3].direction == "正向"
 
 
 def test_value_target_header_spelling(tmp_path):

@@ -127,7 +127,7 @@ def test_entities_on_seed_phrases(text, entity, label):
 
 def test_direction_column_overrides_lexicon_polarity():
     ind = Indicator(1, "产出指标", "质量指标", "设备使用率", "", "≥98%")
-    ind.features["direction"] = "反向"
+    ind.direction = "反向"
     analyse_department(Department(source="t.txt", projects=[Project(no=1, indicators=[ind])]), classify=False)
     assert ind.features["polarity"] == "down"
     assert nlp.stated_polarity("正向指标") == "up" and nlp.stated_polarity("≥") is None

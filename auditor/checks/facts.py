@@ -230,7 +230,7 @@ def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, A
     features = ind.features or {}
     fpol = features.get("polarity") if features.get("polarity") in ("up", "down") else None
     # a 指标方向 column stated in the document wins; otherwise the head word of the name decides
-    pol = fpol if (features.get("direction") and fpol) else (polarity(ind.name) or fpol)
+    pol = fpol if (ind.direction and fpol) else (polarity(ind.name) or fpol)
     per_unit = v.unit_kind == "unit_cost" or bool(first_hit(text, "@rule_per_unit"))
     number = v.number
     f: dict[str, Any] = {

@@ -40,11 +40,9 @@ def indicator_row(state: DocState, cells: list[str], block: Block) -> None:
         value=value,
         basis=got.get("basis", ""),
         line=block.line,
+        direction=got.get("direction", ""),
+        unit_column=got.get("unit", ""),
     )
-    if got.get("direction"):
-        indicator.features["direction"] = got["direction"]
-    if got.get("unit"):
-        indicator.features["unit_column"] = got["unit"]
     if level1:
         _centred_level1(state.filled_down, level1)
         state.filled_down = []
