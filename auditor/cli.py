@@ -270,6 +270,53 @@ def diff(old, new, out_dir, threshold, config_path, jobs, quiet):
     sys.exit(status)
 
 
+# --------------------------------------------------------------------------- eval
+
+
+@main.command(name="eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option(
+    "--projects", "projects_path", type=click.Path(exists=True, dir_okay=False), default=None,
+    help="项目级标注 CSV（file,code[,project]）。",
+)
+@click.option("--rules", "only", default=None, metavar="A,B", help="只评测这些规则代码。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--show", is_flag=True, help="逐条列出漏报和误报。")
+@config_option
+@jobs_option
+@quiet_option
+def evaluate(gold, paths, projects_path, only, fmt, show, config_path, jobs, quiet):
+    """对照人工标注评测抽取和检查结果：按三级指标名称匹配行，按规则代码计算 P/R/F1（micro、macro）。
+
+    GOLD 为行级标注 CSV（file,n,level1,level2,name,value,codes），PATH 为被标注的文档。
+    """
+    from auditor import evaluate as ev
+    from auditor.config import load_config
+    from auditor.pipeline import default_jobs, document_stage, ordered_map
+
+    try:
+        labels = ev.read_gold(Path(gold))
+        projects = ev.read_gold_projects(Path(projects_path)) if projects_path else None
+    except (ValueError, KeyError, OSError) as err:
+        raise click.UsageError(f"标注文件无法读取：{err}") from err
+    config = load_config(config_path, paths)
+    files = _files(paths)
+    rows = []
+    for loaded in ordered_map(document_stage, enumerate(files), jobs or default_jobs()):
+        if loaded.department is not None:
+            rows += ev.rows_of(loaded.department)
+    run, notices, finishing = _run(paths, config, jobs, None, quiet, "评测")
+    collected = ev.Collected()
+    run.check(collected)
+    finishing.close()
+    status = notices.done(quiet)
+    codes = {c.strip() for c in only.split(",") if c.strip()} if only else None
+    result = ev.evaluate(labels, rows, collected.found, projects, codes)
+    click.echo(ev.render_json(result) if fmt == "json" else ev.render(result, show), nl=False)
+    sys.exit(status)
+
+
 # --------------------------------------------------------------------------- rules / explain
 
 
