@@ -320,7 +320,8 @@ def _location(fs: list[Finding]) -> str:
 
 def worklist_entry(dept: Department, x: ProjectCard, file: str, cfg: dict) -> Entry:
     """One project of the send-back worklist (report/worklist.py) as an index row and an xlsx row."""
-    p, s, fs = x.project, x.score, x.findings
+    p, s = x.project, x.score
+    fs = [f for f in x.findings if f.disposition not in ACCEPTED]  # accepted as is: nothing to act on
     decisive = deciding(fs, cfg)
     lines = [deciding_text(code, rule_fs, short_title(code)) for code, rule_fs in decisive]
     if not lines:  # decided by the score or the table's structure alone
