@@ -40,10 +40,11 @@ class FindingState:
     message: str
     row: int | None = None
     disposition: str = ""
+    key: str = ""  # the indicator normalised (identity.norm_name): what findings are matched by
 
-    @property
-    def key(self) -> str:
-        return norm_name(self.indicator)
+    def __post_init__(self) -> None:
+        if not self.key and self.indicator:
+            self.key = norm_name(self.indicator)
 
 
 @dataclass(slots=True)
