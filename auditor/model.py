@@ -126,6 +126,7 @@ class Finding:
     department_code: str = ""
     department: str = ""
     related: str = ""  # e.g. the other project for DUP_TABLE
+    path: str = ""  # the input file as a person finds it: relative to the folder given (or as given)
     id: str = ""  # stable identity across resubmissions (auditor/identity.py), e.g. "VAGUE-3fa29c1b07d2"
     indicator: str = ""  # the 三级指标 name of the row, as written (empty for a project finding)
     disposition: str = ""  # a reviewer's 处理意见: 采纳 / 不采纳 / 已沟通 (auditor/dispositions.py)

@@ -41,6 +41,18 @@ def collect(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
+def relative_path(path: Path, roots: Iterable[str | Path] = ()) -> str:
+    """``path`` relative to the folder among ``roots`` that holds it (POSIX slashes), or as given."""
+    for root in roots:
+        root = Path(root)
+        if root.is_dir():
+            try:
+                return path.relative_to(root).as_posix()
+            except ValueError:
+                continue
+    return path.as_posix()
+
+
 def load(path: Path) -> Department:
     """Read and parse one document. Raises InputError with a reason a reviewer understands."""
     from auditor.parse import parse_blocks

@@ -477,6 +477,7 @@ class IndexBuilder:
         self._rows = tempfile.TemporaryFile()  # noqa: SIM115 - closed in write()
         self._spans: list[tuple[int, int]] = []  # each department's row in _rows: offset, length
         self.worklist = Worklist()
+        self.inputs: dict = {"files": 0, "unreadable": [], "no_tables": [], "same_department": []}
 
     def add(self, entry: IndexEntry) -> None:
         """One department: its ``index_entry``."""
@@ -530,6 +531,9 @@ class IndexBuilder:
             "dist_chart": svg.column_chart(hist, "项目得分分布", colors=_grade_color_list(hist)),
             "top_chart": _rule_chart(top, self.rule_severity, "最常见问题（按规则）"),
             "cfg": settings(self.config),
+            "inputs": self.inputs,
+            "config": self.config.describe() if self.config is not None else None,
+            "config_name": self.config.name() if self.config is not None else "默认配置",
         }
 
     def write(self, out_dir: Path) -> Path:
