@@ -181,7 +181,14 @@ def read_body(body: str, roles: list[str], grades: list[str] | None = None) -> t
     prefixed = bool(_PREFIX.search(body))
     rows: list[Row] = []
     unread: list[str] = []
+    numeric = [r for r in after if r in _NUMERIC]
     for level, text in groups:
+        if not level and len(numeric) >= 3 and ({"unit", "sign"} & set(after)):
+            listed, missed = _numbered_rows(text, numeric, "remark" in roles or "deviation" in roles)
+            unread += missed
+            for got in listed:
+                rows.append(Row({cols[r]: [Token(t)] for r, t in got.items() if r in cols and t}))
+            continue
         if grades:
             graded, missed = _graded_rows(text, grades)
             unread += missed
@@ -198,6 +205,78 @@ def read_body(body: str, roles: list[str], grades: list[str] | None = None) -> t
             got.update(level)
             rows.append(Row({cols[r]: [Token(t)] for r, t in got.items() if r in cols and t}))
     return rows, unread
+
+
+_NUMERIC = ("value", "weight", "actual", "score")
+
+
+@cache
+def _numbered_row() -> re.Pattern:
+    names = sorted({*units(), "%", "％"}, key=len, reverse=True)
+    unit = "|".join(map(re.escape, names))
+    return re.compile(rf"(?<=[\u4e00-\u9fff])({unit})?([≥≤≧≦><=＞＜＝]{{0,2}})(\d[\d.]{{3,}})")
+
+
+def _numbered_rows(text: str, numeric: list[str], explained: bool) -> tuple[list[dict[str, str]], list[str]]:
+    """A level-less list whose numbers ran together (批次 批 ≥ 1200 10 1356 10 → 批次批≥120010135610):
+    the digits are split into the header's number columns where exactly one split makes sense."""
+    rows: list[dict[str, str]] = []
+    unread: list[str] = []
+    end = 0
+    doubt = False  # the row before lost points: its explanation ran into this row's name
+    for m in _numbered_row().finditer(text):
+        name = text[end : m.start()]
+        end = m.end()
+        parts = _split_numbers(m.group(3), numeric)
+        if parts is None or doubt or len(re.findall(r"[\u4e00-\u9fff]", name)) < 2:
+            unread.append(name + m.group())
+            doubt = False
+            continue
+        unit, sign = m.group(1) or "", m.group(2)
+        got = {"name": name, **parts}
+        got["value"] = sign + parts["value"] + unit
+        doubt = explained and "score" in parts and "weight" in parts and float(parts["score"]) < float(parts["weight"])
+        rows.append(got)
+    return rows, unread
+
+
+def _split_numbers(digits: str, roles: list[str]) -> dict[str, str] | None:
+    """The one way to cut ``digits`` into one number per role (分值 a multiple of 5, 得分 at most the
+    分值, 实际完成值 near the target), else None."""
+    found: list[dict[str, str]] = []
+
+    def number(piece: str) -> bool:
+        return bool(re.fullmatch(r"(?:0|[1-9]\d*)(?:\.\d+)?", piece))
+
+    def walk(rest: str, k: int, got: dict[str, str]) -> None:
+        if len(found) > 1:
+            return
+        if k == len(roles):
+            if not rest and _plausible(got):
+                found.append(dict(got))
+            return
+        for size in range(1, len(rest) - (len(roles) - k - 1) + 1):
+            piece = rest[:size]
+            if number(piece):
+                got[roles[k]] = piece
+                walk(rest[size:], k + 1, got)
+                del got[roles[k]]
+
+    walk(digits, 0, {})
+    return found[0] if len(found) == 1 else None
+
+
+def _plausible(got: dict[str, str]) -> bool:
+    weight = float(got["weight"]) if "weight" in got else None
+    if weight is not None and not (0 < weight <= 100 and weight % 5 == 0):
+        return False
+    if weight is not None and "score" in got and float(got["score"]) > weight:
+        return False
+    if "value" in got and "actual" in got:
+        value, actual = float(got["value"]), float(got["actual"])
+        if value > 0 and not 0.5 <= actual / value <= 2:
+            return False
+    return True
 
 
 _GRADE = re.compile(r"优秀|良好|不合格|合格|优|良|中|差")
@@ -272,7 +351,9 @@ def segment(lines: list[tuple[int, str]], warnings: list[str], source: str = "")
         rows, unread = read_body(pending, roles, grades)
         if rows:
             found = True
-            out.extend(build(rows, roles, start_line))
+            for block in build(rows, roles, start_line):
+                block.line = block.line or start_line
+                out.append(block)
         if unread:
             shown = "、".join(piece[:24] for piece in unread[:3])
             warnings.append(
@@ -310,7 +391,7 @@ def segment(lines: list[tuple[int, str]], warnings: list[str], source: str = "")
             if grade_run:
                 pos += grade_run.end()
         if roles is None:
-            out.append(Block([text], number))
+            out.extend(_front(key, number))
         else:
             pending = body[pos:]
     close()
@@ -318,15 +399,27 @@ def segment(lines: list[tuple[int, str]], warnings: list[str], source: str = "")
 
 
 def _front(text: str, number: int) -> list[Block]:
-    """What stands before a table on its line: a paragraph (title …), then the project facts from
-    the first fact label on as one row of label and value cells (项目名称X主管部门Y)."""
+    """What stands before a table on its line: a paragraph, the table's title as a paragraph of its
+    own, then the project facts from the first fact label on as one row of label and value cells
+    (项目名称X主管部门Y)."""
     if not text:
         return []
+    out: list[Block] = []
+    title = _TITLE.search(text)
+    if title and title.end() < len(text) - 1:
+        if title.start():
+            out.append(Block([text[: title.start()]], number))
+        out.append(Block([title.group()], number))
+        text = text[title.end() :]
     first = _fact_pattern().search(text)
     if first is None:
-        return [Block([text], number)]
-    out = [Block([text[: first.start()]], number)] if first.start() else []
+        return [*out, Block([text], number)]
+    if first.start():
+        out.append(Block([text[: first.start()]], number))
     return out + _facts(number, text[first.start() :])
+
+
+_TITLE = re.compile(r"[^,，。;；:：、\s\d]{0,30}\d{4}年度?[^,，。;；:：\s]{2,30}?(?:绩效目标自评表|绩效自评表|绩效目标表)")
 
 
 def _title(text: str) -> str:
