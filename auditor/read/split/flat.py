@@ -419,7 +419,9 @@ def _front(text: str, number: int) -> list[Block]:
     return out + _facts(number, text[first.start() :])
 
 
-_TITLE = re.compile(r"[^,，。;；:：、\s\d]{0,30}\d{4}年度?[^,，。;；:：\s]{2,30}?(?:绩效目标自评表|绩效自评表|绩效目标表)")
+_TITLE = re.compile(
+    r"[^,，。;；:：、\s\d]{0,30}\d{4}年度?[^,，。;；:：\s]{2,30}?(?:绩效目标自评表|绩效自评表|绩效目标表)"
+)
 
 
 def _title(text: str) -> str:
