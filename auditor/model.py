@@ -89,6 +89,8 @@ class Project:
     purpose: str = ""  # 资金用途
     spend_plan: list[tuple[str, str]] = field(default_factory=list)  # (checkpoint, as written)
     goal: str = ""  # 绩效目标, markup removed
+    owner: str = ""  # the unit the table names (单位名称/预算单位/填报单位/申报单位, else 主管部门), as printed
+    year: int | None = None  # the budget year the table itself states ((2024年度), 预算年度), if any
     line: int = 0
     indicators: list[Indicator] = field(default_factory=list)
 

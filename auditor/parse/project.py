@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+from auditor.model import Block, Project
 from auditor.parse.state import DocState
 from auditor.parse.vocab import label_of, label_spellings, norm
 
@@ -69,7 +70,7 @@ def _value_after(cells: list[str], keys: list[str], index: int) -> str:
     return ""
 
 
-def _money(text: str, unit: str) -> float | None:
+def money(text: str, unit: str) -> float | None:
     match = _NUMBER.search(text.replace(",", "").replace("，", "").replace(" ", ""))
     if not match:
         return None
@@ -100,11 +101,11 @@ def header_labels(state: DocState, cells: list[str], keys: list[str], labels: li
             project.name = value
             state.name_from_title = False
         elif kind == "budget" and project.budget is None:
-            project.budget = _money(value, unit)
+            project.budget = money(value, unit)
         elif kind == "fiscal" and project.fiscal_funds is None:
-            project.fiscal_funds = _money(value, unit)
+            project.fiscal_funds = money(value, unit)
         elif kind == "other" and project.other_funds is None:
-            project.other_funds = _money(value, unit)
+            project.other_funds = money(value, unit)
         elif kind == "purpose" and value and not project.purpose:
             project.purpose = value
         elif kind == "goal" and not project.goal:
@@ -222,3 +223,28 @@ def clean_markup(text: str) -> str:
     text = html.unescape(text)
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
+
+
+def finish_project(state: DocState) -> None:
+    state.in_indicators = False
+    state.columns = {}
+    if state.project is not None:
+        store_plan(state)
+    state.project = None
+
+
+def start_project(state: DocState, block: Block) -> None:
+    project = Project(no=len(state.projects) + 1, line=block.line)
+    state.project = project
+    state.project_unit = state.unit or "万元"
+    state.units[id(project)] = state.project_unit
+    state.projects.append(project)
+    state.last_label = ""
+    state.pending = {}
+    state.filled_down = []
+    state.checkpoints = []
+    state.in_indicators = False
+    state.columns = {}
+    project.name = state.title
+    state.name_from_title = bool(state.title)
+    state.title = ""

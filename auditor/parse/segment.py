@@ -5,11 +5,25 @@ from __future__ import annotations
 
 import re
 
-from auditor.model import Block, Department, Project
+from auditor.model import Block, Department
 from auditor.parse.department import department_facts
-from auditor.parse.header import combine_header, header_fields, indicator_header, join_header
-from auditor.parse.project import clean_markup, header_continuation, header_labels, split_inline_labels, store_plan
-from auditor.parse.rows import foreign_row, indicator_row
+from auditor.parse.header import (
+    combine_header,
+    header_fields,
+    header_roles,
+    indicator_header,
+    join_header,
+    merge_header_lines,
+)
+from auditor.parse.project import (
+    clean_markup,
+    finish_project,
+    header_continuation,
+    header_labels,
+    split_inline_labels,
+    start_project,
+)
+from auditor.parse.rows import add_placed, foreign_row, indicator_row, stream_rows_of
 from auditor.parse.state import DocState
 from auditor.parse.vocab import column_of, label_of, norm
 
@@ -20,6 +34,8 @@ _CLOSING = re.compile(
 # A caption row spanning the indicator table, above its header (not goal text, not a 三级指标 column).
 _CAPTIONS = {"绩效指标", "年度绩效指标", "项目绩效指标", "绩效指标体系", "年度绩效指标体系"}
 # The title of another budget table (部门收支总表, 一般公共预算支出表 …): it ends the open project.
+# The title of an indicator table (…绩效目标表, …自评表, …申报表 …): it names a table outside any project.
+_TABLE_TITLE = re.compile(r"(绩效目标|绩效自评|自评表|申报表|审批表|批复表|目标表|绩效指标表)")
 _OTHER_TABLE = re.compile(r"^(?!.*绩效).{0,30}(收支|收入|支出|预算|拨款|经费|采购|资产|三公).{0,12}表(\(续表?\))?$")
 
 
@@ -32,9 +48,11 @@ def parse_blocks(blocks: list[Block], source: str, path: str = "", info: dict | 
         cells = [c if isinstance(c, str) else ("" if c is None else str(c)) for c in block.cells]
         if block.table is None:
             _paragraph(state, cells[0] if cells else "", block)
-            continue
-        _row(state, cells, block)
-    _finish_project(state)
+        elif block.stream:
+            _stream(state, cells, block)
+        else:
+            _row(state, cells, block)
+    finish_project(state)
     dept.projects = [p for p in state.projects if id(p) in state.found_header]
     if dept.projects:
         dept.unit = state.units.get(id(dept.projects[0]), dept.unit)
@@ -71,7 +89,7 @@ def _paragraph(state: DocState, text: str, block: Block) -> None:
         and not compact.endswith("绩效目标表")
     )  # goal text a PDF export put on lines of its own, before the indicator table: "二、保障…" is not a heading
     if not in_goal and (_CLOSING.search(compact) or (state.in_indicators and _OTHER_TABLE.search(compact))):
-        _finish_project(state)
+        finish_project(state)
         if compact.endswith("绩效目标表") and "整体" not in compact:
             state.title = _strip_title(text)
     elif state.project is not None and not state.in_indicators and state.last_label == "goal":
@@ -94,14 +112,6 @@ def _strip_title(text: str) -> str:
     return re.sub(r"\s*(项目支出)?绩效目标表\s*$", "", text).strip()
 
 
-def _finish_project(state: DocState) -> None:
-    state.in_indicators = False
-    state.columns = {}
-    if state.project is not None:
-        store_plan(state)
-    state.project = None
-
-
 def _row(state: DocState, cells: list[str], block: Block) -> None:
     keys = [norm(c) for c in cells]
     if not any(keys):
@@ -118,14 +128,23 @@ def _row(state: DocState, cells: list[str], block: Block) -> None:
         only = filled[0]
         if _MONEY_UNIT.fullmatch(only):
             return
-        if only.endswith("绩效目标表"):
-            _finish_project(state)
+        if only.endswith("绩效目标表") or (_TABLE_TITLE.search(only) and state.in_indicators):
+            finish_project(state)
             if "整体" not in only:
                 state.title = _strip_title(next(c for c in cells if c.strip()))
+            state.caption = next(c for c in cells if c.strip())
             return
+        if _TABLE_TITLE.search(only) and len(only) <= 60:
+            state.caption = next(c for c in cells if c.strip())
         if only.startswith(("注:", "备注:", "说明:")) or only in _CAPTIONS:
             return
 
+    if len(filled) > 6 and (split := _header_inside(keys)) is not None:
+        start, middle, end = split
+        for part in (cells[:start], cells[start:middle], cells[middle:end], cells[end:]):
+            if any(c.strip() for c in part):
+                _row(state, part, block)
+        return
     just_header, state.just_header = state.just_header, False
     partial, state.partial_header = state.partial_header, []
     if state.header_keys and state.in_indicators and state.project is not None and just_header:
@@ -138,7 +157,12 @@ def _row(state: DocState, cells: list[str], block: Block) -> None:
             if key
         )
         if fragments or len(set(wider.values()) - {"skip"}) > len(set(state.columns.values()) - {"skip"}):
-            state.columns = wider  # the header row itself was wrapped onto a second line
+            _set_header(state, joined, wider)  # the header row itself was wrapped onto a second line
+            state.header_keys = []
+            return
+        merged = merge_header_lines(head, keys)
+        if merged and (found := indicator_header(merged)):
+            _set_header(state, merged, found)  # a second header line: 2022年实际实现值 | 预期2023年实现值
             state.header_keys = []
             return
     named = sum(1 for key in keys if column_of(key)[0])  # cells naming an indicator column
@@ -149,20 +173,24 @@ def _row(state: DocState, cells: list[str], block: Block) -> None:
         wider = indicator_header(combined)
         if len(set(wider.values()) - {"skip"}) > len(set(header.values()) - {"skip"}):
             header, keys = wider, combined
+        merged = merge_header_lines(partial, keys)
+        if merged and len(set((found := indicator_header(merged)).values()) - {"skip"}) > len(
+            set(header.values()) - {"skip"}
+        ):
+            header, keys = found, merged
     if not header and named >= 2 and header_fields(keys) >= 2:
         state.partial_header = keys  # maybe the first line of a two-line header
         return
     if header:
         if state.project is None:
             if not state.title:
-                return  # an indicator table outside any project (部门整体绩效目标表)
-            _start_project(state, block)
-        state.columns = header
-        state.header_keys = keys
+                state.title = _strip_title(state.caption) if state.caption else ""
+            if not state.title:
+                return  # an indicator table outside any project, without a title
+            start_project(state, block)
+        _set_header(state, keys, header)
         state.just_header = True
-        state.in_indicators = True
         state.after_break = bool(state.project.indicators)
-        state.found_header.add(id(state.project))
         return
 
     cells, keys = split_inline_labels(cells, keys)
@@ -177,11 +205,11 @@ def _row(state: DocState, cells: list[str], block: Block) -> None:
             or ("code" in kinds and project.code)
             or ("name" in kinds and project.name and not state.name_from_title)
         ):
-            _finish_project(state)
-            _start_project(state, block)
+            finish_project(state)
+            start_project(state, block)
     if state.in_indicators and state.project is not None and not any(k in ("code", "name") for _, k in labels):
         if new_table and foreign_row(state, cells):
-            _finish_project(state)  # another table (收支总表 …) right after a page break, without a title
+            finish_project(state)  # another table (收支总表 …) right after a page break, without a title
             return
         indicator_row(state, cells, block)
         return
@@ -194,18 +222,179 @@ def _row(state: DocState, cells: list[str], block: Block) -> None:
     header_continuation(state, cells, keys)
 
 
-def _start_project(state: DocState, block: Block) -> None:
-    project = Project(no=len(state.projects) + 1, line=block.line)
-    state.project = project
-    state.project_unit = state.unit or "万元"
-    state.units[id(project)] = state.project_unit
-    state.projects.append(project)
-    state.last_label = ""
-    state.pending = {}
-    state.filled_down = []
-    state.checkpoints = []
-    state.in_indicators = False
-    state.columns = {}
-    project.name = state.title
-    state.name_from_title = bool(state.title)
-    state.title = ""
+def _set_header(state: DocState, keys: list[str], header: dict[int, str]) -> None:
+    """Start reading indicator rows under this header."""
+    state.columns = header
+    state.header_keys = keys
+    state.roles = header_roles(keys, header)
+    state.width = len(keys)
+    state.level1 = state.level2 = ""
+    state.in_indicators = True
+    if state.project is not None:
+        state.found_header.add(id(state.project))
+
+
+def _header_inside(keys: list[str]) -> tuple[int, int, int] | None:
+    """(start, second line, end) of an indicator header written inside a longer row (labels,
+    then the header's one or two lines, then the first data row), else None."""
+    n = len(keys)
+    i = 0
+    while i < n:
+        if not column_of(keys[i])[0]:
+            i += 1
+            continue
+        j = i
+        while j < n and column_of(keys[j])[0]:
+            j += 1
+        after = next((k for k in keys[j:] if k), "")
+        if j - i >= 4 and (i > 0 or j < n) and not column_of(after)[0] and (whole := indicator_header(keys[i:j])):
+            if i == 0 and j >= n:
+                return None
+            middle = j
+            for k in range(i + 1, j):
+                role = column_of(keys[k])[0]
+                if role in ("level1", "level2") and column_of(keys[k - 1])[0] not in ("level1", "level2"):
+                    if indicator_header(keys[i:k]):
+                        middle = k
+                    break
+            del whole
+            return i, middle, j
+        i = j
+    return None
+
+
+# --------------------------------------------------------------------------- cell runs (Block.stream)
+
+_FOOTER = re.compile(
+    r"^(填表人|填报人|联系电话|填报日期|单位负责人|审核人|附件|扫一扫|其他需说明|其他需要说明|评价结论|存在问题|改进措施|"
+    r"合计|总分|自评得分|主管部门审核意见|财政部门审核意见|项目负责人:|财务负责人)"
+)
+_BRACKET_LEVELS = re.compile(r"^\[(.{2,12}?)[-—－](.{2,16}?)\]$")
+_BRACKETED = re.compile(r"^指标\s*\d+\s*[:：.、]\s*(.+?)\s*[(（]([^()（）]*)[)）]\s*$")
+
+
+def _stream(state: DocState, cells: list[str], block: Block) -> None:
+    """A run of cells without row boundaries: label rows, header rows and indicator rows cut out
+    of it by content (see parse.assemble)."""
+    n = len(cells)
+    keys = [norm(c) for c in cells]
+    i = 0
+    while i < n:
+        if state.in_indicators and state.project is not None and state.roles:
+            j = _data_end(keys, i)
+            if j > i:
+                stream_rows_of(state, cells[i:j], block)
+            i = j
+            if i >= n:
+                return
+            if not _header_at(keys, i):
+                state.in_indicators = False
+        start, end, header = _next_header(keys, i)
+        _label_rows(state, cells[i:start], keys[i:start], block)
+        if header:
+            _row(state, header, block)
+        i = max(end, i + 1) if start < n else n
+
+
+def _header_at(keys: list[str], i: int) -> bool:
+    return _next_header(keys, i)[0] == i
+
+
+def _next_header(keys: list[str], i: int) -> tuple[int, int, list[str]]:
+    """(start, end, header cells) of the first indicator header at or after ``i``; (len, len, [])."""
+    n = len(keys)
+    k = i
+    while k < n:
+        if not column_of(keys[k])[0] and not (k + 1 < n and column_of(keys[k] + keys[k + 1])[0]):
+            k += 1
+            continue
+        run: list[str] = []
+        j = k
+        while j < n:
+            if j + 1 < n and not column_of(keys[j])[0] and column_of(keys[j] + keys[j + 1])[0]:
+                run.append(keys[j] + keys[j + 1])  # a header word split over two cells (年度 | 指标值)
+                j += 2
+            elif column_of(keys[j])[0] and column_of(keys[j])[1] < 99:
+                run.append(keys[j])
+                j += 1
+            else:
+                break
+        if len(run) >= 3 and indicator_header(run):
+            start = k
+            while start > i and not keys[start - 1]:
+                start -= 1  # empty cells before the header: its first column (a vertical caption)
+            return start, j, [""] * (k - start) + run
+        k = max(j, k + 1)
+    return n, n, []
+
+
+def _data_end(keys: list[str], i: int) -> int:
+    """Where the indicator rows of a cell run stop: a new project's label, a table title, a
+    footer line, or the next header."""
+    for k in range(i, len(keys)):
+        key = keys[k]
+        if not key:
+            continue
+        if label_of(key) in ("name", "code") or _FOOTER.match(key) or key.endswith(("绩效目标表", "自评表", "申报表")):
+            return k
+        if _BRACKET_LEVELS.match(key) and k > i:
+            return k
+        if column_of(key)[0] and _header_at(keys, k):
+            return k
+    return len(keys)
+
+
+def _label_rows(state: DocState, cells: list[str], keys: list[str], block: Block) -> None:
+    """Cells before a header: one row per label with the cells that follow it as its values."""
+    rows: list[list[str]] = []
+    k = 0
+    n = len(cells)
+    while k < n:
+        key = keys[k]
+        if not key:
+            k += 1
+            continue
+        if _BRACKET_LEVELS.match(key) or (_BRACKETED.match(key) and state.level2):
+            if rows:
+                for row in rows:
+                    _row(state, row, block)
+                rows = []
+            _bracketed(state, cells[k], key, block)
+            k += 1
+            continue
+        joined = key + keys[k + 1] if k + 1 < n else ""
+        if (
+            joined
+            and label_of(joined)
+            and not label_of(key)
+            or (joined and label_of(joined) and not label_of(keys[k + 1]) and len(keys[k + 1]) <= 4)
+        ):
+            rows.append([joined])
+            k += 2
+            continue
+        if label_of(key) or not rows or _TABLE_TITLE.search(key) or len(key) > 60:
+            rows.append([cells[k]])
+        else:
+            rows[-1].append(cells[k])
+        k += 1
+    for row in rows:
+        _row(state, row, block)
+
+
+def _bracketed(state: DocState, cell: str, key: str, block: Block) -> None:
+    """The budget-listing notation: a 【产出指标-数量指标】 line, then 指标1:name(value) lines."""
+    if m := _BRACKET_LEVELS.match(key):
+        if state.project is None or id(state.project) not in state.found_header:
+            if state.project is None:
+                if not state.caption:
+                    return
+                state.title = _strip_title(state.caption)
+                start_project(state, block)
+            state.found_header.add(id(state.project))
+            state.roles = ["level1", "level2", "name", "value"]
+            state.columns = dict(enumerate(state.roles))
+            state.width = 4
+        state.level1, state.level2 = m.group(1), m.group(2)
+        return
+    if (m := _BRACKETED.match(cell.strip())) and state.project is not None:
+        add_placed(state, {2: m.group(1), 3: m.group(2)}, block)

@@ -31,3 +31,9 @@ class DocState:
     units: dict[int, str] = field(default_factory=dict)  # id(project) → money unit of its table
     found_header: set[int] = field(default_factory=set)  # ids of projects with an indicator header
     projects: list[Project] = field(default_factory=list)
+    # reading indicator rows by content
+    roles: list[str] = field(default_factory=list)  # the header's column roles in order (parse.header)
+    width: int = 0  # cells in the header row: a row as wide is read by position
+    level1: str = ""  # the 一级 label the rows below fall under (filled down)
+    level2: str = ""  # the 二级 label the rows below fall under
+    caption: str = ""  # the last title-like line (…绩效目标 / …自评表): names a table outside any project

@@ -1,0 +1,135 @@
+"""Row assembly: cells placed under the table's column roles by what they are.
+
+Two cases. A row whose empty cells vanished (padded pipe rows, a merged label written once)
+is aligned to the header's roles in order, each cell where it fits best (``align``: a small
+dynamic programme over cells × columns; every cell is placed unless there are more cells than
+columns). A run of cells without row boundaries (one cell a line, blank-line cells) is cut
+into rows as it is read (``stream_rows``): a 一级 label starts a row, a 二级 label starts one
+unless the row holds only labels so far, and a cell that fits no column after the last one
+filled starts the next row. Explicit empty cells take a column each.
+"""
+
+from __future__ import annotations
+
+from auditor.parse.roles import EMPTY, LEVEL1, LEVEL2, LEVEL12, fit, in_context, kind_of
+from auditor.parse.vocab import norm
+
+_DROP = 20.0  # cost of leaving a cell out (only when there are more cells than columns)
+_FRAGMENT_TAILS = ("指标", "指标)", "标")
+
+
+def join_fragments(cells: list[str]) -> list[str]:
+    """Level labels split over two cells (``社会效益`` / ``指标``) joined into one."""
+    if not any(norm(c) in _FRAGMENT_TAILS for c in cells):
+        return cells
+    out: list[str] = []
+    for cell in cells:
+        key = norm(cell)
+        if key in _FRAGMENT_TAILS and out and kind_of(out[-1] + key) in (LEVEL1, LEVEL2, LEVEL12):
+            out[-1] = norm(out[-1]) + key
+            continue
+        out.append(cell)
+    return out
+
+
+def resolve(cells: list[str], level1: str) -> list[str]:
+    """The kind of every cell in reading order, 一级/二级 ambiguity settled by the table so far:
+    a label followed by another level label is a 一级; otherwise a 二级 where the current 一级
+    lists it, else a 一级."""
+    kinds = [kind_of(c) for c in cells]
+    current = level1
+    for i, kind in enumerate(kinds):
+        if kind == LEVEL12:
+            after = next((k for k in kinds[i + 1 :] if k != EMPTY), EMPTY)
+            kinds[i] = LEVEL1 if after in (LEVEL2, LEVEL12) else in_context(kind, cells[i], current)
+        if kinds[i] == LEVEL1:
+            current = cells[i]
+    return kinds
+
+
+def align(roles: list[str], cells: list[str], level1: str = "") -> dict[int, str]:
+    """Column index → cell text for a row whose empty cells were dropped: each non-empty cell
+    in order, in the column where it fits best (``roles``: the header's column roles)."""
+    items = [c for c in cells if norm(c)]
+    kinds = resolve(items, level1)
+    n, m = len(items), len(roles)
+    if n == 0:
+        return {}
+    neg = float("-inf")
+    # best[i][j]: score of placing the first i cells within the first j columns
+    best = [[neg] * (m + 1) for _ in range(n + 1)]
+    move = [[0] * (m + 1) for _ in range(n + 1)]  # 0 skip column, 1 place, 2 drop cell
+    for j in range(m + 1):
+        best[0][j] = 0.0
+    for i in range(1, n + 1):
+        kind = kinds[i - 1]
+        for j in range(0, m + 1):
+            top, how = best[i - 1][j] - _DROP, 2
+            if j > 0:
+                if best[i][j - 1] > top:
+                    top, how = best[i][j - 1], 0
+                score = fit(roles[j - 1], kind)
+                if score is not None and best[i - 1][j - 1] + score > top:
+                    top, how = best[i - 1][j - 1] + score, 1
+            best[i][j], move[i][j] = top, how
+    placed: dict[int, str] = {}
+    i, j = n, m
+    while i > 0:
+        how = move[i][j]
+        if how == 1:
+            placed[j - 1] = items[i - 1]
+            i, j = i - 1, j - 1
+        elif how == 0:
+            j -= 1
+        else:
+            i -= 1
+    return placed
+
+
+def _beyond_levels(row: dict[int, str], roles: list[str]) -> bool:
+    return any(roles[k] not in ("level1", "level2") and not roles[k].startswith("mid:") for k in row)
+
+
+def stream_rows(roles: list[str], cells: list[str], level1: str = "") -> list[dict[int, str]]:
+    """Cut a run of cells without row boundaries into rows (column index → text)."""
+    cells = join_fragments(cells)
+    kinds = resolve(cells, level1)
+    m = len(roles)
+    rows: list[dict[int, str]] = []
+    row: dict[int, str] = {}
+    last = -1
+
+    def next_fit(start: int, kind: str) -> int | None:
+        for k in range(max(start, 0), m):
+            if fit(roles[k], kind) is not None:
+                return k
+        return None
+
+    for text, kind in zip(cells, kinds, strict=True):
+        if kind == EMPTY:
+            last += 1
+            if last >= m - 1:
+                if row:
+                    rows.append(row)
+                row, last = {}, -1
+            continue
+        if row:
+            starts = kind == LEVEL1 or (kind == LEVEL2 and _beyond_levels(row, roles))
+            target = None if starts else next_fit(last + 1, kind)
+            if target is None:
+                rows.append(row)
+                row, last = {}, -1
+        if not row:
+            target = next_fit(last + 1, kind)
+            if target is None:
+                target = next_fit(0, kind)
+            if target is None:
+                continue
+        row[target] = text
+        last = target
+        if last >= m - 1:
+            rows.append(row)
+            row, last = {}, -1
+    if row:
+        rows.append(row)
+    return rows
