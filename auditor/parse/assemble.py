@@ -11,7 +11,7 @@ filled starts the next row. Explicit empty cells take a column each.
 
 from __future__ import annotations
 
-from auditor.parse.roles import EMPTY, LEVEL1, LEVEL2, LEVEL12, fit, in_context, kind_of
+from auditor.parse.roles import EMPTY, LEVEL1, LEVEL2, LEVEL12, NUMBER, fit, in_context, kind_of
 from auditor.parse.vocab import norm
 
 _DROP = 20.0  # cost of leaving a cell out (only when there are more cells than columns)
@@ -41,17 +41,32 @@ def resolve(cells: list[str], level1: str) -> list[str]:
     for i, kind in enumerate(kinds):
         if kind == LEVEL12:
             after = next((k for k in kinds[i + 1 :] if k != EMPTY), EMPTY)
-            kinds[i] = LEVEL1 if after in (LEVEL2, LEVEL12) else in_context(kind, cells[i], current)
+            kinds[i] = in_context(kind, cells[i], current)
+            if kinds[i] == LEVEL2 and after in (LEVEL2, LEVEL12) and not _rowless(cells, i):
+                kinds[i] = LEVEL1
         if kinds[i] == LEVEL1:
             current = cells[i]
     return kinds
+
+
+def _rowless(cells: list[str], i: int) -> bool:
+    """Whether the label at ``i`` would leave its row without a name if read as a 一级: the
+    next label is followed straight away by a value-like cell or a direction word."""
+    rest = [c for c in cells[i + 2 :] if norm(c)]
+    return bool(rest) and kind_of(rest[0]) in ("qual", "cmp", "num")
 
 
 def align(roles: list[str], cells: list[str], level1: str = "") -> dict[int, str]:
     """Column index → cell text for a row whose empty cells were dropped: each non-empty cell
     in order, in the column where it fits best (``roles``: the header's column roles)."""
     items = [c for c in cells if norm(c)]
-    kinds = resolve(items, level1)
+    kinds = [kind_of(c) for c in items]
+    lean: list[float] = []  # for a label that can be a 一级 or a 二级: how much the table leans to 二级
+    current = level1
+    for text, kind in zip(items, kinds, strict=True):
+        lean.append(2.0 if kind == LEVEL12 and in_context(kind, text, current) == LEVEL2 else -2.0)
+        if kind == LEVEL1:
+            current = text
     n, m = len(items), len(roles)
     if n == 0:
         return {}
@@ -69,6 +84,8 @@ def align(roles: list[str], cells: list[str], level1: str = "") -> dict[int, str
                 if best[i][j - 1] > top:
                     top, how = best[i][j - 1], 0
                 score = fit(roles[j - 1], kind)
+                if kind == LEVEL12 and score is not None and roles[j - 1] == "level2":
+                    score += lean[i - 1]
                 if score is not None and best[i - 1][j - 1] + score > top:
                     top, how = best[i - 1][j - 1] + score, 1
             best[i][j], move[i][j] = top, how
@@ -116,6 +133,8 @@ def stream_rows(roles: list[str], cells: list[str], level1: str = "") -> list[di
         if row:
             starts = kind == LEVEL1 or (kind == LEVEL2 and _beyond_levels(row, roles))
             target = None if starts else next_fit(last + 1, kind)
+            if target is None and kind == NUMBER and any(roles[k] == "name" for k in row):
+                continue  # a score written after the row's cells, with no column of its own
             if target is None:
                 rows.append(row)
                 row, last = {}, -1

@@ -81,7 +81,7 @@ def header_roles(keys: list[str], columns: dict[int, str]) -> list[str]:
         elif (field := label_of(key)) in ("unit", "code", "name", "budget", "goal"):
             roles[i] = "ctx:" + field
     if not all(("mid:" + r) in roles for r in _SET_ROLES):
-        return [r if not r.startswith("mid:") else "skip" for r in roles]
+        return [r if not r.startswith("mid:") else "caption" for r in roles]
     # the set that comes first is the 中期/长期 one, whichever spelling the header gave it
     first = min(roles.index(r) for r in _SET_ROLES if r in roles)
     later = min(roles.index("mid:" + r) for r in _SET_ROLES)

@@ -15,6 +15,7 @@ from auditor.chars import TEXT_CACHE
 from auditor.parse.vocab import QUALITATIVE, comparators, frames, is_unit, level_key, level_kind, norm
 
 # Cell kinds.
+WORD = "word"  # a word of one or two characters: a unit the list does not know (卷), 是, 无, 好
 EMPTY, LEVEL1, LEVEL2, LEVEL12, COMPARATOR, QUALITY, UNIT, NUMBER, MONEY, VALUE, ORG, TEXT = (
     "empty",
     "l1",
@@ -66,6 +67,8 @@ def kind_of(text: str) -> str:
         return VALUE
     if len(key) <= 8 and _VALUE_WORDS.search(key):
         return VALUE
+    if len(key) <= 2:
+        return WORD
     return TEXT
 
 
@@ -93,6 +96,7 @@ _FIT: dict[str, dict[str, float]] = {
     "level1": {LEVEL1: 10, LEVEL12: 8},
     "level2": {LEVEL2: 10, LEVEL12: 8},
     "name": {
+        WORD: 2,
         TEXT: 6,
         VALUE: 3,
         ORG: 3,
@@ -104,16 +108,16 @@ _FIT: dict[str, dict[str, float]] = {
         UNIT: 0.5,
         QUALITY: 0.5,
     },
-    "value": {VALUE: 8, NUMBER: 6, MONEY: 6, TEXT: 4, UNIT: 3, COMPARATOR: 1, QUALITY: 1, ORG: 1},
+    "value": {WORD: 4, VALUE: 8, NUMBER: 6, MONEY: 6, TEXT: 4, UNIT: 3, COMPARATOR: 1, QUALITY: 1, ORG: 1},
     "direction": {COMPARATOR: 9, QUALITY: 9},
-    "unit": {UNIT: 9},
+    "unit": {UNIT: 9, WORD: 2},
     "weight": {NUMBER: 4, VALUE: 1},
     "score": {NUMBER: 4, VALUE: 1},
-    "actual": {VALUE: 5, NUMBER: 5, MONEY: 5, TEXT: 3, UNIT: 1, QUALITY: 1},
-    "description": {TEXT: 5, VALUE: 2, NUMBER: 1, QUALITY: 1, ORG: 1, UNIT: 1},
-    "basis": {TEXT: 5, VALUE: 2, NUMBER: 1, QUALITY: 1, ORG: 1, UNIT: 1},
-    "deviation": {TEXT: 5, VALUE: 2, NUMBER: 1, QUALITY: 1},
-    "note": {TEXT: 3, VALUE: 2, NUMBER: 1, QUALITY: 1, UNIT: 1},
+    "actual": {WORD: 3, VALUE: 5, NUMBER: 5, MONEY: 5, TEXT: 3, UNIT: 1, QUALITY: 1},
+    "description": {WORD: 2, TEXT: 5, VALUE: 2, NUMBER: 1, QUALITY: 1, ORG: 1, UNIT: 1},
+    "basis": {WORD: 2, TEXT: 5, VALUE: 2, NUMBER: 1, QUALITY: 1, ORG: 1, UNIT: 1},
+    "deviation": {WORD: 2, TEXT: 5, VALUE: 2, NUMBER: 1, QUALITY: 1},
+    "note": {WORD: 2, TEXT: 3, VALUE: 2, NUMBER: 1, QUALITY: 1, UNIT: 1},
     # project context columns of a flat sheet (单位名称 | 项目名称 | 预算数 | 年度目标 | 一级指标 …)
     "ctx:unit": {ORG: 8, TEXT: 1},
     "ctx:code": {NUMBER: 5, VALUE: 3, TEXT: 1},

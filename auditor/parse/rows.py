@@ -9,7 +9,7 @@ from auditor.parse.assemble import align, stream_rows
 from auditor.parse.project import clean_markup, finish_project, money, start_project
 from auditor.parse.roles import fit, kind_of
 from auditor.parse.state import DocState
-from auditor.parse.vocab import allowed_under, comparators, norm, parent_of, split_note
+from auditor.parse.vocab import allowed_under, comparators, norm, parent_of, plain_label, split_note
 
 
 def indicator_row(state: DocState, cells: list[str], block: Block) -> None:
@@ -18,6 +18,8 @@ def indicator_row(state: DocState, cells: list[str], block: Block) -> None:
     project = state.project
     assert project is not None
     if state.roles and not _positional(state.roles, cells, state.width):
+        if _rest_of_last(state, cells):
+            return
         add_placed(state, align(state.roles, cells, state.level1), block)
         return
     got = _map_row(state.columns, cells)
@@ -60,6 +62,33 @@ def _positional(roles: list[str], cells: list[str], width: int) -> bool:
     return True
 
 
+def _rest_of_last(state: DocState, cells: list[str]) -> bool:
+    """A short row that carries the rest of the row above (a cell ended in a line break):
+    its cells fit the columns after the last one the row above filled (| 好 | 10 |)."""
+    project = state.project
+    if project is None or not project.indicators or state.last_column < 0:
+        return False
+    items = [c for c in cells if c.strip()]
+    first = items[0] if items else ""
+    if not items or (kind_of(first) == "text" and len(norm(first)) > 4):
+        return False
+    rest = state.roles[state.last_column + 1 :]
+    if len(items) > len(rest) or any(kind_of(c) in ("l1", "l2", "l12") for c in items):
+        return False
+    placed = align(rest, items)
+    if len(placed) < len(items):
+        return False
+    last = project.indicators[-1]
+    for offset, text in placed.items():
+        role = rest[offset]
+        if role == "value" and not last.value:
+            last.value = text
+        elif role in ("actual", "weight", "score", "deviation", "description", "basis") and not getattr(last, role):
+            setattr(last, role, text)
+    state.last_column += max(placed) + 1
+    return True
+
+
 def stream_rows_of(state: DocState, cells: list[str], block: Block) -> None:
     """A run of cells without row boundaries, cut into rows by content and the header."""
     for placed in stream_rows(state.roles, cells, state.level1):
@@ -69,6 +98,7 @@ def stream_rows_of(state: DocState, cells: list[str], block: Block) -> None:
 def add_placed(state: DocState, placed: dict[int, str], block: Block) -> None:
     """A row assembled by content (column index → text) added to the open project."""
     got: dict[str, str] = {}
+    state.last_column = max(placed) if placed else -1
     for index in sorted(placed):
         role, text = state.roles[index], placed[index].strip()
         if role == "skip" or role.startswith("mid:") or not text:
@@ -93,6 +123,8 @@ def add_placed(state: DocState, placed: dict[int, str], block: Block) -> None:
         _levels(state, got)
         return
     value = _join_value(got.get("direction", ""), got.get("value", ""), got.get("unit", ""))
+    if last is None and not got.get("name") and not got.get("level1") and not got.get("level2"):
+        return  # a stray number or word before the first indicator (a total score under the header)
     if last is not None and not got.get("name") and not got.get("level1") and not got.get("level2"):
         # the rest of the row above, after a cell that ended in a line break (| 有效 |)
         if value and not last.value:
@@ -177,8 +209,8 @@ def _add(state: DocState, got: dict[str, str], value: str, block: Block, aligned
         level1 = level1 or (last.level1 if last else "")
         level2 = got.get("level2", "") or (last.level2 if last else "")
         state.level1, state.level2 = level1, level2
-    label1, note1, weight1 = split_note(level1)
-    label2, note2, weight2 = split_note(level2)
+    label1, note1, weight1 = split_note(plain_label(level1))
+    label2, note2, weight2 = split_note(plain_label(level2))
     indicator = Indicator(
         row=len(project.indicators) + 1,
         level1=label1,

@@ -25,7 +25,7 @@ from auditor.parse.project import (
 )
 from auditor.parse.rows import add_placed, foreign_row, indicator_row, stream_rows_of
 from auditor.parse.state import DocState
-from auditor.parse.vocab import column_of, label_of, norm
+from auditor.parse.vocab import column_of, is_footer, label_of, norm, simplify
 
 _MONEY_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|千元|元)")
 _CLOSING = re.compile(
@@ -77,6 +77,8 @@ def _paragraph(state: DocState, text: str, block: Block) -> None:
         return
     if _is_page_furniture(compact, state) or compact in _CAPTIONS:
         return
+    if _TABLE_TITLE.search(simplify(compact)) and len(compact) <= 60:
+        state.caption = text
     head, sep, _ = compact.partition(":")
     if sep and label_of(head) and not label_of(compact):
         _row(state, [text], block)  # "项目名称：X" written as a paragraph
@@ -128,13 +130,13 @@ def _row(state: DocState, cells: list[str], block: Block) -> None:
         only = filled[0]
         if _MONEY_UNIT.fullmatch(only):
             return
-        if only.endswith("绩效目标表") or (_TABLE_TITLE.search(only) and state.in_indicators):
+        if only.endswith("绩效目标表") or (_TABLE_TITLE.search(simplify(only)) and state.in_indicators):
             finish_project(state)
             if "整体" not in only:
                 state.title = _strip_title(next(c for c in cells if c.strip()))
             state.caption = next(c for c in cells if c.strip())
             return
-        if _TABLE_TITLE.search(only) and len(only) <= 60:
+        if _TABLE_TITLE.search(simplify(only)) and len(only) <= 60:
             state.caption = next(c for c in cells if c.strip())
         if only.startswith(("注:", "备注:", "说明:")) or only in _CAPTIONS:
             return
@@ -145,6 +147,12 @@ def _row(state: DocState, cells: list[str], block: Block) -> None:
             if any(c.strip() for c in part):
                 _row(state, part, block)
         return
+    if len(keys) >= 3 and keys[0] and not column_of(keys[0])[0] and column_of(keys[1])[0]:
+        for size in range(min(len(keys[0]) - 1, 8), 3, -1):  # prose run into the first header cell
+            if column_of(keys[0][-size:])[0] in ("level1", "level2", "name"):
+                _paragraph(state, keys[0][:-size], block)
+                cells, keys = [keys[0][-size:], *cells[1:]], [keys[0][-size:], *keys[1:]]
+                break
     just_header, state.just_header = state.just_header, False
     partial, state.partial_header = state.partial_header, []
     if state.header_keys and state.in_indicators and state.project is not None and just_header:
@@ -207,6 +215,9 @@ def _row(state: DocState, cells: list[str], block: Block) -> None:
         ):
             finish_project(state)
             start_project(state, block)
+    if state.in_indicators and is_footer(filled[0]):
+        state.in_indicators = False  # a sign-off, total or remarks row under the table
+        return
     if state.in_indicators and state.project is not None and not any(k in ("code", "name") for _, k in labels):
         if new_table and foreign_row(state, cells):
             finish_project(state)  # another table (收支总表 …) right after a page break, without a title
@@ -247,9 +258,12 @@ def _header_inside(keys: list[str]) -> tuple[int, int, int] | None:
         while j < n and column_of(keys[j])[0]:
             j += 1
         after = next((k for k in keys[j:] if k), "")
-        if j - i >= 4 and (i > 0 or j < n) and not column_of(after)[0] and (whole := indicator_header(keys[i:j])):
-            if i == 0 and j >= n:
-                return None
+        if (
+            j - i >= 4
+            and (any(keys[:i]) or any(keys[j:]))
+            and not column_of(after)[0]
+            and (whole := indicator_header(keys[i:j]))
+        ):
             middle = j
             for k in range(i + 1, j):
                 role = column_of(keys[k])[0]
@@ -265,10 +279,6 @@ def _header_inside(keys: list[str]) -> tuple[int, int, int] | None:
 
 # --------------------------------------------------------------------------- cell runs (Block.stream)
 
-_FOOTER = re.compile(
-    r"^(填表人|填报人|联系电话|填报日期|单位负责人|审核人|附件|扫一扫|其他需说明|其他需要说明|评价结论|存在问题|改进措施|"
-    r"合计|总分|自评得分|主管部门审核意见|财政部门审核意见|项目负责人:|财务负责人)"
-)
 _BRACKET_LEVELS = re.compile(r"^\[(.{2,12}?)[-—－](.{2,16}?)\]$")
 _BRACKETED = re.compile(r"^指标\s*\d+\s*[:：.、]\s*(.+?)\s*[(（]([^()（）]*)[)）]\s*$")
 
@@ -305,13 +315,21 @@ def _next_header(keys: list[str], i: int) -> tuple[int, int, list[str]]:
     n = len(keys)
     k = i
     while k < n:
-        if not column_of(keys[k])[0] and not (k + 1 < n and column_of(keys[k] + keys[k + 1])[0]):
+        if not column_of(keys[k])[0] and not (
+            k + 1 < n and keys[k] and keys[k + 1] and column_of(keys[k] + keys[k + 1])[0]
+        ):
             k += 1
             continue
         run: list[str] = []
         j = k
         while j < n:
-            if j + 1 < n and not column_of(keys[j])[0] and column_of(keys[j] + keys[j + 1])[0]:
+            if (
+                j + 1 < n
+                and keys[j]
+                and keys[j + 1]
+                and not column_of(keys[j])[0]
+                and column_of(keys[j] + keys[j + 1])[0]
+            ):
                 run.append(keys[j] + keys[j + 1])  # a header word split over two cells (年度 | 指标值)
                 j += 2
             elif column_of(keys[j])[0] and column_of(keys[j])[1] < 99:
@@ -335,7 +353,7 @@ def _data_end(keys: list[str], i: int) -> int:
         key = keys[k]
         if not key:
             continue
-        if label_of(key) in ("name", "code") or _FOOTER.match(key) or key.endswith(("绩效目标表", "自评表", "申报表")):
+        if label_of(key) in ("name", "code") or is_footer(key) or key.endswith(("绩效目标表", "自评表", "申报表")):
             return k
         if _BRACKET_LEVELS.match(key) and k > i:
             return k
@@ -372,7 +390,7 @@ def _label_rows(state: DocState, cells: list[str], keys: list[str], block: Block
             rows.append([joined])
             k += 2
             continue
-        if label_of(key) or not rows or _TABLE_TITLE.search(key) or len(key) > 60:
+        if label_of(key) or not rows or _TABLE_TITLE.search(simplify(key)) or len(key) > 60:
             rows.append([cells[k]])
         else:
             rows[-1].append(cells[k])

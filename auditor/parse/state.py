@@ -36,4 +36,5 @@ class DocState:
     width: int = 0  # cells in the header row: a row as wide is read by position
     level1: str = ""  # the 一级 label the rows below fall under (filled down)
     level2: str = ""  # the 二级 label the rows below fall under
+    last_column: int = -1  # the last column the previous content-placed row filled
     caption: str = ""  # the last title-like line (…绩效目标 / …自评表): names a table outside any project
