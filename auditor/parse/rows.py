@@ -17,7 +17,7 @@ def indicator_row(state: DocState, cells: list[str], block: Block) -> None:
     break may have split it); a narrower one lost its empty cells and is aligned by content."""
     project = state.project
     assert project is not None
-    if state.roles and not _positional(state.roles, cells, state.width):
+    if state.roles and not _positional(state.roles, cells, state.width, state.header_row):
         if _rest_of_last(state, cells):
             return
         add_placed(state, align(state.roles, cells, state.level1), block)
@@ -44,7 +44,7 @@ def indicator_row(state: DocState, cells: list[str], block: Block) -> None:
 _LEVEL_PART = re.compile(r"指标|产出|效益|满意|成本|数量|质量|时效|影响")
 
 
-def _positional(roles: list[str], cells: list[str], width: int) -> bool:
+def _positional(roles: list[str], cells: list[str], width: int, header: list[str]) -> bool:
     """Whether a row can be read by position: as wide as the header, or every cell fits the
     column it stands in (a row cut by a page break keeps its empty cells)."""
     if len(cells) >= width:
@@ -54,6 +54,8 @@ def _positional(roles: list[str], cells: list[str], width: int) -> bool:
             continue
         role, kind = roles[index], kind_of(cell)
         if role == "caption":
+            if index < len(header) and norm(cell) == header[index]:
+                continue  # the caption repeated on every row (a merged cell copied down)
             return False
         if fit(role, kind) is None:
             if role in ("level1", "level2") and kind == "text" and (len(norm(cell)) <= 2 or _LEVEL_PART.search(cell)):

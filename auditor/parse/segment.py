@@ -238,6 +238,7 @@ def _set_header(state: DocState, keys: list[str], header: dict[int, str]) -> Non
     state.columns = header
     state.header_keys = keys
     state.roles = header_roles(keys, header)
+    state.header_row = keys
     state.width = len(keys)
     state.level1 = state.level2 = ""
     state.in_indicators = True

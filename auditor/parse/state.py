@@ -33,6 +33,7 @@ class DocState:
     projects: list[Project] = field(default_factory=list)
     # reading indicator rows by content
     roles: list[str] = field(default_factory=list)  # the header's column roles in order (parse.header)
+    header_row: list[str] = field(default_factory=list)  # the header cells the roles were read from
     width: int = 0  # cells in the header row: a row as wide is read by position
     level1: str = ""  # the 一级 label the rows below fall under (filled down)
     level2: str = ""  # the 二级 label the rows below fall under
