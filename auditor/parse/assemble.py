@@ -40,9 +40,10 @@ def resolve(cells: list[str], level1: str) -> list[str]:
     current = level1
     for i, kind in enumerate(kinds):
         if kind == LEVEL12:
-            after = next((k for k in kinds[i + 1 :] if k != EMPTY), EMPTY)
+            after = kinds[i + 1] if i + 1 < len(kinds) else EMPTY
             kinds[i] = in_context(kind, cells[i], current)
-            if kinds[i] == LEVEL2 and after in (LEVEL2, LEVEL12) and not _rowless(cells, i):
+            before = kinds[i - 1] if i > 0 else EMPTY
+            if kinds[i] == LEVEL2 and after in (LEVEL2, LEVEL12) and before != LEVEL1 and not _rowless(cells, i):
                 kinds[i] = LEVEL1
         if kinds[i] == LEVEL1:
             current = cells[i]
@@ -56,7 +57,7 @@ def _rowless(cells: list[str], i: int) -> bool:
     return bool(rest) and kind_of(rest[0]) in ("qual", "cmp", "num")
 
 
-def align(roles: list[str], cells: list[str], level1: str = "") -> dict[int, str]:
+def align(roles: list[str], cells: list[str], level1: str = "", above: dict[int, str] | None = None) -> dict[int, str]:
     """Column index → cell text for a row whose empty cells were dropped: each non-empty cell
     in order, in the column where it fits best (``roles``: the header's column roles)."""
     items = [c for c in cells if norm(c)]
@@ -86,6 +87,8 @@ def align(roles: list[str], cells: list[str], level1: str = "") -> dict[int, str
                 score = fit(roles[j - 1], kind)
                 if kind == LEVEL12 and score is not None and roles[j - 1] == "level2":
                     score += lean[i - 1]
+                if score is not None and above and above.get(j - 1) == items[i - 1]:
+                    score += 3  # the same text as the row above in this column (a boilerplate column)
                 if score is not None and best[i - 1][j - 1] + score > top:
                     top, how = best[i - 1][j - 1] + score, 1
             best[i][j], move[i][j] = top, how
@@ -100,7 +103,25 @@ def align(roles: list[str], cells: list[str], level1: str = "") -> dict[int, str
             j -= 1
         else:
             i -= 1
-    return placed
+    return _name_from_levels(roles, placed)
+
+
+def _name_from_levels(roles: list[str], placed: dict[int, str]) -> dict[int, str]:
+    """A row read as 一级 + 二级 with no 三级 although it has a value: where the 一级 could be a
+    二级, the labels move one column right (成本指标 | 经济成本指标 | 定量 | 100: the 二级 and a
+    二级 label used as the 三级 name)."""
+    where = {roles[k]: k for k in placed}
+    if "name" in where or "level1" not in where or "level2" not in where or "name" not in roles:
+        return placed
+    if not any(roles[k] in ("value", "direction", "unit") for k in placed):
+        return placed
+    if kind_of(placed[where["level1"]]) != LEVEL12:
+        return placed
+    moved = dict(placed)
+    moved[where["level2"]] = placed[where["level1"]]
+    moved[roles.index("name")] = placed[where["level2"]]
+    del moved[where["level1"]]
+    return moved
 
 
 def _beyond_levels(row: dict[int, str], roles: list[str]) -> bool:
@@ -138,6 +159,8 @@ def stream_rows(roles: list[str], cells: list[str], level1: str = "") -> list[di
             if target is None:
                 rows.append(row)
                 row, last = {}, -1
+        if not row and kind == NUMBER and last < 0:
+            continue  # a bare number never starts a row: a score after the row, a total under the header
         if not row:
             target = next_fit(last + 1, kind)
             if target is None:

@@ -80,6 +80,8 @@ def header_roles(keys: list[str], columns: dict[int, str]) -> list[str]:
             roles[i] = "mid:" + role
         elif (field := label_of(key)) in ("unit", "code", "name", "budget", "goal"):
             roles[i] = "ctx:" + field
+    if not any(r in ("ctx:name", "ctx:code") for r in roles):
+        roles = [r if not r.startswith("ctx:") else "caption" for r in roles]  # not a flat sheet
     if not all(("mid:" + r) in roles for r in _SET_ROLES):
         return [r if not r.startswith("mid:") else "caption" for r in roles]
     # the set that comes first is the 中期/长期 one, whichever spelling the header gave it

@@ -20,8 +20,15 @@ def indicator_row(state: DocState, cells: list[str], block: Block) -> None:
     if state.roles and not _positional(state.roles, cells, state.width, state.header_row):
         if _rest_of_last(state, cells):
             return
-        add_placed(state, align(state.roles, cells, state.level1), block)
+        add_placed(state, align(state.roles, cells, state.level1, state.above), block)
         return
+    if any(role.startswith("ctx:") for role in state.roles):
+        add_placed(state, {i: c for i, c in enumerate(cells) if c.strip()}, block)
+        return
+    if len(cells) >= state.width and _foreign(state.roles, cells):
+        state.in_indicators = False  # another table's rows (序号 | 乡镇 | 养护里程 …) under the indicators
+        return
+    state.last_column = max((i for i, c in enumerate(cells) if c.strip()), default=-1)
     got = _map_row(state.columns, cells)
     if not any(got.get(f) for f in ("level1", "level2", "name", "description", "value", "basis", "unit")):
         return
@@ -64,6 +71,14 @@ def _positional(roles: list[str], cells: list[str], width: int, header: list[str
     return True
 
 
+def _foreign(roles: list[str], cells: list[str]) -> bool:
+    """A full row whose 一级 and 二级 cells both hold text that names no level at all."""
+    texts = [cells[i] for i, role in enumerate(roles) if role in ("level1", "level2") and i < len(cells)]
+    return len(texts) == 2 and all(
+        norm(t) and kind_of(t) not in ("l1", "l2", "l12") and not _LEVEL_PART.search(t) for t in texts
+    )
+
+
 def _rest_of_last(state: DocState, cells: list[str]) -> bool:
     """A short row that carries the rest of the row above (a cell ended in a line break):
     its cells fit the columns after the last one the row above filled (| 好 | 10 |)."""
@@ -101,6 +116,7 @@ def add_placed(state: DocState, placed: dict[int, str], block: Block) -> None:
     """A row assembled by content (column index → text) added to the open project."""
     got: dict[str, str] = {}
     state.last_column = max(placed) if placed else -1
+    state.above = placed
     for index in sorted(placed):
         role, text = state.roles[index], placed[index].strip()
         if role == "skip" or role.startswith("mid:") or not text:
@@ -201,6 +217,9 @@ def _levels(state: DocState, got: dict[str, str]) -> tuple[str, str]:
 def _add(state: DocState, got: dict[str, str], value: str, block: Block, aligned: bool = True) -> None:
     project = state.project
     assert project is not None
+    if not aligned and not any(got.get(f) for f in ("name", "value", "description", "basis")):
+        _levels(state, got)  # a label row read by position: it fills the rows below
+        return
     last = project.indicators[-1] if project.indicators else None
     if aligned:
         level1, level2 = _levels(state, got)

@@ -20,6 +20,7 @@ from auditor.parse.project import (
     finish_project,
     header_continuation,
     header_labels,
+    money,
     split_inline_labels,
     start_project,
 )
@@ -36,6 +37,10 @@ _CAPTIONS = {"绩效指标", "年度绩效指标", "项目绩效指标", "绩效
 # The title of another budget table (部门收支总表, 一般公共预算支出表 …): it ends the open project.
 # The title of an indicator table (…绩效目标表, …自评表, …申报表 …): it names a table outside any project.
 _TABLE_TITLE = re.compile(r"(绩效目标|绩效自评|自评表|申报表|审批表|批复表|目标表|绩效指标表)")
+_AMOUNT = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
+_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+_TABLE_NAME = re.compile(r"(目标表|自评表|申报表|审批表|批复表|指标表)")
+_TABLE_NUMBER = re.compile(r"^(?:附?表|附件)[一二三四五六七八九十\d]+(?:[-—][\d一二三四五六七八九十]+)?$")
 _OTHER_TABLE = re.compile(r"^(?!.*绩效).{0,30}(收支|收入|支出|预算|拨款|经费|采购|资产|三公).{0,12}表(\(续表?\))?$")
 
 
@@ -246,6 +251,11 @@ def _set_header(state: DocState, keys: list[str], header: dict[int, str]) -> Non
         state.found_header.add(id(state.project))
 
 
+def _holds_values(keys: list[str]) -> bool:
+    """Cells before a header that are not all field names (a flat sheet's 单位名称 | 项目名称 …)."""
+    return any(key and not label_of(key) for key in keys)
+
+
 def _header_inside(keys: list[str]) -> tuple[int, int, int] | None:
     """(start, second line, end) of an indicator header written inside a longer row (labels,
     then the header's one or two lines, then the first data row), else None."""
@@ -261,9 +271,9 @@ def _header_inside(keys: list[str]) -> tuple[int, int, int] | None:
         after = next((k for k in keys[j:] if k), "")
         if (
             j - i >= 4
-            and (any(keys[:i]) or any(keys[j:]))
+            and (_holds_values(keys[:i]) or any(keys[j:]))
             and not column_of(after)[0]
-            and (whole := indicator_header(keys[i:j]))
+            and indicator_header(keys[i:j])
         ):
             middle = j
             for k in range(i + 1, j):
@@ -272,7 +282,6 @@ def _header_inside(keys: list[str]) -> tuple[int, int, int] | None:
                     if indicator_header(keys[i:k]):
                         middle = k
                     break
-            del whole
             return i, middle, j
         i = j
     return None
@@ -354,9 +363,11 @@ def _data_end(keys: list[str], i: int) -> int:
         key = keys[k]
         if not key:
             continue
-        if label_of(key) in ("name", "code") or is_footer(key) or key.endswith(("绩效目标表", "自评表", "申报表")):
+        if label_of(key) in ("name", "code") or is_footer(key) or _TABLE_NUMBER.match(key):
             return k
-        if _BRACKET_LEVELS.match(key) and k > i:
+        if len(key) <= 60 and _TABLE_NAME.search(simplify(key)):
+            return k
+        if (_BRACKET_LEVELS.match(key) and k > i) or (_HEADING.match(key) and len(key) > 6):
             return k
         if column_of(key)[0] and _header_at(keys, k):
             return k
@@ -368,11 +379,14 @@ def _label_rows(state: DocState, cells: list[str], keys: list[str], block: Block
     rows: list[list[str]] = []
     k = 0
     n = len(cells)
+    open_label = False
     while k < n:
         key = keys[k]
         if not key:
             k += 1
             continue
+        if key.startswith("[项目概况]") and k >= 2 and _AMOUNT.match(keys[k - 1]):
+            state.listing = (cells[k - 2].strip(), keys[k - 1])  # a budget listing's entry: name, amount
         if _BRACKET_LEVELS.match(key) or (_BRACKETED.match(key) and state.level2):
             if rows:
                 for row in rows:
@@ -389,12 +403,17 @@ def _label_rows(state: DocState, cells: list[str], keys: list[str], block: Block
             or (joined and label_of(joined) and not label_of(keys[k + 1]) and len(keys[k + 1]) <= 4)
         ):
             rows.append([joined])
+            open_label = True
             k += 2
             continue
-        if label_of(key) or not rows or _TABLE_TITLE.search(simplify(key)) or len(key) > 60:
+        if label_of(key):
             rows.append([cells[k]])
+            open_label = True
+        elif open_label and rows and not (_TABLE_TITLE.search(simplify(key)) and len(key) <= 60):
+            rows[-1].append(cells[k])  # a value of the label before it
         else:
-            rows[-1].append(cells[k])
+            rows.append([cells[k]])  # a title or a line of prose on its own
+            open_label = False
         k += 1
     for row in rows:
         _row(state, row, block)
@@ -403,12 +422,17 @@ def _label_rows(state: DocState, cells: list[str], keys: list[str], block: Block
 def _bracketed(state: DocState, cell: str, key: str, block: Block) -> None:
     """The budget-listing notation: a 【产出指标-数量指标】 line, then 指标1:name(value) lines."""
     if m := _BRACKET_LEVELS.match(key):
-        if state.project is None or id(state.project) not in state.found_header:
-            if state.project is None:
-                if not state.caption:
+        if state.listing or state.project is None or id(state.project) not in state.found_header:
+            if state.listing or state.project is None:
+                name, budget = state.listing or (_strip_title(state.caption), "")
+                if not name:
                     return
-                state.title = _strip_title(state.caption)
+                finish_project(state)
+                state.title = name
                 start_project(state, block)
+                if budget and state.project is not None:
+                    state.project.budget = money(budget, "元")
+                state.listing = ()
             state.found_header.add(id(state.project))
             state.roles = ["level1", "level2", "name", "value"]
             state.columns = dict(enumerate(state.roles))

@@ -37,5 +37,7 @@ class DocState:
     width: int = 0  # cells in the header row: a row as wide is read by position
     level1: str = ""  # the 一级 label the rows below fall under (filled down)
     level2: str = ""  # the 二级 label the rows below fall under
+    above: dict[int, str] = field(default_factory=dict)  # the previous content-placed row
     last_column: int = -1  # the last column the previous content-placed row filled
+    listing: tuple = ()  # (name, amount) of a budget listing's entry whose indicators follow
     caption: str = ""  # the last title-like line (…绩效目标 / …自评表): names a table outside any project
