@@ -83,6 +83,10 @@ def money(text: str, unit: str) -> float | None:
     return round(value, 6)
 
 
+_ANNUAL = re.compile(r"^(?:其中:)?(?:年度|当年|本年|全年|年初)")
+_MONEY_ONLY = re.compile(r"^(?:金额单位:|单位:)?(?:万元|元|千元)$")
+
+
 def header_labels(state: DocState, cells: list[str], keys: list[str], labels: list[tuple[int, str]]) -> None:
     project = state.project
     assert project is not None
@@ -100,12 +104,17 @@ def header_labels(state: DocState, cells: list[str], keys: list[str], labels: li
         elif kind == "name" and value and (not project.name or state.name_from_title):
             project.name = value
             state.name_from_title = False
-        elif kind == "budget" and project.budget is None:
-            project.budget = money(value, unit)
+        elif kind == "budget" and (project.budget is None or (_ANNUAL.match(keys[index]) and not state.annual_budget)):
+            amount = money(value, unit)
+            if amount is not None or project.budget is None:
+                project.budget = amount  # the annual figure wins over a total over several years
+                state.annual_budget = bool(_ANNUAL.match(keys[index])) and amount is not None
         elif kind == "fiscal" and project.fiscal_funds is None:
             project.fiscal_funds = money(value, unit)
         elif kind == "other" and project.other_funds is None:
             project.other_funds = money(value, unit)
+        elif kind == "unit" and value and not project.owner and not _MONEY_ONLY.match(norm(value)):
+            project.owner = value
         elif kind == "purpose" and value and not project.purpose:
             project.purpose = value
         elif kind == "goal" and not project.goal:
@@ -248,3 +257,5 @@ def start_project(state: DocState, block: Block) -> None:
     project.name = state.title
     state.name_from_title = bool(state.title)
     state.title = ""
+    state.annual_budget = False
+    project.year = state.table_year

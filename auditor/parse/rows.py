@@ -174,8 +174,9 @@ def context_project(state: DocState, got: dict[str, str], block: Block) -> None:
     if project is not None and (norm(name) == norm(project.name) or (not name and code == project.code)):
         return
     columns, roles, width = state.columns, state.roles, state.width
-    finish_project(state)
-    start_project(state, block)
+    if project is None or project.indicators or not state.name_from_title:
+        finish_project(state)
+        start_project(state, block)  # (a project named only by the sheet's title is taken over)
     state.columns, state.roles, state.width = columns, roles, width
     state.in_indicators = True
     new = state.project

@@ -38,6 +38,7 @@ _CAPTIONS = {"绩效指标", "年度绩效指标", "项目绩效指标", "绩效
 # The title of an indicator table (…绩效目标表, …自评表, …申报表 …): it names a table outside any project.
 _TABLE_TITLE = re.compile(r"(绩效目标|绩效自评|自评表|申报表|审批表|批复表|目标表|绩效指标表)")
 _AMOUNT = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
+_TABLE_YEAR = re.compile(r"(20\d\d)\s*\)?\s*年")
 _HEADING = re.compile(r"^[一二三四五六七八九十]+、")
 _TABLE_NAME = re.compile(r"(目标表|自评表|申报表|审批表|批复表|指标表)")
 _TABLE_NUMBER = re.compile(r"^(?:附?表|附件)[一二三四五六七八九十\d]+(?:[-—][\d一二三四五六七八九十]+)?$")
@@ -83,7 +84,7 @@ def _paragraph(state: DocState, text: str, block: Block) -> None:
     if _is_page_furniture(compact, state) or compact in _CAPTIONS:
         return
     if _TABLE_TITLE.search(simplify(compact)) and len(compact) <= 60:
-        state.caption = text
+        _caption(state, text)
     head, sep, _ = compact.partition(":")
     if sep and label_of(head) and not label_of(compact):
         _row(state, [text], block)  # "项目名称：X" written as a paragraph
@@ -133,6 +134,18 @@ def _row(state: DocState, cells: list[str], block: Block) -> None:
             state.unit = m.group(1)
     if len(set(filled)) == 1:
         only = filled[0]
+        if (
+            len(only) <= 40
+            and (m := _TABLE_YEAR.search(only))
+            and (len(only) <= 12 or _TABLE_TITLE.search(simplify(only)))
+        ):
+            state.table_year = int(m.group(1))  # (2024年度), 2023年度), a title naming its year
+            if (
+                state.project is not None
+                and not state.project.indicators
+                and id(state.project) not in state.found_header
+            ):
+                state.project.year = state.table_year
         if _MONEY_UNIT.fullmatch(only):
             return
         if only.endswith("绩效目标表") or (_TABLE_TITLE.search(simplify(only)) and state.in_indicators):
@@ -141,8 +154,8 @@ def _row(state: DocState, cells: list[str], block: Block) -> None:
                 state.title = _strip_title(next(c for c in cells if c.strip()))
             state.caption = next(c for c in cells if c.strip())
             return
-        if _TABLE_TITLE.search(simplify(only)) and len(only) <= 60:
-            state.caption = next(c for c in cells if c.strip())
+        if _TABLE_TITLE.search(simplify(only)) and len(only) <= 60 and not label_of(only):
+            _caption(state, next(c for c in cells if c.strip()))
         if only.startswith(("注:", "备注:", "说明:")) or only in _CAPTIONS:
             return
 
@@ -441,3 +454,11 @@ def _bracketed(state: DocState, cell: str, key: str, block: Block) -> None:
         return
     if (m := _BRACKETED.match(cell.strip())) and state.project is not None:
         add_placed(state, {2: m.group(1), 3: m.group(2)}, block)
+
+
+def _caption(state: DocState, text: str) -> None:
+    """Remember a title-like line; a table's own title (…表, …报告, …公示) is not replaced by a
+    section heading that only mentions 绩效目标."""
+    key = simplify(text)
+    if not state.caption or _TABLE_NAME.search(key) or re.search(r"(报告|公示|自评)", key):
+        state.caption = text.strip()

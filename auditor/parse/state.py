@@ -39,5 +39,7 @@ class DocState:
     level2: str = ""  # the 二级 label the rows below fall under
     above: dict[int, str] = field(default_factory=dict)  # the previous content-placed row
     last_column: int = -1  # the last column the previous content-placed row filled
+    table_year: int | None = None  # the year the last table title or (2024年度) line stated
+    annual_budget: bool = False  # the open project's budget came from an annual label (年度资金总额)
     listing: tuple = ()  # (name, amount) of a budget listing's entry whose indicators follow
     caption: str = ""  # the last title-like line (…绩效目标 / …自评表): names a table outside any project
