@@ -455,6 +455,24 @@ def evaluate(gold, paths, projects_path, only, fmt, show, config_path, jobs, qui
     sys.exit(status)
 
 
+# --------------------------------------------------------------------------- inspect
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def inspect(path):
+    """显示读取器看到的内容：找到的表、表头各列的含义、逐行读取结果及来源位置、项目信息、未读取的原因。"""
+    from auditor.errors import InputError
+    from auditor.inspect import inspect_lines
+
+    try:
+        lines = inspect_lines(Path(path))
+    except InputError as err:
+        click.echo(str(err), err=True)
+        sys.exit(3)
+    click.echo("\n".join(lines))
+
+
 # --------------------------------------------------------------------------- rules / explain
 
 

@@ -18,18 +18,21 @@ _DROP = 20.0  # cost of leaving a cell out (only when there are more cells than 
 _FRAGMENT_TAILS = ("指标", "指标)", "标")
 
 
-def join_fragments(cells: list[str]) -> list[str]:
-    """Level labels split over two cells (``社会效益`` / ``指标``) joined into one."""
+def join_fragments(cells: list[str]) -> tuple[list[str], list[int]]:
+    """Level labels split over two cells (``社会效益`` / ``指标``) joined into one; with the index
+    of each resulting cell's first part."""
     if not any(norm(c) in _FRAGMENT_TAILS for c in cells):
-        return cells
+        return cells, list(range(len(cells)))
     out: list[str] = []
-    for cell in cells:
+    index: list[int] = []
+    for i, cell in enumerate(cells):
         key = norm(cell)
         if key in _FRAGMENT_TAILS and out and kind_of(out[-1] + key) in (LEVEL1, LEVEL2, LEVEL12):
             out[-1] = norm(out[-1]) + key
             continue
         out.append(cell)
-    return out
+        index.append(i)
+    return out, index
 
 
 def resolve(cells: list[str], level1: str) -> list[str]:
@@ -128,13 +131,15 @@ def _beyond_levels(row: dict[int, str], roles: list[str]) -> bool:
     return any(roles[k] not in ("level1", "level2") and not roles[k].startswith("mid:") for k in row)
 
 
-def stream_rows(roles: list[str], cells: list[str], level1: str = "") -> list[dict[int, str]]:
-    """Cut a run of cells without row boundaries into rows (column index → text)."""
-    cells = join_fragments(cells)
+def stream_rows(roles: list[str], cells: list[str], level1: str = "") -> list[tuple[dict[int, str], int]]:
+    """Cut a run of cells without row boundaries into rows: (column index → text, index of the
+    row's first cell in ``cells``)."""
+    cells, index = join_fragments(cells)
     kinds = resolve(cells, level1)
     m = len(roles)
-    rows: list[dict[int, str]] = []
+    rows: list[tuple[dict[int, str], int]] = []
     row: dict[int, str] = {}
+    first = 0
     last = -1
 
     def next_fit(start: int, kind: str) -> int | None:
@@ -143,12 +148,12 @@ def stream_rows(roles: list[str], cells: list[str], level1: str = "") -> list[di
                 return k
         return None
 
-    for text, kind in zip(cells, kinds, strict=True):
+    for position, (text, kind) in enumerate(zip(cells, kinds, strict=True)):
         if kind == EMPTY:
             last += 1
             if last >= m - 1:
                 if row:
-                    rows.append(row)
+                    rows.append((row, first))
                 row, last = {}, -1
             continue
         if row:
@@ -157,7 +162,7 @@ def stream_rows(roles: list[str], cells: list[str], level1: str = "") -> list[di
             if target is None and kind == NUMBER and any(roles[k] == "name" for k in row):
                 continue  # a score written after the row's cells, with no column of its own
             if target is None:
-                rows.append(row)
+                rows.append((row, first))
                 row, last = {}, -1
         if not row and kind == NUMBER and last < 0:
             continue  # a bare number never starts a row: a score after the row, a total under the header
@@ -167,11 +172,13 @@ def stream_rows(roles: list[str], cells: list[str], level1: str = "") -> list[di
                 target = next_fit(0, kind)
             if target is None:
                 continue
+        if not row:
+            first = index[position]
         row[target] = text
         last = target
         if last >= m - 1:
-            rows.append(row)
+            rows.append((row, first))
             row, last = {}, -1
     if row:
-        rows.append(row)
+        rows.append((row, first))
     return rows

@@ -27,6 +27,8 @@ def indicator_row(state: DocState, cells: list[str], block: Block) -> None:
         return
     if len(cells) >= state.width and _foreign(state.roles, cells):
         state.in_indicators = False  # another table's rows (序号 | 乡镇 | 养护里程 …) under the indicators
+        if state.trace is not None:
+            state.trace.append(("skipped", block, "一级/二级指标列中不是指标层级：另一张表，指标表到此结束"))
         return
     state.last_column = max((i for i, c in enumerate(cells) if c.strip()), default=-1)
     got = _map_row(state.columns, cells)
@@ -106,13 +108,15 @@ def _rest_of_last(state: DocState, cells: list[str]) -> bool:
     return True
 
 
-def stream_rows_of(state: DocState, cells: list[str], block: Block) -> None:
-    """A run of cells without row boundaries, cut into rows by content and the header."""
-    for placed in stream_rows(state.roles, cells, state.level1):
-        add_placed(state, placed, block)
+def stream_rows_of(state: DocState, cells: list[str], block: Block, offset: int = 0) -> None:
+    """A run of cells without row boundaries, cut into rows by content and the header.
+    ``offset``: where ``cells`` start in the block (for each row's source line)."""
+    for placed, first in stream_rows(state.roles, cells, state.level1):
+        line = block.lines[offset + first] if offset + first < len(block.lines) else block.line
+        add_placed(state, placed, block, line)
 
 
-def add_placed(state: DocState, placed: dict[int, str], block: Block) -> None:
+def add_placed(state: DocState, placed: dict[int, str], block: Block, line: int = 0) -> None:
     """A row assembled by content (column index → text) added to the open project."""
     got: dict[str, str] = {}
     state.last_column = max(placed) if placed else -1
@@ -126,6 +130,8 @@ def add_placed(state: DocState, placed: dict[int, str], block: Block) -> None:
                 got["direction"], text = text, got["direction"]
             got.setdefault("direction_note", text)
             continue
+        if role == "ctx:unit" and got.get(role, "").isdigit():
+            got[role] = text  # 单位名称 over 单位编码
         got.setdefault(role, text)
     if got.get("ctx:name") or got.get("ctx:code"):
         context_project(state, got, block)
@@ -159,7 +165,7 @@ def add_placed(state: DocState, placed: dict[int, str], block: Block) -> None:
                 if got.get(key) and not getattr(last, key):
                     setattr(last, key, got[key])
             return
-    _add(state, got, value, block)
+    _add(state, got, value, block, line=line)
 
 
 _TEMPLATE_NAME = re.compile(r"^(?:指标\s*\d+\s*[:：.、]?|…+|\.{3,}|—+|-+)$")
@@ -185,7 +191,9 @@ def context_project(state: DocState, got: dict[str, str], block: Block) -> None:
     new.name, new.code = name or new.name, code
     state.name_from_title = False
     if got.get("ctx:budget"):
-        new.budget = money(got["ctx:budget"], state.project_unit)
+        column = state.header_row[state.roles.index("ctx:budget")] if "ctx:budget" in state.roles else ""
+        unit = m.group(1) if (m := re.search(r"\((万元|千元|元)\)", column)) else state.project_unit
+        new.budget = money(got["ctx:budget"], unit)
     if got.get("ctx:goal"):
         new.goal = clean_markup(got["ctx:goal"])
     if got.get("ctx:unit"):
@@ -215,7 +223,7 @@ def _levels(state: DocState, got: dict[str, str]) -> tuple[str, str]:
     return level1 or state.level1, level2 or state.level2
 
 
-def _add(state: DocState, got: dict[str, str], value: str, block: Block, aligned: bool = True) -> None:
+def _add(state: DocState, got: dict[str, str], value: str, block: Block, aligned: bool = True, line: int = 0) -> None:
     project = state.project
     assert project is not None
     if not aligned and not any(got.get(f) for f in ("name", "value", "description", "basis")):
@@ -241,7 +249,7 @@ def _add(state: DocState, got: dict[str, str], value: str, block: Block, aligned
         description=got.get("description", ""),
         value=value,
         basis=got.get("basis", ""),
-        line=block.line,
+        line=line or block.line,
         where=block.where,
         direction=got.get("direction_note") or got.get("direction", ""),  # 正向/反向 over ≥ (already in the value)
         unit_column=got.get("unit", ""),

@@ -45,11 +45,18 @@ _TABLE_NUMBER = re.compile(r"^(?:附?表|附件)[一二三四五六七八九十\
 _OTHER_TABLE = re.compile(r"^(?!.*绩效).{0,30}(收支|收入|支出|预算|拨款|经费|采购|资产|三公).{0,12}表(\(续表?\))?$")
 
 
-def parse_blocks(blocks: list[Block], source: str, path: str = "", info: dict | None = None) -> Department:
-    """Turn a reader's Blocks into a Department with its projects and indicator rows."""
+def parse_blocks(
+    blocks: list[Block], source: str, path: str = "", info: dict | None = None, trace: list | None = None
+) -> Department:
+    """Turn a reader's Blocks into a Department with its projects and indicator rows.
+
+    ``trace``, when a list, receives what the walk decided (see ``audit inspect``): each header
+    found with its column roles (``("header", block, cells, roles)``) and each table or row run
+    left out with the reason (``("skipped", block, reason)``).
+    """
     dept = Department(source=source, path=path)
     department_facts(blocks, dept)
-    state = DocState(dept=dept)
+    state = DocState(dept=dept, trace=trace)
     for block in blocks:
         cells = [c if isinstance(c, str) else ("" if c is None else str(c)) for c in block.cells]
         if block.table is None:
@@ -60,6 +67,7 @@ def parse_blocks(blocks: list[Block], source: str, path: str = "", info: dict | 
             _row(state, cells, block)
     finish_project(state)
     dept.projects = [p for p in state.projects if id(p) in state.found_header]
+    _department_from_projects(dept)
     if dept.projects:
         dept.unit = state.units.get(id(dept.projects[0]), dept.unit)
     for number, project in enumerate(dept.projects, start=1):
@@ -183,12 +191,12 @@ def _row(state: DocState, cells: list[str], block: Block) -> None:
             if key
         )
         if fragments or len(set(wider.values()) - {"skip"}) > len(set(state.columns.values()) - {"skip"}):
-            _set_header(state, joined, wider)  # the header row itself was wrapped onto a second line
+            _set_header(state, joined, wider, block)  # the header row itself was wrapped onto a second line
             state.header_keys = []
             return
         merged = merge_header_lines(head, keys)
         if merged and (found := indicator_header(merged)):
-            _set_header(state, merged, found)  # a second header line: 2022年实际实现值 | 预期2023年实现值
+            _set_header(state, merged, found, block)  # a second header line: 2022年实际实现值 | 预期2023年实现值
             state.header_keys = []
             return
     named = sum(1 for key in keys if column_of(key)[0])  # cells naming an indicator column
@@ -211,10 +219,13 @@ def _row(state: DocState, cells: list[str], block: Block) -> None:
         if state.project is None:
             if not state.title:
                 state.title = _strip_title(state.caption) if state.caption else ""
-            if not state.title:
+            flat = any(label_of(key) in ("name", "code") for key in keys)  # a sheet naming the project per row
+            if not state.title and not flat:
+                _note(state, block, "指标表前没有项目名称或表名，无法确定所属项目，未读取")
                 return  # an indicator table outside any project, without a title
             start_project(state, block)
-        _set_header(state, keys, header)
+            state.name_from_title = True  # named by its title, or to be named by its rows
+        _set_header(state, keys, header, block)
         state.just_header = True
         state.after_break = bool(state.project.indicators)
         return
@@ -235,6 +246,7 @@ def _row(state: DocState, cells: list[str], block: Block) -> None:
             start_project(state, block)
     if state.in_indicators and is_footer(filled[0]):
         state.in_indicators = False  # a sign-off, total or remarks row under the table
+        _note(state, block, f"表尾（{filled[0][:12]}）：指标表到此结束")
         return
     if state.in_indicators and state.project is not None and not any(k in ("code", "name") for _, k in labels):
         if new_table and foreign_row(state, cells):
@@ -251,12 +263,19 @@ def _row(state: DocState, cells: list[str], block: Block) -> None:
     header_continuation(state, cells, keys)
 
 
-def _set_header(state: DocState, keys: list[str], header: dict[int, str]) -> None:
+def _note(state: DocState, block: Block, reason: str) -> None:
+    if state.trace is not None:
+        state.trace.append(("skipped", block, reason))
+
+
+def _set_header(state: DocState, keys: list[str], header: dict[int, str], block: Block | None = None) -> None:
     """Start reading indicator rows under this header."""
     state.columns = header
     state.header_keys = keys
     state.roles = header_roles(keys, header)
     state.header_row = keys
+    if state.trace is not None:
+        state.trace.append(("header", block, list(keys), list(state.roles)))
     state.width = len(keys)
     state.level1 = state.level2 = ""
     state.in_indicators = True
@@ -316,7 +335,7 @@ def _stream(state: DocState, cells: list[str], block: Block) -> None:
         if state.in_indicators and state.project is not None and state.roles:
             j = _data_end(keys, i)
             if j > i:
-                stream_rows_of(state, cells[i:j], block)
+                stream_rows_of(state, cells[i:j], block, offset=i)
             i = j
             if i >= n:
                 return
@@ -462,3 +481,19 @@ def _caption(state: DocState, text: str) -> None:
     key = simplify(text)
     if not state.caption or _TABLE_NAME.search(key) or re.search(r"(报告|公示|自评)", key):
         state.caption = text.strip()
+
+
+_CODED = re.compile(r"^[\[【(（]?(\d{3,12})[\]】)）]?\s*[-—_]?\s*(.+)$|^(.+?)\s+(\d{3,12})$")
+
+
+def _department_from_projects(dept: Department) -> None:
+    """A document that names its department only in the tables (主管部门及代码 [129]…局,
+    编制单位 607-苇塘镇): the first project's unit, code split off; its year likewise."""
+    if not dept.name:
+        owner = next((p.owner for p in dept.projects if p.owner), "")
+        if m := _CODED.match(owner.strip()):
+            dept.code, dept.name = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        else:
+            dept.name = owner.strip()
+    if dept.year is None:
+        dept.year = next((p.year for p in dept.projects if p.year), None)

@@ -42,4 +42,7 @@ class DocState:
     table_year: int | None = None  # the year the last table title or (2024年度) line stated
     annual_budget: bool = False  # the open project's budget came from an annual label (年度资金总额)
     listing: tuple = ()  # (name, amount) of a budget listing's entry whose indicators follow
-    caption: str = ""  # the last title-like line (…绩效目标 / …自评表): names a table outside any project
+    caption: str = ""
+    trace: list | None = (
+        None  # when set (audit inspect), what the walk decided: headers, tables left out  # the last title-like line (…绩效目标 / …自评表): names a table outside any project
+    )

@@ -18,7 +18,7 @@ from auditor.chars import Translation
 from auditor.model import Block
 from auditor.read import split
 from auditor.read.detect import decode
-from auditor.read.text import bars, blank, cells
+from auditor.read.text import bars, blank, cells, delimited
 from auditor.read.text import lines as line_layouts
 
 # Zero-width characters and BOMs are dropped; exotic spaces (NBSP, en/em, ideographic) become a plain space.
@@ -40,6 +40,7 @@ class Layout:
 
 
 LAYOUTS: list[Layout] = [
+    Layout("csv", delimited.score_csv, delimited.read_csv),
     Layout("pipe", line_layouts.score_pipe, line_layouts.read_pipe),
     Layout("padded", bars.score_padded, bars.read_padded),
     Layout("bar cells", bars.score_bar_cells, bars.read_bar_cells),

@@ -112,21 +112,19 @@ def read_bar_cells(lines: list[str]) -> list[Block]:
     """One cell a line, ended by a bar; padding lines end rows."""
     blocks: list[Block] = []
     run: list[str] = []
-    run_line = 0
+    numbers: list[int] = []
     pending: list[tuple[int, str]] = []  # lines of the open cell
     separator = _separator_style(lines)
 
     def flush_run() -> None:
-        nonlocal run, run_line
+        nonlocal run, numbers
         if run:
-            blocks.append(Block(run, run_line, 1, stream=True))
-        run, run_line = [], 0
+            blocks.append(Block(run, numbers[0], 1, stream=True, lines=numbers))
+        run, numbers = [], []
 
     def add(cell: str, number: int) -> None:
-        nonlocal run_line
-        if not run:
-            run_line = number
         run.append(cell)
+        numbers.append(number)
 
     def close(number: int) -> None:
         """The open cell ends here; lines before it that read as prose are paragraphs."""

@@ -49,10 +49,9 @@ def score_blank_cells(lines: list[str]) -> float:
 
 def read_blank_cells(lines: list[str]) -> list[Block]:
     cells: list[str] = []
-    first = 0
+    numbers: list[int] = []
     for number, chunk in _chunks(lines):
-        if not first:
-            first = number
         parts = [line.strip() for line in chunk]
         cells.append("".join(part for part in parts if part) if len(parts) > 1 else parts[0])
-    return [Block(cells, first or 1, 1, stream=True)] if cells else []
+        numbers.append(number)
+    return [Block(cells, numbers[0], 1, stream=True, lines=numbers)] if cells else []
