@@ -12,7 +12,7 @@ filled starts the next row. Explicit empty cells take a column each.
 from __future__ import annotations
 
 from auditor.parse.roles import EMPTY, LEVEL1, LEVEL2, LEVEL12, NUMBER, fit, in_context, kind_of
-from auditor.parse.vocab import norm
+from auditor.parse.vocab import norm, parent_of
 
 _DROP = 20.0  # cost of leaving a cell out (only when there are more cells than columns)
 _FRAGMENT_TAILS = ("指标", "指标)", "标")
@@ -50,6 +50,8 @@ def resolve(cells: list[str], level1: str) -> list[str]:
                 kinds[i] = LEVEL1
         if kinds[i] == LEVEL1:
             current = cells[i]
+        elif kinds[i] == LEVEL2 and not (current and in_context(LEVEL12, cells[i], current) == LEVEL2):
+            current = parent_of(cells[i]) or current  # a 二级 without its 一级: the frame's 一级
     return kinds
 
 

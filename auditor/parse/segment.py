@@ -274,6 +274,8 @@ def _set_header(state: DocState, keys: list[str], header: dict[int, str], block:
     state.header_keys = keys
     state.roles = header_roles(keys, header)
     state.header_row = keys
+    if any(role.startswith("mid:") for role in state.roles):  # read by position too: the annual set
+        state.columns = {i: ("skip" if role.startswith("mid:") else role) for i, role in enumerate(state.roles)}
     if state.trace is not None:
         state.trace.append(("header", block, list(keys), list(state.roles)))
     state.width = len(keys)

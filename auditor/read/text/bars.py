@@ -61,7 +61,7 @@ def score_padded(lines: list[str]) -> float:
     """Pipe rows that are not a markdown table (no ``|---|`` line): rows without the opening bar,
     padded with runs of bars."""
     multi, single, bars, indented, filled = _profile(lines)
-    if multi < 5 or multi < single + indented:
+    if multi < 3 or multi < single + indented:
         return 0.0
     if any("-" in line and _SEPARATOR.match(line) for line in lines):
         return 0.0  # a markdown table: its |---| line under the header
