@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from auditor.parse.vocab import column_of as _column_of
 from auditor.parse.vocab import label_of
 
@@ -60,6 +62,15 @@ _SET_ROLES = ("level2", "name", "value")
 
 
 def header_roles(keys: list[str], columns: dict[int, str]) -> list[str]:
+    return list(_roles(tuple(keys), tuple(sorted(columns.items()))))
+
+
+@lru_cache(maxsize=256)
+def _roles(keys: tuple[str, ...], items: tuple[tuple[int, str], ...]) -> tuple[str, ...]:
+    return tuple(_header_roles(list(keys), dict(items)))
+
+
+def _header_roles(keys: list[str], columns: dict[int, str]) -> list[str]:
     """The role of every header column in order, for placing cells by content.
 
     A column naming a project field (单位名称, 项目名称, 预算数, 年度目标 in a flat sheet)

@@ -22,15 +22,15 @@ def indicator_row(state: DocState, cells: list[str], block: Block) -> None:
             return
         add_placed(state, align(state.roles, cells, state.level1, state.above), block)
         return
-    if any(role.startswith("ctx:") for role in state.roles):
+    if state.flat:
         add_placed(state, {i: c for i, c in enumerate(cells) if c.strip()}, block)
         return
-    if len(cells) >= state.width and _foreign(state.roles, cells):
+    if state.level_columns and len(cells) >= state.width and _foreign(state.level_columns, cells):
         state.in_indicators = False  # another table's rows (序号 | 乡镇 | 养护里程 …) under the indicators
         if state.trace is not None:
             state.trace.append(("skipped", block, "一级/二级指标列中不是指标层级：另一张表，指标表到此结束"))
         return
-    state.last_column = max((i for i, c in enumerate(cells) if c.strip()), default=-1)
+    state.last_column = len(cells) - 1
     got = _map_row(state.columns, cells)
     if not any(got.get(f) for f in ("level1", "level2", "name", "description", "value", "basis", "unit")):
         return
@@ -73,12 +73,12 @@ def _positional(roles: list[str], cells: list[str], width: int, header: list[str
     return True
 
 
-def _foreign(roles: list[str], cells: list[str]) -> bool:
+def _foreign(columns: tuple[int, int], cells: list[str]) -> bool:
     """A full row whose 一级 and 二级 cells both hold text that names no level at all."""
-    texts = [cells[i] for i, role in enumerate(roles) if role in ("level1", "level2") and i < len(cells)]
-    return len(texts) == 2 and all(
-        norm(t) and kind_of(t) not in ("l1", "l2", "l12") and not _LEVEL_PART.search(t) for t in texts
-    )
+    one, two = cells[columns[0]], cells[columns[1]]
+    if not one or not two or one.isspace() or two.isspace():
+        return False
+    return all(kind_of(t) not in ("l1", "l2", "l12") and not _LEVEL_PART.search(t) for t in (one, two))
 
 
 def _rest_of_last(state: DocState, cells: list[str]) -> bool:

@@ -167,13 +167,14 @@ def _row(state: DocState, cells: list[str], block: Block) -> None:
         if only.startswith(("注:", "备注:", "说明:")) or only in _CAPTIONS:
             return
 
-    if len(filled) > 6 and (split := _header_inside(keys)) is not None:
+    named = sum(1 for key in filled if column_of(key)[0])  # cells naming an indicator column
+    if 4 <= named < len(filled) and len(filled) > 6 and (split := _header_inside(keys)) is not None:
         start, middle, end = split
         for part in (cells[:start], cells[start:middle], cells[middle:end], cells[end:]):
             if any(c.strip() for c in part):
                 _row(state, part, block)
         return
-    if len(keys) >= 3 and keys[0] and not column_of(keys[0])[0] and column_of(keys[1])[0]:
+    if named >= 2 and len(keys) >= 3 and keys[0] and not column_of(keys[0])[0] and column_of(keys[1])[0]:
         for size in range(min(len(keys[0]) - 1, 8), 3, -1):  # prose run into the first header cell
             if column_of(keys[0][-size:])[0] in ("level1", "level2", "name"):
                 _paragraph(state, keys[0][:-size], block)
@@ -199,7 +200,8 @@ def _row(state: DocState, cells: list[str], block: Block) -> None:
             _set_header(state, merged, found, block)  # a second header line: 2022年实际实现值 | 预期2023年实现值
             state.header_keys = []
             return
-    named = sum(1 for key in keys if column_of(key)[0])  # cells naming an indicator column
+    if named and keys[0] != filled[0]:
+        named = sum(1 for key in keys if column_of(key)[0])  # the first cell was cut above
     header = indicator_header(keys) if named >= 3 else {}
     if partial and not new_table:
         # a header over two lines: wrapped (三级 | 指标) or under a spanning caption (绩效指标 over 一级/二级/三级)
@@ -274,6 +276,12 @@ def _set_header(state: DocState, keys: list[str], header: dict[int, str], block:
     state.header_keys = keys
     state.roles = header_roles(keys, header)
     state.header_row = keys
+    state.flat = any(role.startswith("ctx:") for role in state.roles)
+    state.level_columns = (
+        (state.roles.index("level1"), state.roles.index("level2"))
+        if "level1" in state.roles and "level2" in state.roles
+        else ()
+    )
     if any(role.startswith("mid:") for role in state.roles):  # read by position too: the annual set
         state.columns = {i: ("skip" if role.startswith("mid:") else role) for i, role in enumerate(state.roles)}
     if state.trace is not None:

@@ -34,7 +34,9 @@ class DocState:
     # reading indicator rows by content
     roles: list[str] = field(default_factory=list)  # the header's column roles in order (parse.header)
     header_row: list[str] = field(default_factory=list)  # the header cells the roles were read from
-    width: int = 0  # cells in the header row: a row as wide is read by position
+    width: int = 0
+    flat: bool = False  # the header has project columns (单位名称 | 项目名称 …): a flat sheet
+    level_columns: tuple = ()  # (一级 column, 二级 column) when the header has both  # cells in the header row: a row as wide is read by position
     level1: str = ""  # the 一级 label the rows below fall under (filled down)
     level2: str = ""  # the 二级 label the rows below fall under
     above: dict[int, str] = field(default_factory=dict)  # the previous content-placed row

@@ -50,6 +50,7 @@ def simplify(text: str) -> str:
     return key
 
 
+@lru_cache(maxsize=1 << 12)
 def plain_label(text: str) -> str:
     """A level label as the output writes it: without spaces (产 出 指 标), pinyin readings or
     traditional characters; brackets and notes as printed."""
@@ -160,6 +161,7 @@ def frames() -> tuple[dict[str, list[str]], dict[str, str]]:
 _LEVEL_SUFFIX = re.compile(r"(?:指标|目标|值)$")
 
 
+@lru_cache(maxsize=1 << 12)
 def split_note(text: str) -> tuple[str, str, str]:
     """A level label as printed → (label, template note, weight): ``数量指标 (必填硬性指标)`` →
     (``数量指标``, ``(必填硬性指标)``, ``""``); ``产出指标 (40-50)分`` → (``产出指标``, ``""``, ``(40-50)分``)."""

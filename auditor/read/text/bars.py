@@ -33,10 +33,22 @@ def _split(line: str) -> list[str]:
     return cells
 
 
+_LAST: list = [None, (0, 0, 0, 0, 0)]  # the last text profiled (layout scoring asks three times)
+
+
 def _profile(lines: list[str]) -> tuple[int, int, int, int, int]:
     """Counts of (multi-cell bar lines, one-cell lines ending in a bar, bar-only lines,
     indented ``| text`` lines, non-blank lines)."""
+    if _LAST[0] is lines:
+        return _LAST[1]
+    _LAST[0], _LAST[1] = lines, _count(lines)
+    return _LAST[1]
+
+
+def _count(lines: list[str]) -> tuple[int, int, int, int, int]:
     multi = single = bars = indented = filled = 0
+    if not any("|" in line for line in lines):
+        return 0, 0, 0, 0, len(lines)
     for line in lines:
         text = line.strip()
         if not text:
