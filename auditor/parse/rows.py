@@ -17,7 +17,9 @@ def indicator_row(state: DocState, cells: list[str], block: Block) -> None:
     break may have split it); a narrower one lost its empty cells and is aligned by content."""
     project = state.project
     assert project is not None
-    if state.roles and not _positional(state.roles, cells, state.width, state.header_row):
+    if state.roles and (
+        not _positional(state.roles, cells, state.width, state.header_row) or _moved(state.above, cells, state.width)
+    ):
         if _rest_of_last(state, cells):
             return
         add_placed(state, align(state.roles, cells, state.level1, state.above), block)
@@ -31,6 +33,7 @@ def indicator_row(state: DocState, cells: list[str], block: Block) -> None:
             state.trace.append(("skipped", block, "一级/二级指标列中不是指标层级：另一张表，指标表到此结束"))
         return
     state.last_column = len(cells) - 1
+    state.above = dict(enumerate(cells))
     got = _map_row(state.columns, cells)
     if not any(got.get(f) for f in ("level1", "level2", "name", "description", "value", "basis", "unit")):
         return
@@ -51,6 +54,16 @@ def indicator_row(state: DocState, cells: list[str], block: Block) -> None:
 
 
 _LEVEL_PART = re.compile(r"指标|产出|效益|满意|成本|数量|质量|时效|影响")
+
+
+def _moved(above: dict[int, str], cells: list[str], width: int) -> bool:
+    """A short row holding the row above's text of another column (a boilerplate column shifted left)."""
+    if len(cells) >= width or not above:
+        return False
+    return any(
+        text.strip() and above.get(i) != text and text in above.values() and len(text) > 6
+        for i, text in enumerate(cells)
+    )
 
 
 def _positional(roles: list[str], cells: list[str], width: int, header: list[str]) -> bool:
