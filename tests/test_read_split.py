@@ -467,3 +467,34 @@ def test_catalog_previews_read_only_true_rows(prefix, least):
     assert all(pair in gold for pair in got)
     _, info = read(path.read_bytes(), path.name)
     assert info["warnings"] and all("无法区分单元格" in w and path.name in w for w in info["warnings"])
+
+
+def test_a_notice_title_in_page_furniture_is_written_before_the_table():
+    furniture = "| 索 引 号 | 640100/2024-00012 | 发文时间 | 2024-05-06 |\n| 发布机构 | 河湾镇 | 文 号 | 无 |\n"
+    furniture += "| 标 题: | 关于河湾镇设施蔬菜大棚建设项目绩效目标设定的公示 |\n"
+    text = furniture + NOTICE.split("\n", 1)[1]
+    blocks, _ = read(text.encode(), "notice.txt")
+    header = next(k for k, b in enumerate(blocks) if b.cells[:3] == ["一级指标", "二级指标", "三级指标"])
+    before = [b.cells[0] for b in blocks[:header] if b.table is None]
+    assert "关于河湾镇设施蔬菜大棚建设项目绩效目标设定的公示" in before
+
+
+def test_flattened_template_with_numbers_only_keeps_the_annual_set():
+    groups = (
+        "产出指标数量指标{a}100质量指标{a}100时效指标{a}100效益指标社会效益指标{b}100满意度指标服务对象满意度指标{a}100"
+    )
+    text = (
+        "3、项目绩效目标表(2024年度)项目名称乡村文化广场建设长期绩效指标一级指标二级指标指标内容指标值备注"
+        + groups.format(a=95, b=80)
+        + "……年度绩效指标一级指标二级指标指标内容指标值备注"
+        + groups.format(a=90, b=70)
+        + "\n"
+    )
+    found = rows(text)
+    assert table(found, "二级指标", "三级指标", "指标值") == [
+        ("数量指标", "", "90"),
+        ("质量指标", "", "90"),
+        ("时效指标", "", "90"),
+        ("社会效益指标", "", "70"),
+        ("服务对象满意度指标", "", "90"),
+    ]  # the 长期 set is left out; the 100 every row ends with is the 备注 column

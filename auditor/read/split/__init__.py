@@ -105,7 +105,7 @@ def mend(blocks: list[Block], info: dict, lines: list[str] | None = None, name: 
         i = j
         found = None
         if _worth_a_look([(b.line, b.cells[0] if b.cells else "") for b in run]):
-            found = _segment([(b.line, _raw(b, lines)) for b in run], info, name)
+            found = _segment([(b.line, _raw(b, lines)) for b in run], info, name, lines)
         if found:
             out.extend(found)
             changed = True
@@ -114,11 +114,11 @@ def mend(blocks: list[Block], info: dict, lines: list[str] | None = None, name: 
     return _renumber(out) if changed else blocks
 
 
-def _segment(texts: list[tuple[int, str]], info: dict, name: str) -> list[Block] | None:
+def _segment(texts: list[tuple[int, str]], info: dict, name: str, lines: list[str] | None) -> list[Block] | None:
     from auditor.read.split import flat, glued, prose, spaced
 
     for kind in (spaced, glued, prose):
-        found = kind.segment(texts)
+        found = prose.segment(texts, lines) if kind is prose else kind.segment(texts)
         if found:
             info.setdefault("split", []).append(kind.__name__.rsplit(".", 1)[-1])
             return found

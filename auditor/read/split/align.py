@@ -11,7 +11,9 @@ Line breaks, where the text still has them, make a new row cheap and a continuat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from auditor.chars import TEXT_CACHE
 from auditor.read.split import words
 
 ROW_COST = 1.0  # starting a row
@@ -60,6 +62,7 @@ class Row:
         return "".join(t.text for t in self.cells.get(column, []))
 
 
+@lru_cache(maxsize=TEXT_CACHE)
 def fit(role: str, text: str) -> float | None:
     table = FIT.get(role)
     if table is None:

@@ -160,6 +160,7 @@ def read_body(body: str, roles: list[str], grades: list[str] | None = None) -> t
     stop = _END.search(body)
     if stop:
         body = body[: stop.start()]
+    body = re.sub(r"…+|\.{3,}", "", body)  # a …… row
     if "caption" in roles:
         body = re.sub(rf"绩效指标(?={words.label_pattern().pattern})", "", body)
     after = [r for r in roles[roles.index("name") + 1 :] if r not in ("remark", "basis")]
@@ -182,6 +183,8 @@ def read_body(body: str, roles: list[str], grades: list[str] | None = None) -> t
     rows: list[Row] = []
     unread: list[str] = []
     numeric = [r for r in after if r in _NUMERIC]
+    if (unnamed := _unnamed_rows(groups, roles)) is not None:
+        return [Row({cols[r]: [Token(t)] for r, t in got.items() if r in cols and t}) for got in unnamed], []
     for level, text in groups:
         if not level and len(numeric) >= 3 and ({"unit", "sign"} & set(after)):
             listed, missed = _numbered_rows(text, numeric, "remark" in roles or "deviation" in roles)
@@ -208,6 +211,8 @@ def read_body(body: str, roles: list[str], grades: list[str] | None = None) -> t
 
 
 _NUMERIC = ("value", "weight", "actual", "score")
+_LONG_TERM = re.compile(r"(?:长期|中期)(?:绩效)?(?:指标|目标)?$")
+_ANNUAL = re.compile(r"年度(?:绩效)?(?:指标|目标)?$")
 
 
 @cache
@@ -215,6 +220,24 @@ def _numbered_row() -> re.Pattern:
     names = sorted({*units(), "%", "％"}, key=len, reverse=True)
     unit = "|".join(map(re.escape, names))
     return re.compile(rf"(?<=[\u4e00-\u9fff])({unit})?([≥≤≧≦><=＞＜＝]{{0,2}})(\d[\d.]{{3,}})")
+
+
+def _unnamed_rows(groups: list[tuple[dict[str, str], str]], roles: list[str]) -> list[dict[str, str]] | None:
+    """A template whose rows hold only numbers under their labels (数量指标92100, 质量指标92100 …):
+    no names; the digits every row ends with alike are the column after the value (备注), the
+    rest is the value. None when the table is not of that kind."""
+    texts = [text for _, text in groups]
+    later = roles[roles.index("value") + 1 :] if "value" in roles else []
+    if len(texts) < 3 or not later or not all(re.fullmatch(r"\d{3,}", t) for t in texts):
+        return None
+    tail = texts[0]
+    for text in texts[1:]:
+        while tail and not text.endswith(tail):
+            tail = tail[1:]
+    tail = tail.lstrip("0")  # the column is a number of its own: no leading zero
+    if len(tail) < 2 or any(len(t) <= len(tail) for t in texts):
+        return None
+    return [{**level, "value": text[: -len(tail)], later[0]: tail} for level, text in groups]
 
 
 def _numbered_rows(text: str, numeric: list[str], explained: bool) -> tuple[list[dict[str, str]], list[str]]:
@@ -343,6 +366,7 @@ def segment(lines: list[tuple[int, str]], warnings: list[str], source: str = "")
     start_line = 0
 
     grades: list[str] = []
+    previous = 0  # where the open table's header starts on its line
 
     def close() -> None:
         nonlocal found, pending
@@ -380,12 +404,14 @@ def segment(lines: list[tuple[int, str]], warnings: list[str], source: str = "")
         for head_start, head_end, head_roles in heads:
             front = body[pos:head_start]
             if roles is not None:  # the previous table's rows, then what stands before this one
-                stop = _END.search(front)
+                stop = _END.search(front) or _ANNUAL.search(front)
                 pending, front = (front[: stop.start()], front[stop.start() :]) if stop else (front, "")
+                if _LONG_TERM.search(body[:previous]) and _ANNUAL.search(front):
+                    pending = ""  # a 长期/中期 set followed by the 年度 set: the 年度 set is the table's
                 close()
             out.extend(_front(front, number))
             title = _title(body[:head_start])
-            roles, start_line, pos = head_roles, number, head_end
+            roles, start_line, pos, previous = head_roles, number, head_end, head_start
             grade_run = re.match(r"(?:优秀|良好|不合格|合格|优|良|中|差){3,6}", body[pos:])
             grades = _GRADE.findall(grade_run.group()) if grade_run and "value" in roles else []
             if grade_run:

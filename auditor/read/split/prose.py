@@ -46,8 +46,11 @@ def _value_at(item: str) -> int | None:
     return None
 
 
-def segment(lines: list[tuple[int, str]]) -> list[Block] | None:
-    """Blocks for indicator sentences, or None when the run holds fewer than two labelled groups."""
+def segment(lines: list[tuple[int, str]], document: list[str] | None = None) -> list[Block] | None:
+    """Blocks for indicator sentences, or None when the run holds fewer than two labelled groups.
+
+    The notice's own title (关于…绩效目标…的公示), wherever the page put it, is written again as
+    a paragraph before the table: it names the table's project."""
     if sum(len(_opener().findall(text)) for _, text in lines) < 2:
         return None
     rows: list[Row] = []
@@ -83,4 +86,17 @@ def segment(lines: list[tuple[int, str]]) -> list[Block] | None:
                 rows.append(Row({c: [Token(t, number)] for c, t in cells.items() if t}, number))
     if not rows:
         return None
+    title = _notice_title(document or [])
+    if title and not any(title in b.cells[0] for b in out):
+        out.append(Block([title], first_line))
     return out + build(rows, _ROLES, first_line)
+
+
+_NOTICE = re.compile(r"关于[^|｜]{2,60}?绩效目标[^|｜]{0,12}?(?:公示|公告|通知)")
+
+
+def _notice_title(document: list[str]) -> str:
+    for line in document:
+        if "绩效目标" in line and (m := _NOTICE.search(line)):
+            return m.group()
+    return ""

@@ -16,6 +16,7 @@ from auditor.read.split import words
 from auditor.read.split.align import Token, align
 from auditor.read.split.rows import build
 
+_HEADER_WORD = re.compile(r"(?:^|\s)(?:[一二三]级指标|指标名称|指标值|目标值|年度指标值|二级指标|三级指标)")
 _CJK_CHAR = re.compile(r"^[\u4e00-\u9fff]$")
 _FRAGMENTS = ("指标", "目标", "标")
 _TITLE = re.compile(r"(表|[(（]\d{4}年度?[)）])$")
@@ -115,6 +116,8 @@ def _row_like(toks: list[str]) -> bool:
 
 def segment(lines: list[tuple[int, str]]) -> list[Block] | None:
     """Blocks for a run of paragraph lines holding space-separated indicator tables, or None."""
+    if not any(" " in text.strip() and len(_HEADER_WORD.findall(text)) >= 2 for _, text in lines):
+        return None  # no line names columns with spaces between them
     mended = mend_lines(lines)
     blocks: list[Block] = []
     found = False

@@ -132,6 +132,7 @@ def grade_words() -> frozenset[str]:
     return frozenset(lexicon("grade_words"))
 
 
+@lru_cache(maxsize=TEXT_CACHE)
 def bare(text: str) -> str:
     """A label without spaces and without its template note: 产 出 指 标 (50分) → 产出指标."""
     key = _SPACES.sub("", text or "")
