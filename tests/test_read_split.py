@@ -498,3 +498,15 @@ def test_flattened_template_with_numbers_only_keeps_the_annual_set():
         ("社会效益指标", "", "70"),
         ("服务对象满意度指标", "", "90"),
     ]  # the 长期 set is left out; the 100 every row ends with is the 备注 column
+
+
+def test_a_segmenter_failure_leaves_the_text_as_paragraphs_and_warns(monkeypatch):
+    from auditor.read.split import spaced
+
+    def broken(lines):
+        raise ValueError("unexpected")
+
+    monkeypatch.setattr(spaced, "segment", broken)
+    blocks, info = read(SPREADSHEET.encode(), "预览.txt")
+    assert all(b.table is None for b in blocks)
+    assert any("预览.txt" in w and "无法区分单元格" in w for w in info["warnings"])

@@ -105,7 +105,15 @@ def mend(blocks: list[Block], info: dict, lines: list[str] | None = None, name: 
         i = j
         found = None
         if _worth_a_look([(b.line, b.cells[0] if b.cells else "") for b in run]):
-            found = _segment([(b.line, _raw(b, lines)) for b in run], info, name, lines)
+            texts = [(b.line, _raw(b, lines)) for b in run]
+            try:
+                found = _segment(texts, info, name, lines)
+            except Exception as err:  # noqa: BLE001 - a heuristic reader must not cost the document
+                found = None
+                where = f"文件 {name} " if name else ""
+                info.setdefault("warnings", []).append(
+                    f"{where}第{texts[0][0]}行起的文字疑似绩效指标表，但无法区分单元格，按段落处理（{type(err).__name__}）"
+                )
         if found:
             out.extend(found)
             changed = True
