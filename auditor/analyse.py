@@ -34,7 +34,7 @@ def value_text(ind: Indicator) -> str:
     from auditor.values import comparator_of
 
     value = (ind.value or "").strip()
-    direction = (ind.direction or str(ind.features.get("direction") or "")).strip()
+    direction = (ind.direction or "").strip()
     unit = (ind.unit_column or "").strip()
     if not (direction or unit):
         return value
@@ -56,7 +56,7 @@ def analyse_indicators(indicators: list[Indicator], *, classify: bool = True, to
         ind.parsed = parse_value(text)
         f = ind.features
         f["value_text"] = text
-        stated = stated_polarity(ind.direction or str(f.get("direction") or ""))
+        stated = stated_polarity(ind.direction)
         clean, residue = name_residue(ind.name)
         f["name_clean"] = clean
         f["residue"] = residue

@@ -99,6 +99,8 @@ class Checked:
     source: str = ""
     warnings: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    projects: int = 0  # project tables found (0: the file has no 绩效目标表)
+    year: int | None = None
 
 
 def checked_stage(item: tuple[int, Path], config=None) -> Checked:
@@ -111,7 +113,10 @@ def checked_stage(item: tuple[int, Path], config=None) -> Checked:
         for ind in project.indicators:
             ind.parsed, ind.features = None, {}
     blob = pack(dept, loaded.findings)
-    return Checked(loaded.path, item[0], None, blob, dept.code, dept.name, dept.source, dept.warnings, loaded.tables)
+    return Checked(
+        loaded.path, item[0], None, blob, dept.code, dept.name, dept.source, dept.warnings, loaded.tables,
+        len(dept.projects), dept.year,
+    )  # fmt: skip
 
 
 @dataclass
@@ -121,6 +126,7 @@ class Doc:
     index: int
     ref: SpillRef
     file: str  # its scorecard's file name
+    path: str = ""  # the input file relative to the folder given (Finding.path)
 
 
 class Finishing(NamedTuple):
@@ -129,6 +135,7 @@ class Finishing(NamedTuple):
     ref: SpillRef  # its department and per-document findings
     across: list[Finding] | None  # its cross-document findings, if any
     file: str  # its scorecard's file name
+    path: str = ""  # the input file relative to the folder given (Finding.path)
 
 
 class FindingsText(NamedTuple):
@@ -137,6 +144,7 @@ class FindingsText(NamedTuple):
     text: str
     count: int
     severities: Counter
+    rules: Counter  # findings per rule (for --statistics)
 
 
 def _all_findings(item: Finishing, config=None) -> tuple[Department, list[Finding]]:
@@ -148,6 +156,10 @@ def _all_findings(item: Finishing, config=None) -> tuple[Department, list[Findin
     dept, findings = unspill(item.ref)
     if item.across:
         findings = sorted(findings + item.across, key=order)
+    if item.path:
+        dept.path = item.path
+        for f in findings:
+            f.path = item.path
     identity.assign(dept, findings)
     dispositions.apply(findings, getattr(config, "dispositions", None))
     return dept, findings
@@ -158,7 +170,9 @@ def finish_check(item: Finishing, config=None, fmt: str = "csv") -> FindingsText
     from auditor.report.findings import render
 
     _, findings = _all_findings(item, config)
-    return FindingsText(render(findings, fmt), len(findings), Counter(f.severity for f in findings))
+    return FindingsText(
+        render(findings, fmt), len(findings), Counter(f.severity for f in findings), Counter(f.rule for f in findings)
+    )
 
 
 def finish_score(item: Finishing, out_dir: str, config=None) -> Rendered:
@@ -189,7 +203,7 @@ def _with_across(docs: list[Doc], across: Iterator[tuple[int, list[Finding]]]) -
         while pending is not None and pending[0] < doc.index:
             pending = next(across, None)
         found = pending[1] if pending is not None and pending[0] == doc.index else None
-        yield Finishing(doc.ref, found, doc.file)
+        yield Finishing(doc.ref, found, doc.file, doc.path)
 
 
 @dataclass
@@ -203,6 +217,18 @@ class Run:
     on_loaded: Callable[[Checked], None] = lambda checked: None
     on_finished: Callable[[int], None] = lambda done: None
     used: set[str] = field(default_factory=set)  # ids of the findings a reviewer's disposition named
+    roots: tuple[str, ...] = ()  # the paths given on the command line (for paths relative to them)
+    unread: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) of files that could not be read
+    no_tables: list[tuple[str, str]] = field(default_factory=list)  # (path, note) of files without a 绩效目标表
+    same_department: list[tuple[str, list[str]]] = field(default_factory=list)  # (department, its files) when >1
+    rule_counts: Counter = field(default_factory=Counter)  # `check`: findings per rule
+    files_with_findings: int = 0
+
+    def relative(self, path: Path) -> str:
+        """``path`` as a person finds it: relative to the folder given, or as given."""
+        from auditor.pipeline import relative_path
+
+        return relative_path(path, self.roots)
 
     def _workers(self) -> Workers:
         """One pool for both parallel stages, forked once the catalog and classifier are loaded."""
@@ -220,13 +246,27 @@ class Run:
         docs: list[Doc] = []
         tables: list[Table] = []
         stage = partial(checked_stage, config=self.config)
+        seen: dict[tuple, list[str]] = {}  # (code or name, year) -> [its name, its files...]
         for checked in ordered_map(stage, enumerate(self.files), scheduler=self.scheduler, workers=workers):
             self.on_loaded(checked)
+            path = self.relative(checked.path)
             if checked.error is not None:
+                self.unread.append((path, checked.error.reason))
                 continue
-            docs.append(Doc(checked.index, spill.put(checked.blob), name_file(checked)))
+            if not checked.projects:  # no 绩效目标表: listed as such, never scored as a department
+                self.no_tables.append((path, "；".join(checked.warnings) or "未识别到项目支出绩效目标表"))
+                continue
+            key = (checked.code or checked.name, checked.year)
+            if key[0]:
+                seen.setdefault(key, [checked.name or checked.code]).append(path)
+            docs.append(Doc(checked.index, spill.put(checked.blob), name_file(checked), path))
             tables += checked.tables
         spill.seal()
+        self.same_department = [  # one department, one year, several files: named as such
+            (f"{name}{f'（{year}年）' if year else ''}", files)
+            for (_, year), (name, *files) in seen.items()
+            if len(files) > 1
+        ]
         return docs, tables
 
     def _finish(
@@ -251,6 +291,8 @@ class Run:
                 for result in self._finish(stage, docs, tables, workers):
                     writer.write(result.text, result.count)
                     severities.update(result.severities)
+                    self.rule_counts.update(result.rules)
+                    self.files_with_findings += result.count > 0
             return severities
         finally:
             spill.close()
@@ -286,6 +328,7 @@ class Run:
                     for rendered in self._finish(stage, docs, tables, workers):
                         writer.add(rendered)
                         self.used.update(rendered.used)
+                    writer.inputs(len(self.files), self.unread, self.no_tables, self.same_department)
                     return writer.index.lines, writer.close()
         finally:
             spill.close()

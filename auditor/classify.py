@@ -1,11 +1,11 @@
 """二级指标 classifier: character n-gram TF-IDF + a linear model over 三级指标 and 绩效指标描述.
 
-Trained from the labelled corpus shipped in lexicons/level2_corpus.tsv (seed rows with misfiled
-rows relabelled, plus typical rows written from the official framework). The fitted model is
-built once per process; it is also cached on disk under ~/.cache/auditor (or $AUDITOR_CACHE_DIR)
-as plain arrays (``LinearModel``), keyed by the corpus hash and the model settings. Set
-AUDITOR_CACHE_DIR="" to disable. scikit-learn is imported only to train; predicting from a
-cached model needs numpy alone.
+Fitted to the labelled corpus shipped in lexicons/level2_corpus.tsv (seed rows with misfiled
+rows relabelled, plus typical rows written from the official framework). The fitted model ships
+with the package as plain arrays (lexicons/level2_model.npz, a ``LinearModel``), so predicting
+needs numpy alone and no run trains anything. After changing the corpus or the settings, refit
+it with ``python -m auditor.classify --fit`` (needs the ``fit`` extra: scikit-learn);
+tests/test_classify.py fails while the shipped model is not the corpus's.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +23,7 @@ from auditor.chars import TEXT_CACHE
 from auditor.resources import data_dir
 
 CORPUS = "level2_corpus.tsv"
+MODEL = "level2_model.npz"
 
 
 def corpus_path() -> Path:
@@ -85,13 +87,13 @@ def level1_of(level2: str) -> str | None:
     return hit[1] if hit else None
 
 
-# The model's settings; they also key the disk cache, so changing one retrains.
+# The model's settings; the shipped model records them with the corpus it was fitted to.
 NGRAMS = (1, 3)
 C = 20.0
 
 
 def make_model():
-    """An unfitted scikit-learn pipeline (for training and the evaluation script)."""
+    """An unfitted scikit-learn pipeline (for fitting and the evaluation script)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
@@ -115,19 +117,23 @@ class LinearModel:
     tests/test_classify.py checks that both give the same probabilities.
     """
 
-    def __init__(self, vocabulary: dict[str, int], idf, coef, intercept, classes: list[str], ngrams=NGRAMS):
+    def __init__(
+        self, vocabulary: dict[str, int], idf, coef, intercept, classes: list[str], ngrams=NGRAMS, fitted_to: str = ""
+    ):
         self.vocabulary, self.idf, self.coef, self.intercept = vocabulary, idf, coef, intercept
         self.classes_ = list(classes)
         self.ngrams = tuple(ngrams)
+        self.fitted_to = fitted_to  # fingerprint() of the corpus and settings it was fitted with
         self._coef_t = None
         self._scores: dict[str, object] = {}  # text -> its score contribution (see _text_scores)
         self._columns: dict[str, tuple[int, ...]] = {}  # word -> its n-grams' columns (see _word_columns)
 
     @classmethod
-    def from_pipeline(cls, pipeline) -> LinearModel:
+    def from_pipeline(cls, pipeline, fitted_to: str = "") -> LinearModel:
         vectorizer, linear = pipeline.steps[0][1], pipeline.steps[-1][1]
-        vocabulary = {str(k): int(v) for k, v in vectorizer.vocabulary_.items()}
-        return cls(vocabulary, vectorizer.idf_, linear.coef_, linear.intercept_, [str(c) for c in linear.classes_])
+        vocabulary = {str(k): int(v) for k, v in sorted(vectorizer.vocabulary_.items(), key=lambda kv: kv[1])}
+        classes = [str(c) for c in linear.classes_]
+        return cls(vocabulary, vectorizer.idf_, linear.coef_, linear.intercept_, classes, NGRAMS, fitted_to)
 
     def _word_columns(self, word: str) -> tuple[int, ...]:
         """The vocabulary columns of one word's character n-grams (padded with a space each side),
@@ -186,16 +192,19 @@ class LinearModel:
         return scores / scores.sum(axis=1, keepdims=True)
 
     def save(self, path: Path) -> None:
+        """Write the arrays (compressed, written whole or not at all)."""
         import numpy as np
 
+        meta = {"vocabulary": self.vocabulary, "classes": self.classes_, "ngrams": self.ngrams}
+        meta["fitted_to"] = self.fitted_to
         tmp = path.with_suffix(f".tmp{os.getpid()}.npz")
         with tmp.open("wb") as fh:
-            np.savez(
+            np.savez_compressed(
                 fh,
                 idf=self.idf,
                 coef=self.coef,
                 intercept=self.intercept,
-                meta=np.array(json.dumps({"vocabulary": self.vocabulary, "classes": self.classes_, "ngrams": self.ngrams})),
+                meta=np.array(json.dumps(meta, ensure_ascii=False)),
             )
         os.replace(tmp, path)
 
@@ -205,40 +214,30 @@ class LinearModel:
 
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))
-            return cls(meta["vocabulary"], data["idf"], data["coef"], data["intercept"], meta["classes"], meta["ngrams"])
+            arrays = data["idf"], data["coef"], data["intercept"]
+        return cls(meta["vocabulary"], *arrays, meta["classes"], meta["ngrams"], meta.get("fitted_to", ""))
 
 
-def _cache_file(digest: str) -> Path | None:
-    root = os.environ.get("AUDITOR_CACHE_DIR")
-    if root == "":
-        return None
-    base = Path(root) if root else Path.home() / ".cache" / "auditor"
-    return base / f"level2-{digest[:16]}.npz"
+def model_path() -> Path:
+    return data_dir("lexicons") / MODEL
+
+
+def fingerprint() -> str:
+    """What a fitted model depends on: the corpus and the model settings."""
+    data = corpus_path().read_bytes()
+    return hashlib.sha256(data + repr((NGRAMS, C, "char_wb", "balanced")).encode()).hexdigest()[:16]
+
+
+def fit() -> LinearModel:
+    """Fit the classifier to the shipped corpus (needs scikit-learn: the ``fit`` extra)."""
+    texts, labels, _ = load_corpus()
+    return LinearModel.from_pipeline(make_model().fit(texts, labels), fingerprint())
 
 
 @lru_cache(maxsize=1)
 def model() -> LinearModel:
-    """The fitted classifier, once per process: from the disk cache when the corpus and settings are unchanged.
-
-    Only training imports scikit-learn; a cached model needs numpy alone.
-    """
-    data = corpus_path().read_bytes()
-    digest = hashlib.sha256(data + repr((NGRAMS, C, "char_wb", "balanced")).encode()).hexdigest()
-    cache = _cache_file(digest)
-    if cache is not None and cache.is_file():
-        try:
-            return LinearModel.load(cache)
-        except Exception:  # noqa: BLE001 - a stale or broken cache is rebuilt
-            pass
-    texts, labels, _ = load_corpus()
-    fitted = LinearModel.from_pipeline(make_model().fit(texts, labels))
-    if cache is not None:
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            fitted.save(cache)
-        except OSError:
-            pass
-    return fitted
+    """The shipped fitted classifier, loaded once per process (numpy only)."""
+    return LinearModel.load(model_path())
 
 
 def predict_proba(rows: list[tuple[str, str]]) -> list[dict[str, float]]:
@@ -257,3 +256,20 @@ def predict(rows: list[tuple[str, str]]) -> list[tuple[str, float]]:
 
 def predict_one(name: str, description: str = "") -> tuple[str, float]:
     return predict([(name, description)])[0]
+
+
+def main(argv: list[str]) -> int:
+    """``python -m auditor.classify --fit``: refit the shipped model to the corpus (at release time)."""
+    if argv != ["--fit"]:
+        print("usage: python -m auditor.classify --fit", file=sys.stderr)
+        return 2
+    fitted = fit()
+    fitted.save(model_path())
+    print(
+        f"{model_path()}: {len(fitted.classes_)} classes, {len(fitted.vocabulary)} features, corpus {fitted.fitted_to}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,7 +1,8 @@
 """Command line: thin click commands over the pipeline. Heavy modules are imported lazily.
 
-Exit status: 0 all good; 1 findings at or above --fail-on (check); 2 usage error;
-3 some input files could not be read (the others were processed).
+Exit status: 0 all good; 1 findings at or above --fail-on (check); 2 usage or configuration
+error (one Chinese line on stderr, no traceback); 3 some input files could not be read (the
+others were processed); 4 internal error (a bug: one line, the traceback only with AUDIT_DEBUG=1).
 """
 
 from __future__ import annotations
@@ -14,6 +15,77 @@ import click
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INPUT_ERRORS = 3
+EXIT_INTERNAL = 4
+
+_CLICK_CN = [  # click's English usage messages, as one Chinese line
+    (r"No such option: (\S+)(?:\s+Did you mean (\S+)\?)?", lambda m: f"没有选项 {m[1]}" + (f"（是否想用 {m[2]}？）" if m[2] else "")),
+    (r"No such command '([^']*)'\.", lambda m: f"没有命令 {m[1]}（可用：extract、check、score、diff、rules、explain）"),
+    (r"Missing argument '([^']*)'\.", lambda m: f"缺少参数 {m[1].rstrip('.')}"),
+    (r"Option '([^']*)' requires an argument\.", lambda m: f"选项 {m[1]} 需要一个值"),
+    (r"Invalid value for '([^']*)': Path '([^']*)' does not exist\.", lambda m: f"路径不存在：{m[2]}"),
+    (r"Invalid value for '([^']*)': '([^']*)' is not one of (.*)\.", lambda m: f"{m[1]} 的值“{m[2]}”无效，可选：{m[3]}"),
+    (r"Invalid value for '([^']*)': (.*)", lambda m: f"{m[1]} 的值无效：{m[2]}"),
+]
+
+
+def _usage_line(err: click.UsageError) -> str:
+    """A click usage error as one Chinese line naming the command."""
+    import re
+
+    message = err.format_message().replace("\n", " ").strip()
+    for pattern, render in _CLICK_CN:
+        match = re.match(pattern, message)
+        if match:
+            message = render(match)
+            break
+    command = err.ctx.command_path if err.ctx is not None else "audit"
+    return f"错误：{message}（{command} -h 查看用法）"
+
+
+class _Main(click.Group):
+    """The command group, run like a linter: every user mistake is one Chinese line and a status."""
+
+    def main(self, *args, **kwargs):
+        import os
+
+        from auditor.errors import AuditError
+
+        kwargs["standalone_mode"] = False
+        try:
+            status = super().main(*args, **kwargs)
+        except click.exceptions.Exit as done:  # --help, --version
+            sys.exit(done.exit_code)
+        except click.UsageError as err:
+            if type(err).__name__ == "NoArgsIsHelpError":  # `audit` alone: the help, as click prints it
+                click.echo(err.format_message(), err=True)
+                sys.exit(EXIT_USAGE)
+            click.echo(_usage_line(err), err=True)
+            sys.exit(EXIT_USAGE)
+        except click.Abort:
+            click.echo("已中止。", err=True)
+            sys.exit(130)
+        except click.ClickException as err:
+            click.echo(f"错误：{err.format_message()}", err=True)
+            sys.exit(EXIT_USAGE)
+        except AuditError as err:  # a bad audit.toml, an unknown rule code, a missing optional library
+            click.echo(f"错误：{err}", err=True)
+            sys.exit(EXIT_USAGE)
+        except OSError as err:  # an output path that cannot be written, a folder that cannot be made
+            where = err.filename or ""
+            click.echo(f"错误：无法写入或读取 {where}：{err.strerror or err}", err=True)
+            sys.exit(EXIT_USAGE)
+        except KeyboardInterrupt:
+            click.echo("已中止。", err=True)
+            sys.exit(130)
+        except Exception as err:  # noqa: BLE001 - a bug: say so in one line, no traceback
+            if os.environ.get("AUDIT_DEBUG"):
+                raise
+            click.echo(
+                f"内部错误：{type(err).__name__}: {err}（这是 auditor 的缺陷，请报告；设置 AUDIT_DEBUG=1 显示详细信息）",
+                err=True,
+            )
+            sys.exit(EXIT_INTERNAL)
+        sys.exit(status if isinstance(status, int) else 0)
 
 
 def _catalog_or_exit() -> None:
@@ -24,7 +96,7 @@ def _catalog_or_exit() -> None:
     try:
         load_rules()
     except RuleError as err:
-        click.echo(f"错误: {err}", err=True)
+        click.echo(f"错误：{err}", err=True)
         sys.exit(EXIT_USAGE)
 
 
@@ -83,7 +155,9 @@ def _run(paths, config, jobs, scheduler, quiet, label):
             finishing.total = notices.good
         finishing.advance()
 
-    run = Run(files, config, jobs or default_jobs(), scheduler, on_loaded=notices, on_finished=finished)
+    run = Run(
+        files, config, jobs or default_jobs(), scheduler, on_loaded=notices, on_finished=finished, roots=tuple(paths)
+    )
     return run, notices, finishing
 
 
@@ -97,13 +171,49 @@ scheduler_option = click.option(
     help="在 Dask 集群上运行逐文件阶段：调度器地址（如 tcp://10.0.0.5:8786），或 local 启动本机集群。",
 )
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="不显示进度和汇总，仅输出结果。")
+def _codes(ctx, param, values) -> set[str] | None:
+    """--select / --ignore: rule codes, comma-separated or repeated; unknown ones are usage errors."""
+    if not values:
+        return None
+    from auditor.checks.catalog import load_rules
+    from auditor.config import did_you_mean
+
+    known = [rule.code for rule in load_rules()]
+    codes = {c.strip().upper() for v in values for c in v.split(",") if c.strip()}
+    for code in sorted(codes):
+        if code not in known:
+            hint = did_you_mean(code, known) or "（用 audit rules 查看全部）"
+            raise click.BadParameter(f"未知规则代码 {code}{hint}", ctx=ctx, param=param)
+    return codes
+
+
+select_option = click.option(
+    "--select", multiple=True, callback=_codes, metavar="CODES", help="只运行这些规则（代码，逗号分隔，可重复）。"
+)
+ignore_option = click.option(
+    "--ignore", multiple=True, callback=_codes, metavar="CODES", help="不运行这些规则（代码，逗号分隔，可重复）。"
+)
+
+
+def _configure(config_path, paths, select, ignore):
+    """audit.toml (validated) with --select / --ignore applied."""
+    from auditor.checks import validate_config
+    from auditor.config import load_config
+
+    config = load_config(config_path, paths)
+    config.select = select
+    config.ignore = ignore or set()
+    validate_config(config)
+    return config
+
+
 config_option = click.option(
     "--config", "config_path", type=click.Path(dir_okay=False), default=None,
     help="audit.toml 配置文件（默认在文档所在目录查找）。",
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="auditor")
 def main() -> None:
     """绩效目标表质量审核：抽取指标、按规则检查、评分并生成报告。"""
@@ -150,26 +260,53 @@ def extract(paths, fmt, output, jobs, scheduler, quiet):
     "--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True,
     help="出现该级别及以上的问题时以状态 1 退出。",
 )
+@click.option("--statistics", is_flag=True, help="最后按规则列出问题数量。")
 @config_option
+@select_option
+@ignore_option
 @jobs_option
 @scheduler_option
 @quiet_option
-def check(paths, fmt, output, fail_on, config_path, jobs, scheduler, quiet):
+def check(paths, fmt, output, fail_on, statistics, config_path, select, ignore, jobs, scheduler, quiet):
     """按规则目录检查指标，输出问题清单。"""
-    from auditor.config import load_config
     from auditor.report.findings import FindingsWriter
 
     _catalog_or_exit()
-    config = load_config(config_path, paths)
+    config = _configure(config_path, paths, select, ignore)
     run, notices, finishing = _run(paths, config, jobs, scheduler, quiet, "检查")
     with FindingsWriter(fmt, output) as writer:
         severities = run.check(writer)
     finishing.close()
     status = notices.done(quiet)
+    if statistics:
+        _statistics(run.rule_counts)
+    if not quiet:
+        _closing_line(severities, run, config)
     order = {"info": 0, "warning": 1, "error": 2}
     if fail_on != "never" and any(order.get(sev, 0) >= order[fail_on] for sev in severities):
         sys.exit(EXIT_FINDINGS)
     sys.exit(status)
+
+
+def _statistics(rule_counts) -> None:
+    """--statistics: one line per rule, most frequent first (as ruff and flake8 print them)."""
+    from auditor.report.html import short_title
+
+    for code, n in sorted(rule_counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        click.echo(f"{n:6d}  {code:18s} {short_title(code)}", err=True)
+
+
+def _closing_line(severities, run, config) -> None:
+    """The count line that closes `audit check` (on stderr, so stdout stays machine-readable)."""
+    total = sum(severities.values())
+    if total:
+        click.echo(
+            f"共发现 {total} 处问题（错误 {severities['error']}，警告 {severities['warning']}，"
+            f"提示 {severities['info']}），涉及 {run.files_with_findings} 个文件；配置：{config.name()}。",
+            err=True,
+        )
+    else:
+        click.echo(f"未发现问题；配置：{config.name()}。", err=True)
 
 
 # --------------------------------------------------------------------------- score
@@ -179,6 +316,8 @@ def check(paths, fmt, output, fail_on, config_path, jobs, scheduler, quiet):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default="reports", show_default=True)
 @config_option
+@select_option
+@ignore_option
 @click.option(
     "--dispositions", "dispositions_path", type=click.Path(dir_okay=False), default=None,
     help="审核人员填写了“处理意见”的 findings.xlsx 或文本基线文件；不采纳、已沟通的问题不再扣分。",
@@ -186,12 +325,10 @@ def check(paths, fmt, output, fail_on, config_path, jobs, scheduler, quiet):
 @jobs_option
 @scheduler_option
 @quiet_option
-def score(paths, out_dir, config_path, dispositions_path, jobs, scheduler, quiet):
-    """检查并评分，生成 HTML 评分卡、findings.csv/xlsx 和 scores.json。"""
-    from auditor.config import load_config
-
+def score(paths, out_dir, config_path, select, ignore, dispositions_path, jobs, scheduler, quiet):
+    """检查并评分，生成 HTML 评分卡、审核意见书、findings.csv/xlsx 和 scores.json。"""
     _catalog_or_exit()
-    config = load_config(config_path, paths)
+    config = _configure(config_path, paths, select, ignore)
     _load_dispositions(config, dispositions_path)
     run, notices, finishing = _run(paths, config, jobs, scheduler, quiet, "检查")
     lines, written = run.score(Path(out_dir))
@@ -200,7 +337,7 @@ def score(paths, out_dir, config_path, dispositions_path, jobs, scheduler, quiet
     if not quiet:
         from auditor.report.summary import print_summary
 
-        print_summary(lines, written)
+        print_summary(lines, written, run, config)
     sys.exit(notices.done(quiet))
 
 
@@ -285,6 +422,71 @@ def diff(old, new, out_dir, threshold, config_path, jobs, quiet):
     sys.exit(status)
 
 
+# --------------------------------------------------------------------------- eval
+
+
+@main.command(name="eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option(
+    "--projects", "projects_path", type=click.Path(exists=True, dir_okay=False), default=None,
+    help="项目级标注 CSV（file,code[,project]）。",
+)
+@click.option("--rules", "only", default=None, metavar="A,B", help="只评测这些规则代码。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--show", is_flag=True, help="逐条列出漏报和误报。")
+@config_option
+@jobs_option
+@quiet_option
+def evaluate(gold, paths, projects_path, only, fmt, show, config_path, jobs, quiet):
+    """对照人工标注评测抽取和检查结果：按三级指标名称匹配行，按规则代码计算 P/R/F1（micro、macro）。
+
+    GOLD 为行级标注 CSV（file,n,level1,level2,name,value,codes），PATH 为被标注的文档。
+    """
+    from auditor import evaluate as ev
+    from auditor.config import load_config
+    from auditor.pipeline import default_jobs, document_stage, ordered_map
+
+    try:
+        labels = ev.read_gold(Path(gold))
+        projects = ev.read_gold_projects(Path(projects_path)) if projects_path else None
+    except (ValueError, KeyError, OSError) as err:
+        raise click.UsageError(f"标注文件无法读取：{err}") from err
+    config = load_config(config_path, paths)
+    files = _files(paths)
+    rows = []
+    for loaded in ordered_map(document_stage, enumerate(files), jobs or default_jobs()):
+        if loaded.department is not None:
+            rows += ev.rows_of(loaded.department)
+    run, notices, finishing = _run(paths, config, jobs, None, quiet, "评测")
+    collected = ev.Collected()
+    run.check(collected)
+    finishing.close()
+    status = notices.done(quiet)
+    codes = {c.strip() for c in only.split(",") if c.strip()} if only else None
+    result = ev.evaluate(labels, rows, collected.found, projects, codes)
+    click.echo(ev.render_json(result) if fmt == "json" else ev.render(result, show), nl=False)
+    sys.exit(status)
+
+
+# --------------------------------------------------------------------------- inspect
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def inspect(path):
+    """显示读取器看到的内容：找到的表、表头各列的含义、逐行读取结果及来源位置、项目信息、未读取的原因。"""
+    from auditor.errors import InputError
+    from auditor.inspect import inspect_lines
+
+    try:
+        lines = inspect_lines(Path(path))
+    except InputError as err:
+        click.echo(str(err), err=True)
+        sys.exit(3)
+    click.echo("\n".join(lines))
+
+
 # --------------------------------------------------------------------------- rules / explain
 
 
@@ -310,5 +512,9 @@ def explain(code):
         return
     text = explain_rule(code.upper())
     if text is None:
-        raise click.UsageError(f"未知规则代码：{code}（用 audit rules 查看全部）")
+        from auditor.checks.catalog import load_rules
+        from auditor.config import did_you_mean
+
+        hint = did_you_mean(code.upper(), [rule.code for rule in load_rules()]) or "（用 audit rules 查看全部）"
+        raise click.UsageError(f"未知规则代码 {code}{hint}")
     click.echo(text)

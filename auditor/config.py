@@ -13,9 +13,17 @@ with ``--config``. Shape::
     rule = "COST_DIRECTION"
     reason = "已与部门确认"
     [scoring]                          # overrides of rules/scoring.yaml
-    grade = { 优 = 90, 良 = 80, 中 = 60 }
+    grades = { "优" = 90, "良" = 80, "中" = 60 }  # Chinese keys quoted
     [review]
     dispositions = "findings.xlsx"     # reviewers' 处理意见 (auditor/dispositions.py), beside this file
+    [letter]                           # the 审核意见书 (report/letter.py)
+    issuer = "某市财政局"              # 落款
+    number = "某财绩审〔2025〕号"      # 文号
+    deadline = "2025年3月31日前"       # 报送期限
+
+Every section and key is checked (``validate``): an unknown one is a ConfigError naming it, so a
+typo never silently does nothing. ``--select`` / ``--ignore`` on the command line narrow the rules
+further (``Config.select``, ``Config.ignore``).
 """
 
 from __future__ import annotations
@@ -36,6 +44,8 @@ class Config:
     raw: dict[str, Any] = field(default_factory=dict)
     source: Path | None = None
     dispositions: dict = field(default_factory=dict)  # finding id -> dispositions.Disposition, once loaded
+    select: set[str] | None = None  # --select: only these rule codes run
+    ignore: set[str] = field(default_factory=set)  # --ignore: these rule codes do not run
 
     def dispositions_path(self) -> Path | None:
         """[review] dispositions, relative to this file's folder."""
@@ -51,7 +61,39 @@ class Config:
         return value if isinstance(value, dict) else {}
 
     def enabled(self, code: str) -> bool:
+        if code in self.ignore or (self.select is not None and code not in self.select):
+            return False
         return code not in set(self.section("rules").get("disable", []))
+
+    def exceptions(self) -> list[dict[str, str]]:
+        """The accepted exceptions as written: project_code, rule, reason."""
+        entries = self.raw.get("exceptions", [])
+        return [
+            {
+                "project_code": str(e.get("project_code", "")),
+                "rule": str(e.get("rule", "")),
+                "reason": str(e.get("reason", "")),
+            }
+            for e in entries
+            if isinstance(e, dict)
+        ]
+
+    def describe(self) -> dict[str, Any]:
+        """What the reports say about the configuration in use."""
+        rules = self.section("rules")
+        return {
+            "path": str(self.source) if self.source else "",
+            "disabled": sorted(rules.get("disable", [])),
+            "severity": dict(rules.get("severity", {})),
+            "select": sorted(self.select) if self.select is not None else None,
+            "ignore": sorted(self.ignore),
+            "scoring": bool(self.section("scoring")),
+            "exceptions": self.exceptions(),
+        }
+
+    def name(self) -> str:
+        """The configuration in one phrase: its file, or the defaults."""
+        return str(self.source) if self.source else "默认配置（未找到 audit.toml）"
 
     def severity(self, code: str, default: str) -> str:
         return self.section("rules").get("severity", {}).get(code, default)
@@ -82,6 +124,69 @@ class Config:
         return False
 
 
+SECTIONS: dict[str, set[str] | None] = {  # top-level tables and their keys (None: checked elsewhere)
+    "rules": {"disable", "severity", "params"},
+    "exceptions": {"project_code", "rule", "reason"},
+    "scoring": None,
+    "review": {"dispositions"},
+    "letter": {"title", "issuer", "number", "deadline", "date", "contact", "closing"},
+}
+_OPEN_MAPS = {"rule_points", "rule_cap", "grades", "severity_points", "missing_field_points"}  # keys are data
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """“（是否想用 X？）” for the closest of ``choices``, or ''."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    if not close:
+        close = difflib.get_close_matches(word.upper(), [c.upper() for c in choices], n=1, cutoff=0.6)
+    return f"（是否想用 {close[0]}？）" if close else ""
+
+
+def _check_keys(table: dict, allowed: Iterable[str], where: str) -> None:
+    allowed = set(allowed)
+    for key in table:
+        if key not in allowed:
+            raise ConfigError(
+                f"{where}：未知的键“{key}”{did_you_mean(key, allowed)}（可用：{'、'.join(sorted(allowed))}）"
+            )
+
+
+def _check_scoring(table: dict, defaults: dict, path, section: str) -> None:
+    """[scoring] mirrors rules/scoring.yaml: every key must be one of its keys, at every level."""
+    _check_keys(table, defaults, f"配置文件 {path} [{section}]")
+    for key, value in table.items():
+        if isinstance(defaults.get(key), dict) and key not in _OPEN_MAPS:
+            if not isinstance(value, dict):
+                raise ConfigError(f"配置文件 {path} [{section}]：{key} 应为表（如 [{section}.{key}]），不是 {value!r}")
+            _check_scoring(value, defaults[key], path, f"{section}.{key}")
+
+
+def validate(raw: dict[str, Any], path: Path | str = "audit.toml") -> None:
+    """Every section and key of an audit.toml is known; raises ConfigError naming the first that is not."""
+    from auditor.resources import data_dir, read_yaml
+
+    _check_keys(raw, SECTIONS, f"配置文件 {path}")
+    for name, value in raw.items():
+        keys = SECTIONS[name]
+        if name == "exceptions":
+            if not isinstance(value, list):
+                raise ConfigError(f"配置文件 {path}：exceptions 应写成 [[exceptions]] 表数组")
+            for n, entry in enumerate(value, 1):
+                _check_keys(entry, keys, f"配置文件 {path} 第{n}个 [[exceptions]]")
+                if "project_code" not in entry or "rule" not in entry:
+                    raise ConfigError(f"配置文件 {path} 第{n}个 [[exceptions]]：需要 project_code 和 rule")
+            continue
+        if not isinstance(value, dict):
+            raise ConfigError(f"配置文件 {path}：[{name}] 应为表，不是 {value!r}")
+        if name == "scoring":
+            defaults = {k: v for k, v in read_yaml(data_dir("rules") / "scoring.yaml").items() if k != "kind"}
+            _check_scoring(value, defaults, path, "scoring")
+        else:
+            _check_keys(value, keys, f"配置文件 {path} [{name}]")
+
+
 def find_config(paths: Iterable[str | Path]) -> Path | None:
     for raw in paths:
         path = Path(raw)
@@ -101,4 +206,5 @@ def load_config(config_path: str | Path | None, paths: Iterable[str | Path] = ()
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise ConfigError(f"配置文件 {path} 无法读取：{err}") from None
+    validate(raw, path)
     return Config(raw=raw, source=path)

@@ -40,10 +40,11 @@ class FindingState:
     message: str
     row: int | None = None
     disposition: str = ""
+    key: str = ""  # the indicator normalised (identity.norm_name): what findings are matched by
 
-    @property
-    def key(self) -> str:
-        return norm_name(self.indicator)
+    def __post_init__(self) -> None:
+        if not self.key and self.indicator:
+            self.key = norm_name(self.indicator)
 
 
 @dataclass(slots=True)
@@ -125,6 +126,7 @@ def _records_jsonl(path: Path) -> list[dict]:
 def _records_xlsx(path: Path) -> list[dict]:
     from openpyxl import load_workbook
 
+    from auditor.model import SEVERITY_CN
     from auditor.report.excel import FINDING_COLUMNS
 
     labels = {label: key for key, label in FINDING_COLUMNS}
@@ -137,6 +139,9 @@ def _records_xlsx(path: Path) -> list[dict]:
             if "rule" not in header or "id" not in header:
                 continue
             out += [{k: ("" if v is None else v) for k, v in zip(header, row, strict=False)} for row in rows]
+        severity = {cn: code for code, cn in SEVERITY_CN.items()}  # the workbook shows 错误/警告/提示
+        for record in out:
+            record["severity"] = severity.get(record.get("severity"), record.get("severity"))
         return out
     finally:
         book.close()

@@ -31,6 +31,7 @@ class Block:
     # cells ...): the parser assembles rows from the cells' content and the table header. An
     # empty string is then an empty cell the converter wrote out; a False block is one row.
     stream: bool = False
+    lines: list[int] = field(default_factory=list)  # for a stream Block: the source line of each cell
 
 
 @dataclass
@@ -89,6 +90,8 @@ class Project:
     purpose: str = ""  # 资金用途
     spend_plan: list[tuple[str, str]] = field(default_factory=list)  # (checkpoint, as written)
     goal: str = ""  # 绩效目标, markup removed
+    owner: str = ""  # the unit the table names (单位名称/预算单位/填报单位/申报单位, else 主管部门), as printed
+    year: int | None = None  # the budget year the table itself states ((2024年度), 预算年度), if any
     line: int = 0
     indicators: list[Indicator] = field(default_factory=list)
 
@@ -126,6 +129,7 @@ class Finding:
     department_code: str = ""
     department: str = ""
     related: str = ""  # e.g. the other project for DUP_TABLE
+    path: str = ""  # the input file as a person finds it: relative to the folder given (or as given)
     id: str = ""  # stable identity across resubmissions (auditor/identity.py), e.g. "VAGUE-3fa29c1b07d2"
     indicator: str = ""  # the 三级指标 name of the row, as written (empty for a project finding)
     disposition: str = ""  # a reviewer's 处理意见: 采纳 / 不采纳 / 已沟通 (auditor/dispositions.py)

@@ -1,22 +1,15 @@
-"""Chinese NLP over indicator text: jieba with the domain dictionary, and a spaCy blank ``zh``
-pipeline (jieba segmenter) with three components:
-
-* ``auditor_values``: QUANTITY and DATE entities (number + unit + comparator, deadlines), each
-  entity carrying its parsed Value in ``span._.value``;
-* ``auditor_polarity``: ``doc._.polarity`` = "up" (higher is better), "down" (lower is better)
-  or None, from lexicons/polarity_up.txt, polarity_down.txt, polarity_neutral.txt;
-* ``auditor_kind``: ``doc._.kind`` = rate|count|money|time|satisfaction or None, from
-  lexicons/indicator_kind.txt.
+"""Chinese NLP over indicator text: ``polarity`` ("up": higher is better, "down": lower is
+better, from lexicons/polarity_*.txt), ``stated_polarity`` (a 指标方向 cell), ``indicator_kind``
+(rate|count|money|time|satisfaction, lexicons/indicator_kind.txt), and jieba segmentation with
+the domain dictionary (``tokens``; jieba imported and loaded once per process, when first asked
+for, from a dictionary of its frequent words).
 
 Names have structure (an object, a measure, qualifiers, template residue): ``name_residue``
-takes template text out of a name (lexicons/template_residue.txt) and ``name_objects`` finds the
-words that say *what* is measured, from jieba's part-of-speech tags: nouns count, verbs and
-adverbs never do, and the frame words of lexicons/name_measures.txt and name_activities.txt are
-left out (发放人数 names no object; 困难群众救助金发放人数 names 困难群众, 救助金).
-
-The lexicon logic is plain functions (``polarity``, ``indicator_kind``) that the analyse stage
-calls directly; spaCy and jieba are imported only when a tokenizer or pipeline is asked for, and
-each is built once per process.
+takes template text out of a name (lexicons/template_residue.txt) and ``name_words`` finds the
+words that say *what* is measured, from jieba's segmentation and dictionary tags: nouns count as
+objects, verbs as actions, adverbs and adjectives never; the frame words of
+lexicons/name_measures.txt and name_activities.txt are left out (发放人数 names no object;
+困难群众救助金发放人数 names 困难群众, 救助金). The rules read them through the analyse stage.
 """
 
 from __future__ import annotations
@@ -314,89 +307,3 @@ def tokenizer():
 def tokens(text: str) -> list[str]:
     """Words of a text, segmented by jieba with the domain dictionary (spaces dropped)."""
     return [t for t in tokenizer().lcut(text or "") if t.strip()]
-
-
-# ---------------------------------------------------------------- spaCy pipeline
-
-_DATE_RE = re.compile(
-    r"\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*[日号])?(?:底|末|年底)?(?:之前|以前|前)?"
-    r"|\d{1,2}\s*月\s*\d{1,2}\s*[日号](?:之前|以前|前)?|(?:季|月)后\s*\d+\s*日(?:之前|前)?|年底前"
-)
-
-
-@lru_cache(maxsize=1)
-def _quantity_re() -> re.Pattern:
-    from auditor.values import _alternation, _comparators, units
-
-    pre, post = _comparators()
-    unit = _alternation(units())
-    unit_expr = rf"(?:{unit})(?:/(?:{unit}))?"
-    number = rf"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+(?=\s*(?:{unit})))"
-    return re.compile(
-        rf"(?:每(?:年|半年|季度|季|月|周|日|天))?(?:(?:{_alternation(pre)})\s*)?{number}\s*"
-        rf"(?:{unit_expr}|\({unit_expr}\)|（{unit_expr}）)?(?:{_alternation(post)})?"
-    )
-
-
-def entity_spans(text: str) -> list[tuple[int, int, str]]:
-    """Character spans (start, end, label) of QUANTITY and DATE mentions in a text."""
-    spans: list[tuple[int, int, str]] = []
-    taken = [False] * (len(text) + 1)
-    for m in _DATE_RE.finditer(text):
-        spans.append((m.start(), m.end(), "DATE"))
-        for i in range(m.start(), m.end()):
-            taken[i] = True
-    for m in _quantity_re().finditer(text):
-        if not any(taken[m.start() : m.end()]):
-            spans.append((m.start(), m.end(), "QUANTITY"))
-    return sorted(spans)
-
-
-@lru_cache(maxsize=1)
-def pipeline():
-    """spaCy blank zh with the jieba segmenter and the auditor components (once per process)."""
-    tokenizer()  # spaCy's segmenter uses the global jieba: load the domain words first
-    import spacy
-    from spacy.language import Language
-    from spacy.tokens import Doc, Span
-    from spacy.util import filter_spans
-
-    from auditor.values import parse_value
-
-    for ext, owner in (("polarity", Doc), ("kind", Doc), ("value", Span)):
-        if not owner.has_extension(ext):
-            owner.set_extension(ext, default=None)
-
-    if "auditor_values" not in Language.factories:
-
-        @Language.component("auditor_values")
-        def _values(doc):
-            ents = []
-            for start, end, label in entity_spans(doc.text):
-                span = doc.char_span(start, end, label=label, alignment_mode="expand")
-                if span is not None:
-                    ents.append(span)
-            doc.ents = filter_spans(ents)
-            for ent in doc.ents:
-                ent._.value = parse_value(ent.text)
-            return doc
-
-        @Language.component("auditor_polarity")
-        def _polarity(doc):
-            doc._.polarity = polarity(doc.text)
-            return doc
-
-        @Language.component("auditor_kind")
-        def _kind(doc):
-            doc._.kind = indicator_kind(doc.text)
-            return doc
-
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    for name in ("auditor_values", "auditor_polarity", "auditor_kind"):
-        nlp.add_pipe(name)
-    return nlp
-
-
-def analyse_text(text: str):
-    """Run the pipeline on one text; returns the spaCy Doc."""
-    return pipeline()(text or "")

@@ -41,13 +41,27 @@ def collect(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
+def relative_path(path: Path, roots: Iterable[str | Path] = ()) -> str:
+    """``path`` relative to the folder among ``roots`` that holds it (POSIX slashes), or as given."""
+    for root in roots:
+        root = Path(root)
+        if root.is_dir():
+            try:
+                return path.relative_to(root).as_posix()
+            except ValueError:
+                continue
+    return path.as_posix()
+
+
 def load(path: Path) -> Department:
     """Read and parse one document. Raises InputError with a reason a reviewer understands."""
     from auditor.parse import parse_blocks
     from auditor.read import read_blocks
 
     blocks, info = read_blocks(path)
-    return parse_blocks(blocks, source=path.name, path=str(path), info=info)
+    dept = parse_blocks(blocks, source=path.name, path=str(path), info=info)
+    dept.warnings[:0] = info.get("warnings", [])  # the reader's: tables whose cells it could not tell apart
+    return dept
 
 
 def load_one(path: Path) -> Department | InputError:

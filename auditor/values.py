@@ -549,7 +549,7 @@ def _problems(value: Value, q: _Quantity, quantities: list[_Quantity], s: str) -
 
 def _glued_to_100(number: float) -> bool:
     """95100 -> True (95 and 100 run together); 2024 or 100 -> False."""
-    if number != int(number) or number <= 1000:
+    if number <= 1000 or number >= 1e9 or number != int(number):  # 9e9…: no glued percentage, maybe inf
         return False
     digits = str(int(number))
     return digits.endswith("100") and 0 < int(digits[:-3]) < 100

@@ -4,7 +4,7 @@ Two figures:
   * stratified 5-fold CV over the whole corpus;
   * leave-one-document-out: each seed document's rows are predicted by a model trained on the
     other documents plus the hand-written rows (how it does on an unseen department).
-Usage: PYTHONPATH=. python bench/eval_classifier.py
+Usage: PYTHONPATH=. python bench/eval_classifier.py   (scikit-learn: pip install -e ".[fit]")
 """
 
 from __future__ import annotations

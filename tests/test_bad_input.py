@@ -205,7 +205,6 @@ def test_legacy_word_doc_is_named(tmp_path):
 
 
 def test_document_without_any_performance_table_warns(tmp_path):
-    pytest.importorskip("auditor.parse")
     import docx
 
     from auditor.pipeline import load
@@ -254,8 +253,6 @@ def assert_broken_reported_once(stderr: str, broken: dict) -> None:
 
 
 def test_mixed_folder_end_to_end(tmp_path):
-    pytest.importorskip("auditor.parse")
-    pytest.importorskip("auditor.report.rows")
     folder, good, broken = mixed_folder(tmp_path)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
@@ -271,10 +268,6 @@ def test_mixed_folder_end_to_end(tmp_path):
 
 
 def test_mixed_folder_checked_end_to_end(tmp_path):
-    checks = pytest.importorskip("auditor.checks")
-    if not hasattr(checks, "run_checks"):
-        pytest.skip("the rule engine has not landed yet")
-    pytest.importorskip("auditor.report.findings")
     folder, _, broken = mixed_folder(tmp_path)
     out = tmp_path / "findings.csv"
     result = audit("check", str(folder), "--format", "csv", "-o", str(out), "--fail-on", "never", "-q", "-j", "1")
@@ -284,7 +277,6 @@ def test_mixed_folder_checked_end_to_end(tmp_path):
 
 
 def test_batch_of_only_broken_files_leaves_no_output(tmp_path):
-    pytest.importorskip("auditor.report.rows")
     folder = tmp_path / "dept"
     folder.mkdir()
     (folder / "empty.xlsx").write_bytes(b"")

@@ -64,26 +64,59 @@ def test_batch_predict_and_model_built_once():
     assert classify.model() is classify.model()
 
 
-def test_disk_cache_round_trip(tmp_path, monkeypatch):
-    monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path))
-    classify.model.cache_clear()
-    try:
-        first = classify.model()
-        assert list(tmp_path.glob("level2-*.npz"))
-        classify.model.cache_clear()
-        second = classify.model()  # loaded from the cache file
-        assert list(second.classes_) == list(first.classes_)
-    finally:
-        classify.model.cache_clear()
+@pytest.fixture(scope="module")
+def refitted():
+    """The scikit-learn pipeline fitted to the shipped corpus now (what ``--fit`` does)."""
+    texts, labels, _ = classify.load_corpus()
+    return classify.make_model().fit(texts, labels)
 
 
-def test_plain_model_gives_scikit_learns_probabilities():
+def test_shipped_model_is_fitted_to_the_shipped_corpus(refitted):
+    """Fails when the corpus or the settings change without ``python -m auditor.classify --fit``."""
+    import numpy as np
+
+    shipped = classify.model()
+    assert shipped.fitted_to == classify.fingerprint()
+    fresh = classify.LinearModel.from_pipeline(refitted)
+    assert shipped.vocabulary == fresh.vocabulary and shipped.classes_ == fresh.classes_
+    assert np.allclose(shipped.coef, fresh.coef, atol=1e-6) and np.allclose(shipped.idf, fresh.idf)
+
+
+def test_plain_model_gives_scikit_learns_probabilities(refitted):
     """LinearModel computes what the fitted scikit-learn pipeline computes, without importing it."""
     import numpy as np
 
-    texts, labels, _ = classify.load_corpus()
-    pipeline = classify.make_model().fit(texts, labels)
-    plain = classify.LinearModel.from_pipeline(pipeline)
+    texts, _, _ = classify.load_corpus()
+    plain = classify.LinearModel.from_pipeline(refitted)
     probe = texts[:80] + [classify.row_text("ＡＢ  企业满意度", "a"), classify.row_text("", ""), "x"]
-    assert np.abs(plain.predict_proba(probe) - pipeline.predict_proba(probe)).max() < 1e-9
-    assert plain.classes_ == [str(c) for c in pipeline.classes_]
+    assert np.abs(plain.predict_proba(probe) - refitted.predict_proba(probe)).max() < 1e-9
+    assert plain.classes_ == [str(c) for c in refitted.classes_]
+
+
+def test_save_and_load_round_trip(tmp_path, refitted):
+    plain = classify.LinearModel.from_pipeline(refitted, "abc")
+    plain.save(tmp_path / "m.npz")
+    again = classify.LinearModel.load(tmp_path / "m.npz")
+    assert again.fitted_to == "abc" and again.classes_ == plain.classes_
+    probe = [classify.row_text("企业满意度", ""), classify.row_text("宣传册印制费用", "")]
+    assert (again.predict_proba(probe) == plain.predict_proba(probe)).all()
+
+
+def test_a_run_imports_no_training_or_unused_library(tmp_path):
+    """`audit score` on the examples loads the shipped model: no scikit-learn, spaCy or pandas."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from auditor.cli import main\n"
+        f"result = CliRunner().invoke(main, ['score', {str(examples)!r}, '-o', {str(tmp_path)!r}, '-j', '1', '--quiet'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print(sorted(m for m in ('sklearn', 'spacy', 'pandas') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    assert (tmp_path / "index.html").is_file()

@@ -318,7 +318,7 @@ def test_header_variants_and_separate_direction_and_unit_columns(tmp_path):
         ("产出指标", "成本指标", "单批次检测费用", "每批次检测费用", "≤3316元/批次", "预算"),
         ("满意度指标", "服务对象满意度指标", "委托单位满意度", "委托单位满意度调查", "≥90%", "问卷"),
     ]
-    assert p.indicators[3].features["direction"] == "正向"
+    assert p.indicators[3].direction == "正向"
 
 
 def test_value_target_header_spelling(tmp_path):
@@ -378,10 +378,11 @@ ROBUST_DOC = """\
 """
 
 
-def test_department_table_ignored_and_unnamed_columns_not_borrowed(tmp_path):
+def test_department_table_read_on_its_own_and_unnamed_columns_not_borrowed(tmp_path):
     dept = load_bytes(tmp_path, "robust.txt", ROBUST_DOC.encode("utf-8"))
-    assert len(dept.projects) == 1
-    p = dept.projects[0]
+    assert len(dept.projects) == 2  # the 部门整体 table is a table of its own, named by its title
+    whole, p = dept.projects
+    assert whole.name == "部门整体" and [i.name for i in whole.indicators] == ["部门整体指标"]
     assert (p.code, p.name, p.budget, p.purpose) == ("13000024P000000000003", "序号列项目", 8.8, "购置设备")
     assert [(i.level1, i.level2, i.name, i.value) for i in p.indicators] == [
         ("产出指标", "数量指标", "设备数量", "2台"),

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from auditor.cli import main
-from auditor.report.rows import COLUMNS
+from auditor.report.rows import COLUMNS, READ_COLUMNS
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -100,7 +100,9 @@ def test_document_without_tables_warns_but_succeeds(tmp_path):
     result = run(str(doc))
     assert result.exit_code == 0
     assert "警告" in result.stderr and "notes.txt" in result.stderr
-    assert result.stdout.splitlines() == [",".join(COLUMNS + ["unit", "fiscal_funds", "other_funds", "line", "where"])]
+    assert result.stdout.splitlines() == [
+        ",".join(COLUMNS + ["unit", "fiscal_funds", "other_funds", "line", "where"] + READ_COLUMNS)
+    ]
 
 
 def test_xlsx_keeps_formula_like_text_as_text(tmp_path):

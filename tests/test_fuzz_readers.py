@@ -70,8 +70,7 @@ def damage(draw, data: bytes) -> bytes:
 
 def _available(fmt: str) -> Path:
     path = SAMPLES[fmt]
-    if not path.exists():
-        pytest.skip(f"no {fmt} fixture")
+    assert path.exists(), f"the {fmt} fixture is missing: python tests/make_fixtures.py"
     return path
 
 

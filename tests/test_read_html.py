@@ -241,8 +241,9 @@ def test_separate_direction_and_unit_columns_join_into_the_value(tmp_path):
     (project,) = dept.projects
     assert (project.code, project.name, project.budget) == ("13000024P000000000001", "示例项目", 12.5)
     assert rows_of(dept) == EXPECTED
-    assert project.indicators[1].features == {"direction": "≥", "unit_column": "%"}
-    assert project.indicators[2].features["direction"] == "正向"  # not a comparator: kept apart
+    assert (project.indicators[1].direction, project.indicators[1].unit_column) == ("≥", "%")
+    assert project.indicators[1].features == {}  # the parser fills fields, analysis the features
+    assert project.indicators[2].direction == "正向"  # not a comparator: kept apart
 
 
 @pytest.mark.parametrize(

@@ -122,6 +122,13 @@ def test_audit_diff_on_two_findings_files(pair, tmp_path):
     result = _run("diff", tmp_path / "old.jsonl", tmp_path / "new.jsonl", "-o", tmp_path / "d")
     assert result.exit_code == 0
     assert "已修改 3，仍存在 3，新增 1" in result.output
+    for side in ("old", "new"):  # the reviewers' workbooks (Chinese headers and severities)
+        _run("score", pair / side, "-o", tmp_path / f"s-{side}", "-q")
+    books = [tmp_path / f"s-{side}" / "findings.xlsx" for side in ("old", "new")]
+    result = _run("diff", *books, "-o", tmp_path / "dx")
+    assert result.exit_code == 0 and "已修改 3，仍存在 3，新增 1" in result.output
+    page = (tmp_path / "dx" / "diff.html").read_text(encoding="utf-8")
+    assert 'class="sev sev-warning">警告' in page
 
 
 def test_departments_added_and_removed_are_reported(pair, tmp_path):
@@ -193,6 +200,7 @@ def test_a_filled_workbook_changes_the_score_by_exactly_the_accepted_deductions(
     header = rows[0]
     kept = {(r + (None,) * len(header))[header.index("处理意见")] for r in rows[1:]}
     assert kept == {None, "不采纳", "已沟通", "采纳"}
+    book.close()
 
 
 def test_a_text_baseline_works_like_the_workbook_and_reports_stale_lines(scored, pair, tmp_path):
@@ -247,3 +255,22 @@ def test_another_departments_identical_table_is_not_a_carry_over(tmp_path):
     out = tmp_path / "f.jsonl"
     _run("check", tmp_path, "--format", "jsonl", "-o", out, "-q", "--fail-on", "never")
     assert '"YEAR_COPY"' not in out.read_text(encoding="utf-8")
+
+
+def test_the_worklist_leaves_out_accepted_findings(scored, pair, tmp_path):
+    import csv
+
+    records = list(csv.DictReader((scored / "findings.csv").read_text(encoding="utf-8-sig").splitlines()))
+    (fid,) = [r["id"] for r in records if r["rule"] == "VAGUE" and "显著提升" in r["message"]]
+    baseline = tmp_path / "baseline.txt"
+    baseline.write_text(f"{fid} 已沟通 以省级验收为准\n", encoding="utf-8")
+    for name, extra in (("before", ()), ("after", ("--dispositions", baseline))):
+        assert _run("score", pair / "old", "-o", tmp_path / name, "-q", *extra).exit_code == 0
+    lines = {}
+    for name in ("before", "after"):
+        book = load_workbook(tmp_path / name / "findings.xlsx", read_only=True)
+        rows = list(book["待处理清单"].iter_rows(values_only=True))
+        book.close()
+        lines[name] = " ".join(str(c) for r in rows if "高标准农田建设项目" in r for c in r if c)
+    assert "VAGUE 指标值不可衡量 2处（第4、5行）" in lines["before"]  # 亩均建设成本 and 粮食产能提升
+    assert "VAGUE 指标值不可衡量 1处（第4行）" in lines["after"]

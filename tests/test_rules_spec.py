@@ -94,7 +94,7 @@ def test_stated_direction_column_overrides_the_name():
 
     depts = example_departments(row(Q, "系统故障率", "≥3%"))
     ind = depts[0].projects[0].indicators[0]
-    ind.features["direction"] = "正向"
+    ind.direction = "正向"
     assert not [f for f in run_checks(depts) if f.rule == "DIRECTION"]
     depts = example_departments(row(Q, "系统故障率", "≥3%"))
     assert [f for f in run_checks(depts) if f.rule == "DIRECTION"]

@@ -1,4 +1,8 @@
-"""Property tests for the value parser: any text parses; generated values round-trip."""
+"""Property tests for the value parser: any text parses without an internal error (``parse_value``
+turns a crash into the "unparsed" problem, so that is what these assert against); a parse is a
+fresh record; generated values round-trip."""
+
+from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,6 +26,7 @@ numbers = st.one_of(
 @given(st.text(max_size=60))
 def test_any_text_parses(text):
     v = parse_value(text)
+    assert "unparsed" not in v.problems  # the parser did not crash on it
     assert v.raw == text
     assert v.comparator in OPS
     assert v.unit_kind in KINDS
@@ -36,7 +41,15 @@ def test_any_text_parses(text):
 )
 def test_value_like_text_parses(text):
     v = parse_value(text)
-    assert v.comparator in OPS and v.unit_kind in KINDS
+    assert "unparsed" not in v.problems  # the parser did not crash on it
+    assert v.raw == text and v.comparator in OPS and v.unit_kind in KINDS
+    if v.upper is not None:
+        assert v.number is not None  # a range has a bottom
+    # a parse is a fresh record: changing one leaves the next parse of the same text as it was
+    first = replace(v, problems=list(v.problems))
+    v.problems.append("changed")
+    v.number = -1.0
+    assert parse_value(text) == first
 
 
 @settings(max_examples=400, deadline=None)

@@ -51,13 +51,23 @@ def _validate(config, codes: list[str]) -> None:
     where = f"配置文件 {config.source}" if config.source else "配置"
     unknown = config.unknown_rules(codes)
     if unknown:
-        raise ConfigError(f"{where}中有未知规则代码：{'、'.join(unknown)}（用 audit rules 查看全部）")
+        from auditor.config import did_you_mean
+
+        hint = did_you_mean(unknown[0], codes) or "（用 audit rules 查看全部）"
+        raise ConfigError(f"{where}中有未知规则代码：{'、'.join(unknown)}{hint}")
     bad = config.bad_severities()
     if bad:
         raise ConfigError(f"{where}中的级别只能是 error、warning、info：{'、'.join(bad)}")
 
 
 _applied: tuple[Any, list] | None = None  # (config, its rules): one run uses one config
+
+
+def validate_config(config) -> None:
+    """Raise ConfigError now, in the main process, when audit.toml names an unknown rule or severity."""
+    from auditor.checks.catalog import load_rules
+
+    _validate(config, [r.code for r in load_rules()])
 
 
 def _rules(config) -> list:

@@ -98,6 +98,13 @@ def content_key(project) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest() if text else ""
 
 
+def _same_department(a: Table, b: Table) -> bool:
+    """Two documents of one department: the same code, or (without codes) the same name."""
+    if a.department_code and b.department_code:
+        return a.department_code == b.department_code
+    return bool(a.department) and a.department == b.department
+
+
 def _same_project(a: Table, b: Table, cross: bool) -> bool:
     """Same project? Across documents a year in the name does not count (the project goes on)."""
     return a.key_without_year == b.key_without_year if cross else a.key == b.key
@@ -167,6 +174,8 @@ def best_match(
         other = index.tables[key]
         if (other.doc == table.doc) == cross or other is table or _same_project(table, other, cross):
             continue
+        if cross and table.year == other.year and _same_department(table, other):
+            continue  # a resubmission beside the original (named as such in the reports), not a copy
         others = other.names
         hits = sum(1 for x in names if x in others)
         if hits == n:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+from auditor.model import Block, Project
 from auditor.parse.state import DocState
 from auditor.parse.vocab import label_of, label_spellings, norm
 
@@ -69,7 +70,7 @@ def _value_after(cells: list[str], keys: list[str], index: int) -> str:
     return ""
 
 
-def _money(text: str, unit: str) -> float | None:
+def money(text: str, unit: str) -> float | None:
     match = _NUMBER.search(text.replace(",", "").replace("，", "").replace(" ", ""))
     if not match:
         return None
@@ -80,6 +81,10 @@ def _money(text: str, unit: str) -> float | None:
         elif unit == "千元":
             value /= 10
     return round(value, 6)
+
+
+_ANNUAL = re.compile(r"^(?:其中:)?(?:年度|当年|本年|全年|年初)")
+_MONEY_ONLY = re.compile(r"^(?:金额单位:|单位:)?(?:万元|元|千元)$")
 
 
 def header_labels(state: DocState, cells: list[str], keys: list[str], labels: list[tuple[int, str]]) -> None:
@@ -99,12 +104,17 @@ def header_labels(state: DocState, cells: list[str], keys: list[str], labels: li
         elif kind == "name" and value and (not project.name or state.name_from_title):
             project.name = value
             state.name_from_title = False
-        elif kind == "budget" and project.budget is None:
-            project.budget = _money(value, unit)
+        elif kind == "budget" and (project.budget is None or (_ANNUAL.match(keys[index]) and not state.annual_budget)):
+            amount = money(value, unit)
+            if amount is not None or project.budget is None:
+                project.budget = amount  # the annual figure wins over a total over several years
+                state.annual_budget = bool(_ANNUAL.match(keys[index])) and amount is not None
         elif kind == "fiscal" and project.fiscal_funds is None:
-            project.fiscal_funds = _money(value, unit)
+            project.fiscal_funds = money(value, unit)
         elif kind == "other" and project.other_funds is None:
-            project.other_funds = _money(value, unit)
+            project.other_funds = money(value, unit)
+        elif kind == "unit" and value and not project.owner and not _MONEY_ONLY.match(norm(value)):
+            project.owner = value
         elif kind == "purpose" and value and not project.purpose:
             project.purpose = value
         elif kind == "goal" and not project.goal:
@@ -222,3 +232,30 @@ def clean_markup(text: str) -> str:
     text = html.unescape(text)
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
+
+
+def finish_project(state: DocState) -> None:
+    state.in_indicators = False
+    state.columns = {}
+    if state.project is not None:
+        store_plan(state)
+    state.project = None
+
+
+def start_project(state: DocState, block: Block) -> None:
+    project = Project(no=len(state.projects) + 1, line=block.line)
+    state.project = project
+    state.project_unit = state.unit or "万元"
+    state.units[id(project)] = state.project_unit
+    state.projects.append(project)
+    state.last_label = ""
+    state.pending = {}
+    state.filled_down = []
+    state.checkpoints = []
+    state.in_indicators = False
+    state.columns = {}
+    project.name = state.title
+    state.name_from_title = bool(state.title)
+    state.title = ""
+    state.annual_budget = False
+    project.year = state.table_year

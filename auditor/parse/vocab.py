@@ -50,6 +50,14 @@ def simplify(text: str) -> str:
     return key
 
 
+@lru_cache(maxsize=1 << 12)
+def plain_label(text: str) -> str:
+    """A level label as the output writes it: without spaces (产 出 指 标), pinyin readings or
+    traditional characters; brackets and notes as printed."""
+    label = _simplified()("".join((text or "").split()))
+    return _PINYIN.sub("", label) if "(" in label or "（" in label else label
+
+
 # --------------------------------------------------------------------------- column synonyms
 
 
@@ -153,6 +161,7 @@ def frames() -> tuple[dict[str, list[str]], dict[str, str]]:
 _LEVEL_SUFFIX = re.compile(r"(?:指标|目标|值)$")
 
 
+@lru_cache(maxsize=1 << 12)
 def split_note(text: str) -> tuple[str, str, str]:
     """A level label as printed → (label, template note, weight): ``数量指标 (必填硬性指标)`` →
     (``数量指标``, ``(必填硬性指标)``, ``""``); ``产出指标 (40-50)分`` → (``产出指标``, ``""``, ``(40-50)分``)."""
@@ -231,3 +240,13 @@ def is_unit(text: str) -> bool:
 
 
 QUALITATIVE = frozenset({"定性", "定量", "正向", "反向", "正向指标", "反向指标", "中性", "定性指标", "定量指标"})
+
+
+@cache
+def _footers() -> tuple[str, ...]:
+    return tuple(norm(text) for kind, text in _pairs("parse_furniture") if kind == "footer")
+
+
+def is_footer(key: str) -> bool:
+    """A cell (``norm`` key) that ends an indicator table: sign-off lines, totals, remarks, site widgets."""
+    return key.startswith(_footers())

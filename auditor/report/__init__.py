@@ -87,6 +87,8 @@ class ReportWriter:
         self.json = self._stack.enter_context(atomic_open(self.out_dir / "scores.json"))
         self.json.write('{"departments": [')
         self._first = True
+        self.config = config
+        self.run_inputs: dict = {"files": 0, "unreadable": [], "no_tables": [], "same_department": []}
 
     def add(self, rendered: Rendered) -> None:
         self.scorecards.append(rendered.entry.file)
@@ -97,12 +99,25 @@ class ReportWriter:
         self.json.write(("\n" if self._first else ",\n") + rendered.json)
         self._first = False
 
+    def inputs(self, files: int, unread, no_tables, same_department) -> None:
+        """Every input file the run did not score, so each one appears in the reports:
+        unreadable ones with the reason, those without a 绩效目标表, and the documents of one
+        department given more than once (a resubmission beside the original)."""
+        self.run_inputs = {
+            "files": files,
+            "unreadable": [{"path": p, "reason": r} for p, r in unread],
+            "no_tables": [{"path": p, "note": n} for p, n in no_tables],
+            "same_department": [{"department": d, "paths": ps} for d, ps in same_department],
+        }
+        self.index.inputs = self.run_inputs
+
     def close(self) -> list[Path]:
         """Finish every file. findings.xlsx is zipped in a thread while index.html renders
         (zlib works outside the GIL, so the two overlap)."""
         from concurrent.futures import ThreadPoolExecutor
 
-        self.json.write("\n]}\n")
+        extra = {**self.run_inputs, "config": self.config.describe() if self.config is not None else None}
+        self.json.write("\n],\n" + json.dumps(extra, ensure_ascii=False)[1:] + "\n")
         self._stack.close()
         self.xlsx.add(0, self.index.worklist.xlsx_rows())
         with ThreadPoolExecutor(1) as background:

@@ -320,7 +320,8 @@ def _location(fs: list[Finding]) -> str:
 
 def worklist_entry(dept: Department, x: ProjectCard, file: str, cfg: dict) -> Entry:
     """One project of the send-back worklist (report/worklist.py) as an index row and an xlsx row."""
-    p, s, fs = x.project, x.score, x.findings
+    p, s = x.project, x.score
+    fs = [f for f in x.findings if f.disposition not in ACCEPTED]  # accepted as is: nothing to act on
     decisive = deciding(fs, cfg)
     lines = [deciding_text(code, rule_fs, short_title(code)) for code, rule_fs in decisive]
     if not lines:  # decided by the score or the table's structure alone
@@ -476,6 +477,7 @@ class IndexBuilder:
         self._rows = tempfile.TemporaryFile()  # noqa: SIM115 - closed in write()
         self._spans: list[tuple[int, int]] = []  # each department's row in _rows: offset, length
         self.worklist = Worklist()
+        self.inputs: dict = {"files": 0, "unreadable": [], "no_tables": [], "same_department": []}
 
     def add(self, entry: IndexEntry) -> None:
         """One department: its ``index_entry``."""
@@ -529,6 +531,9 @@ class IndexBuilder:
             "dist_chart": svg.column_chart(hist, "项目得分分布", colors=_grade_color_list(hist)),
             "top_chart": _rule_chart(top, self.rule_severity, "最常见问题（按规则）"),
             "cfg": settings(self.config),
+            "inputs": self.inputs,
+            "config": self.config.describe() if self.config is not None else None,
+            "config_name": self.config.name() if self.config is not None else "默认配置",
         }
 
     def write(self, out_dir: Path) -> Path:

@@ -54,7 +54,18 @@ XLSX_HEADERS = {  # the xlsx sheet is for people: Chinese headers (csv/jsonl kee
     "other_funds": "其他资金（万元）",
     "line": "源文件行",
     "where": "位置",
+    "direction": "指标方向",
+    "unit_column": "计量单位",
+    "level_note": "层级标注",
+    "weight": "分值",
+    "actual": "实际完成值",
+    "score": "得分",
+    "deviation": "偏差原因",
 }
+# What the reader took from the table beside the contract's columns: a separate direction or unit
+# column, template notes and weights of the level labels, and a self-evaluation's 实际完成值 / 得分 /
+# 偏差原因 (never mixed into value).
+READ_COLUMNS = ["direction", "unit_column", "level_note", "weight", "actual", "score", "deviation"]
 
 
 def _number(value: float | None) -> Any:
@@ -89,6 +100,13 @@ def iter_rows(departments: Iterable[Department]) -> Iterator[dict[str, Any]]:
                     "other_funds": _number(project.other_funds),
                     "line": ind.line,
                     "where": ind.where,
+                    "direction": ind.direction,
+                    "unit_column": ind.unit_column,
+                    "level_note": ind.level_note,
+                    "weight": ind.weight,
+                    "actual": ind.actual,
+                    "score": ind.score,
+                    "deviation": ind.deviation,
                 }
 
 
@@ -98,7 +116,7 @@ def write_rows(departments: Iterable[Department], fmt: str, output: str | None) 
     Departments are consumed as they come (``audit extract`` streams them from its workers), so
     no more than one department's rows are held at a time.
     """
-    header = COLUMNS + EXTRA_COLUMNS
+    header = COLUMNS + EXTRA_COLUMNS + READ_COLUMNS
     if fmt not in ("csv", "jsonl", "xlsx"):
         raise ValueError(f"unknown format: {fmt}")
     if fmt == "xlsx" and not output:

@@ -43,8 +43,21 @@ def card_lines(lines: list[Line], limit: int = 30) -> list[str]:
     return out
 
 
-def print_summary(lines: list[Line], written: list[Path]) -> None:
+def print_summary(lines: list[Line], written: list[Path], run=None, config=None) -> None:
     for line in card_lines(lines):
         click.echo(line, err=True)
+    if run is not None:
+        for path, reason in run.unread:
+            click.echo(f"未计分（无法读取）：{path}：{reason}", err=True)
+        for path, _note in run.no_tables:
+            click.echo(f"未计分（未发现绩效目标表）：{path}", err=True)
+        for department, paths in run.same_department:
+            click.echo(f"同一部门的多个文件：{department}：{'、'.join(paths)}", err=True)
+    if config is not None:
+        exceptions = config.exceptions()
+        click.echo(f"配置：{config.name()}；接受的例外 {len(exceptions)} 条。", err=True)
+        for e in exceptions:
+            rule = "全部规则" if e["rule"] == "*" else e["rule"]
+            click.echo(f"  例外：项目 {e['project_code']} {rule}：{e['reason'] or '（未写理由）'}", err=True)
     if written:
         click.echo(f"报告已写入 {written[0].parent}（{len(written)} 个文件），打开 index.html 查看。", err=True)

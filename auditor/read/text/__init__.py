@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 from auditor.chars import Translation
 from auditor.model import Block
+from auditor.read import split
 from auditor.read.detect import decode
-from auditor.read.text import cells
+from auditor.read.text import bars, blank, cells, delimited
 from auditor.read.text import lines as line_layouts
 
 # Zero-width characters and BOMs are dropped; exotic spaces (NBSP, en/em, ideographic) become a plain space.
@@ -39,7 +40,12 @@ class Layout:
 
 
 LAYOUTS: list[Layout] = [
+    Layout("csv", delimited.score_csv, delimited.read_csv),
     Layout("pipe", line_layouts.score_pipe, line_layouts.read_pipe),
+    Layout("padded", bars.score_padded, bars.read_padded),
+    Layout("bar cells", bars.score_bar_cells, bars.read_bar_cells),
+    Layout("indented bar cells", bars.score_indented, bars.read_indented),
+    Layout("blank-line cells", blank.score_blank_cells, blank.read_blank_cells),
     Layout("cells", cells.score_word_cells, cells.read_word_cells),
     Layout("markdown", line_layouts.score_markdown, line_layouts.read_tabs),
 ]
@@ -51,7 +57,8 @@ def read(data: bytes, name: str) -> tuple[list[Block], dict]:
     text, encoding = decode(data, name)
     lines = _INVISIBLE(text).split("\n")
     layout = choose_layout(lines)
-    return layout.read(lines), {"layout": layout.name, "encoding": encoding}
+    info = {"layout": layout.name, "encoding": encoding}
+    return split.mend(layout.read(lines), info, lines, name), info
 
 
 def choose_layout(lines: list[str]) -> Layout:
