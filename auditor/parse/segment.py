@@ -427,7 +427,7 @@ def _label_rows(state: DocState, cells: list[str], keys: list[str], block: Block
         if not key:
             k += 1
             continue
-        if key.startswith("[项目概况]") and k >= 2 and _AMOUNT.match(keys[k - 1]):
+        if _overview(key) and k >= 2 and _AMOUNT.match(keys[k - 1]):
             state.listing = (cells[k - 2].strip(), keys[k - 1])  # a budget listing's entry: name, amount
         if _BRACKET_LEVELS.match(key) or (_BRACKETED.match(key) and state.level2):
             if rows:
@@ -507,3 +507,9 @@ def _department_from_projects(dept: Department) -> None:
             dept.name = owner.strip()
     if dept.year is None:
         dept.year = next((p.year for p in dept.projects if p.year), None)
+
+
+def _overview(key: str) -> bool:
+    """A bracketed overview line of a budget listing's entry (【项目概况】:…)."""
+    head = key[1:].split("]", 1)[0] if key.startswith("[") else ""
+    return bool(head) and label_of(head) == "overview"

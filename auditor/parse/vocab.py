@@ -148,6 +148,19 @@ def label_of(key: str) -> str | None:
 
 
 @cache
+def current_frames() -> dict[str, frozenset[str]]:
+    """一级 → the 二级 labels listed under it, where an older frame's entry under a current 一级
+    (满意度 under 效益指标) is left out: such a label there is read as a new 一级."""
+    children: dict[str, set[str]] = {}
+    entries = _pairs("parse_levels")
+    current = {level1 for level1, _, frame in entries if frame != "old"}
+    for level1, level2, frame in entries:
+        if frame != "old" or level1 not in current:
+            children.setdefault(level1, set()).add(level2)
+    return {key: frozenset(value) for key, value in children.items()}
+
+
+@cache
 def frames() -> tuple[dict[str, list[str]], dict[str, str]]:
     """(一级 → the 二级 labels any frame lists under it, 二级 → the 一级 of the first frame listing it)."""
     children: dict[str, list[str]] = {}
