@@ -141,7 +141,12 @@ def label_of(key: str) -> str | None:
         found = labels.get(key) or labels.get(_LABEL_TAIL.sub("", key))
     if found is None and key.endswith(")"):
         found = labels.get(_UNIT_SUFFIX.sub("", key))
+        if found is None and (bare := _TRAILING_NOTE.sub("", key)) != key and len(bare) >= 4:
+            found = labels.get(bare)  # 中期目标(2025年—2027年)
     return found
+
+
+_TRAILING_NOTE = re.compile(r"\([^()]{1,20}\)$")
 
 
 # --------------------------------------------------------------------------- level frames
