@@ -204,9 +204,18 @@ class Workers:
         pool, self.pool = self.pool, None
         if pool is None:
             return
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        for process in processes:
             with contextlib.suppress(Exception):
                 process.kill()
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.join(5)
+        # A worker killed while sending its result leaves half a message in the result pipe, and
+        # the pool's manager thread would wait for the rest forever (the write end is open here
+        # too). With every worker dead, closing it gives that thread an end of file instead.
+        with contextlib.suppress(Exception):
+            pool._result_queue._writer.close()
         pool.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> Workers:
