@@ -497,18 +497,17 @@ def evaluate(gold, paths, projects_path, only, fmt, show, config_path, jobs, qui
     GOLD 为行级标注 CSV（file,n,level1,level2,name,value,codes），PATH 为被标注的文档。
     """
     from auditor import evaluate as ev
-    from auditor.config import load_config
-    from auditor.pipeline import default_jobs, document_stage, ordered_map
+    from auditor.pipeline import default_jobs, document_stage, failed, ordered_map
 
     try:
         labels = ev.read_gold(Path(gold))
         projects = ev.read_gold_projects(Path(projects_path)) if projects_path else None
     except (ValueError, KeyError, OSError) as err:
         raise click.UsageError(f"标注文件无法读取：{err}") from err
-    config = load_config(config_path, paths)
-    files = _files(paths)
+    config = _config(config_path, paths, quiet)
+    files, _ = _files(paths)  # what is skipped is reported by the run below
     rows = []
-    for loaded in ordered_map(document_stage, enumerate(files), jobs or default_jobs()):
+    for loaded in ordered_map(document_stage, enumerate(files), jobs or default_jobs(), fault=failed):
         if loaded.department is not None:
             rows += ev.rows_of(loaded.department)
     run, notices, finishing = _run(paths, config, jobs, None, quiet, "评测")
