@@ -19,6 +19,7 @@ EXIT_USAGE = 2
 EXIT_INPUT_ERRORS = 3
 EXIT_INTERNAL = 4
 EXIT_INTERRUPTED = 130
+INTERRUPTED = "已中断：未写入新的报告，输出位置保留上一次完整运行的结果。"
 
 _CLICK_CN = [  # click's English usage messages, as one Chinese line
     (r"No such option: (\S+)(?:\s+Did you mean (\S+)\?)?", lambda m: f"没有选项 {m[1]}" + (f"（是否想用 {m[2]}？）" if m[2] else "")),
@@ -69,9 +70,10 @@ class _Main(click.Group):
                 sys.exit(EXIT_USAGE)
             click.echo(_usage_line(err), err=True)
             sys.exit(EXIT_USAGE)
-        except click.Abort:
-            click.echo("已中止。", err=True)
-            sys.exit(130)
+        except click.Abort:  # click's form of Ctrl-C (and of SIGTERM, see above)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+            click.echo(INTERRUPTED, err=True)
+            sys.exit(EXIT_INTERRUPTED)
         except click.ClickException as err:
             click.echo(f"错误：{err.format_message()}", err=True)
             sys.exit(EXIT_USAGE)
@@ -87,7 +89,7 @@ class _Main(click.Group):
             sys.exit(EXIT_USAGE)
         except KeyboardInterrupt:  # Ctrl-C or SIGTERM: every temporary file is gone by now
             signal.signal(signal.SIGINT, signal.SIG_IGN)
-            click.echo("已中断：未写入新的报告，输出位置保留上一次完整运行的结果。", err=True)
+            click.echo(INTERRUPTED, err=True)
             sys.exit(EXIT_INTERRUPTED)
         except Exception as err:  # noqa: BLE001 - a bug: say so in one line, no traceback
             if os.environ.get("AUDIT_DEBUG"):
@@ -242,13 +244,12 @@ config_option = click.option(
 
 
 def _config(config_path, paths, quiet: bool):
-    """The chosen config (``--config``, else audit.toml in the working directory), said on stderr;
-    an audit.toml among the documents is named as not used."""
+    """The chosen config (``--config``, else audit.toml in the working directory); an audit.toml
+    among the documents is named on stderr as not used."""
     from auditor.config import load_config, stray_configs
 
     config = load_config(config_path)
-    if not quiet:
-        click.echo(terminal(f"配置：{config.name()}"), err=True)
+    if not quiet:  # which config was used is said in the closing lines of check and score
         for stray in stray_configs(paths, config):
             click.echo(
                 terminal(f"注意：未使用被审核文件夹中的配置 {stray}（只读取当前目录或 --config 指定的配置）"), err=True

@@ -189,7 +189,7 @@ def validate(raw: dict[str, Any], path: Path | str = "audit.toml") -> None:
 
 def find_config() -> Path | None:
     """audit.toml in the working directory, if there is one."""
-    candidate = Path(CONFIG_NAME)
+    candidate = Path.cwd() / CONFIG_NAME
     return candidate if candidate.is_file() else None
 
 

@@ -52,21 +52,22 @@ def collect(paths: Iterable[str | Path], skipped: list[InputError] | None = None
 
 
 def relative_path(path: Path, roots: Iterable[str | Path] = ()) -> str:
-    """``path`` relative to the folder among ``roots`` that holds it (POSIX slashes), or as given."""
+    """``path`` relative to the folder among ``roots`` that holds it (POSIX slashes), or as given;
+    shown safely (safe.shown: bytes that are not UTF-8 escaped)."""
     for root in roots:
         root = Path(root)
         if root.is_dir():
             try:
-                return path.relative_to(root).as_posix()
+                return _shown(path.relative_to(root).as_posix())
             except ValueError:
                 continue
-    return path.as_posix()
+    return _shown(path.as_posix())
 
 
 _SPECIAL = "不是普通文件（管道、设备或套接字等特殊文件），已跳过"
 
 
-def _shown(path: Path) -> str:
+def _shown(path: Path | str) -> str:
     from auditor.safe import shown
 
     return shown(path)

@@ -291,7 +291,7 @@ def test_a_second_run_into_the_same_folder_is_refused(tmp_path):
         start = time.monotonic()
         result = _cli("score", str(SEED), "-o", str(out), "-q")
         assert time.monotonic() - start < 10
-    assert result.exit_code == 4 and "另一个 audit 正在向" in result.output
+    assert result.exit_code == 2 and "另一个 audit 正在向" in result.output
     assert not out.exists()
 
 
@@ -319,7 +319,7 @@ def test_an_unwritable_output_folder_is_refused_before_reading(tmp_path):
     blocker.write_text("x")
     start = time.monotonic()
     result = _cli("score", str(SEED), "-o", str(blocker / "out"), "-q")
-    assert result.exit_code == 4 and "无法写入" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 2 and "无法写入" in result.output and "Traceback" not in result.output
     assert time.monotonic() - start < 10
 
 
@@ -338,7 +338,7 @@ def test_a_config_among_the_documents_is_not_used(tmp_path):
     work.mkdir()
     result = _audit("check", str(docs), "--format", "jsonl", "--fail-on", "never", cwd=work)
     assert result.stdout.strip(), "every rule still runs"
-    assert "默认设置" in result.stderr and "未使用被审核文件夹中的配置" in result.stderr
+    assert "默认配置" in result.stderr and "未使用被审核文件夹中的配置" in result.stderr
     shutil.copy(docs / "audit.toml", work / "audit.toml")  # chosen: in the working directory
     result = _audit("check", str(docs), "--format", "jsonl", "--fail-on", "never", cwd=work)
     assert not result.stdout.strip() and str(work / "audit.toml") in result.stderr
