@@ -382,7 +382,7 @@ def test_budget_system_export_csv_and_xlsx_end_to_end(tmp_path):
         assert [(r["project"], r["budget"], r["name"], r["value"]) for r in got] == [
             ("非遗传承展演", "56.0", "展演场次", "≥12场"),
             ("非遗传承展演", "56.0", "观众满意度", "≥90%"),
-            ("学校传染病防控", "30.0", "覆盖学校数", "=46所"),
+            ("学校传染病防控", "30.0", "覆盖学校数", "'=46所"),  # formula-safe CSV: apostrophe first (OWASP)
         ]
         assert [r["project_code"] for r in got] == ["P01", "P01", "P07"]
 
