@@ -119,6 +119,13 @@ def checked_stage(item: tuple[int, Path], config=None) -> Checked:
     )  # fmt: skip
 
 
+def _failed(item: tuple[int, Path], reason: str) -> Checked:
+    """``checked_stage``'s result for a document whose worker died or ran out of time."""
+    from auditor.safe import shown
+
+    return Checked(item[1], item[0], error=InputError(shown(item[1].name), reason))
+
+
 @dataclass
 class Doc:
     """What the run keeps of one good document between the stages."""
@@ -229,6 +236,7 @@ class Run:
         from auditor.pipeline import relative_path
 
         return relative_path(path, self.roots)
+    time_limit: float | None = None  # seconds one document may take in a stage (pipeline.ordered_map)
 
     def _workers(self) -> Workers:
         """One pool for both parallel stages, forked once the catalog and classifier are loaded."""
@@ -237,7 +245,7 @@ class Run:
         jobs = min(self.jobs, len(self.files))
         if jobs > 1:
             prepare(self.config)  # once here rather than once in every worker
-        return Workers(jobs)
+        return Workers(jobs, self.time_limit)
 
     def _load(
         self, spill: Spill, name_file: Callable[[Checked], str], workers: Workers
@@ -247,7 +255,8 @@ class Run:
         tables: list[Table] = []
         stage = partial(checked_stage, config=self.config)
         seen: dict[tuple, list[str]] = {}  # (code or name, year) -> [its name, its files...]
-        for checked in ordered_map(stage, enumerate(self.files), scheduler=self.scheduler, workers=workers):
+        items = enumerate(self.files)
+        for checked in ordered_map(stage, items, scheduler=self.scheduler, workers=workers, fault=_failed):
             self.on_loaded(checked)
             path = self.relative(checked.path)
             if checked.error is not None:
@@ -308,27 +317,35 @@ class Run:
             spill.close()
 
     def score(self, out_dir: Path) -> tuple[list[Line], list[Path]]:
-        """Scores and every report in ``out_dir``; returns the departments' summary lines and the paths written."""
+        """Scores and every report in ``out_dir``; returns the departments' summary lines and the paths written.
+
+        The reports are written into a temporary folder beside ``out_dir`` (checked writable and
+        locked against a second run before reading starts) and published whole at the end
+        (report.publish); on any failure or interrupt ``out_dir`` keeps the previous run.
+        """
         from auditor.report import ReportWriter
         from auditor.report.html import safe_name
+        from auditor.report.publish import Publication
 
         taken = {"index.html"}
 
         def name_file(checked: Checked) -> str:
             return safe_name(checked.code, checked.name, checked.source, taken)
 
-        spill = Spill()
-        try:
-            out_dir = Path(out_dir)
-            out_dir.mkdir(parents=True, exist_ok=True)
-            with self._workers() as workers:
-                docs, tables = self._load(spill, name_file, workers)
-                stage = partial(finish_score, out_dir=str(out_dir), config=self.config)
-                with ReportWriter(out_dir, self.config) as writer:
-                    for rendered in self._finish(stage, docs, tables, workers):
-                        writer.add(rendered)
-                        self.used.update(rendered.used)
-                    writer.inputs(len(self.files), self.unread, self.no_tables, self.same_department)
-                    return writer.index.lines, writer.close()
-        finally:
-            spill.close()
+        with Publication(out_dir) as publication:
+            stage_dir = publication.folder
+            spill = Spill()
+            try:
+                with self._workers() as workers:
+                    docs, tables = self._load(spill, name_file, workers)
+                    stage = partial(finish_score, out_dir=str(stage_dir), config=self.config)
+                    with ReportWriter(stage_dir, self.config) as writer:
+                        for rendered in self._finish(stage, docs, tables, workers):
+                            writer.add(rendered)
+                            self.used.update(rendered.used)
+                        writer.inputs(len(self.files), self.unread, self.no_tables, self.same_department)
+                        lines, written = writer.index.lines, writer.close()
+            finally:
+                spill.close()
+            target = publication.commit([path.name for path in written])
+            return lines, [target / path.name for path in written]

@@ -1,8 +1,10 @@
 """Command line: thin click commands over the pipeline. Heavy modules are imported lazily.
 
 Exit status: 0 all good; 1 findings at or above --fail-on (check); 2 usage or configuration
-error (one Chinese line on stderr, no traceback); 3 some input files could not be read (the
-others were processed); 4 internal error (a bug: one line, the traceback only with AUDIT_DEBUG=1).
+error, an output folder that cannot be written or that another run is writing (one Chinese line on
+stderr, no traceback); 3 some input files could not be read or were skipped (the others were
+processed); 4 internal error or a run stopped by a failed stage (a bug: one line, the traceback
+only with AUDIT_DEBUG=1); 130 interrupted (Ctrl-C, SIGTERM: one line, the previous reports kept).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INPUT_ERRORS = 3
 EXIT_INTERNAL = 4
+EXIT_INTERRUPTED = 130
+INTERRUPTED = "已中断：未写入新的报告，输出位置保留上一次完整运行的结果。"
 
 _CLICK_CN = [  # click's English usage messages, as one Chinese line
     (r"No such option: (\S+)(?:\s+Did you mean (\S+)\?)?", lambda m: f"没有选项 {m[1]}" + (f"（是否想用 {m[2]}？）" if m[2] else "")),
@@ -47,9 +51,14 @@ class _Main(click.Group):
 
     def main(self, *args, **kwargs):
         import os
+        import signal
 
-        from auditor.errors import AuditError
+        from auditor.errors import AuditError, RunStopped
 
+        def terminate(signum, frame):
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, terminate)  # SIGTERM cleans up as Ctrl-C does
         kwargs["standalone_mode"] = False
         try:
             status = super().main(*args, **kwargs)
@@ -61,22 +70,27 @@ class _Main(click.Group):
                 sys.exit(EXIT_USAGE)
             click.echo(_usage_line(err), err=True)
             sys.exit(EXIT_USAGE)
-        except click.Abort:
-            click.echo("已中止。", err=True)
-            sys.exit(130)
+        except click.Abort:  # click's form of Ctrl-C (and of SIGTERM, see above)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+            click.echo(INTERRUPTED, err=True)
+            sys.exit(EXIT_INTERRUPTED)
         except click.ClickException as err:
             click.echo(f"错误：{err.format_message()}", err=True)
             sys.exit(EXIT_USAGE)
+        except RunStopped as err:  # a stage failed where no document can take the blame
+            click.echo(terminal(f"错误：{err}"), err=True)
+            sys.exit(EXIT_INTERNAL)
         except AuditError as err:  # a bad audit.toml, an unknown rule code, a missing optional library
-            click.echo(f"错误：{err}", err=True)
+            click.echo(terminal(f"错误：{err}"), err=True)
             sys.exit(EXIT_USAGE)
         except OSError as err:  # an output path that cannot be written, a folder that cannot be made
-            where = err.filename or ""
+            where = terminal(err.filename or "")
             click.echo(f"错误：无法写入或读取 {where}：{err.strerror or err}", err=True)
             sys.exit(EXIT_USAGE)
-        except KeyboardInterrupt:
-            click.echo("已中止。", err=True)
-            sys.exit(130)
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM: every temporary file is gone by now
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            click.echo(INTERRUPTED, err=True)
+            sys.exit(EXIT_INTERRUPTED)
         except Exception as err:  # noqa: BLE001 - a bug: say so in one line, no traceback
             if os.environ.get("AUDIT_DEBUG"):
                 raise
@@ -100,53 +114,69 @@ def _catalog_or_exit() -> None:
         sys.exit(EXIT_USAGE)
 
 
-def _files(paths: tuple[str, ...]) -> list[Path]:
+def _files(paths: tuple[str, ...]) -> tuple[list[Path], list]:
+    """The documents to read, and what was skipped while looking for them (each with a reason)."""
     from auditor.pipeline import collect
 
-    files = collect(paths)
+    skipped: list = []
+    files = collect(paths, skipped)
     if not files:
-        raise click.UsageError("没有找到可读取的文件：" + "、".join(paths))
-    return files
+        for error in skipped:
+            click.echo(terminal(f"错误: {error}"), err=True)
+        raise click.UsageError("没有找到可读取的文件：" + "、".join(map(terminal, paths)))
+    return files, skipped
+
+
+def terminal(text: str) -> str:
+    from auditor.safe import terminal as strip
+
+    return strip(str(text))
 
 
 class _Notices:
     """Progress bar and one stderr line per unreadable file or warning, as documents come back."""
 
-    def __init__(self, total: int, label: str, quiet: bool):
+    def __init__(self, total: int, label: str, quiet: bool, skipped: list = ()):
         from auditor.progress import Progress
 
         self.bar = Progress(total, label, quiet=quiet)
-        self.failures: list = []
+        self.failures: list = list(skipped)
         self.good = 0
+        for error in skipped:
+            click.echo(terminal(f"错误: {error}"), err=True)
 
     def __call__(self, loaded) -> None:
-        self.bar.advance(loaded.path.name)
+        from auditor.safe import shown
+
+        name = shown(loaded.path.name)
+        self.bar.advance(terminal(name))
         if loaded.error is not None:
             self.failures.append(loaded.error)
             self.bar.clear()
-            click.echo(f"错误: {loaded.error}", err=True)
+            click.echo(terminal(f"错误: {loaded.error}"), err=True)
             return
         self.good += 1
         for warning in loaded.warnings:
             self.bar.clear()
-            click.echo(f"警告: {loaded.path.name}: {warning}", err=True)
+            click.echo(terminal(f"警告: {name}: {warning}"), err=True)
 
     def done(self, quiet: bool) -> int:
         """Close the bar, print the input summary; the exit status for the input side."""
         self.bar.close()
         if self.failures and not quiet:
-            click.echo(f"共 {self.good + len(self.failures)} 个文件，{len(self.failures)} 个无法读取（见上方错误）。", err=True)
+            total = self.good + len(self.failures)
+            click.echo(f"共 {total} 个文件，{len(self.failures)} 个无法读取或已跳过（见上方错误）。", err=True)
         return EXIT_INPUT_ERRORS if self.failures else 0
 
 
-def _run(paths, config, jobs, scheduler, quiet, label):
+def _run(paths, config, jobs, scheduler, quiet, label, time_limit=None):
     """A batch.Run over the files with progress and notices on stderr."""
     from auditor.batch import Run
     from auditor.pipeline import default_jobs
     from auditor.progress import Progress
 
-    files = _files(paths)
-    notices = _Notices(len(files), label, quiet)
+    files, skipped = _files(paths)
+    notices = _Notices(len(files), label, quiet, skipped)
     finishing = Progress(len(files), "汇总", quiet=quiet)
 
     def finished(done: int) -> None:
@@ -158,6 +188,8 @@ def _run(paths, config, jobs, scheduler, quiet, label):
     run = Run(
         files, config, jobs or default_jobs(), scheduler, on_loaded=notices, on_finished=finished, roots=tuple(paths)
     )
+    run.time_limit = time_limit
+    run.unread += [(error.path, error.reason) for error in skipped]  # skipped while looking: named in the reports
     return run, notices, finishing
 
 
@@ -169,6 +201,14 @@ scheduler_option = click.option(
     default=None,
     metavar="ADDRESS",
     help="在 Dask 集群上运行逐文件阶段：调度器地址（如 tcp://10.0.0.5:8786），或 local 启动本机集群。",
+)
+time_limit_option = click.option(
+    "--time-limit",
+    type=click.FloatRange(min=1),
+    default=300,
+    show_default=True,
+    metavar="SECONDS",
+    help="单个文件每个处理阶段的最长时间（秒）；超时的文件记为无法读取，其余继续。",
 )
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="不显示进度和汇总，仅输出结果。")
 def _codes(ctx, param, values) -> set[str] | None:
@@ -195,12 +235,11 @@ ignore_option = click.option(
 )
 
 
-def _configure(config_path, paths, select, ignore):
-    """audit.toml (validated) with --select / --ignore applied."""
+def _configure(config_path, paths, select, ignore, quiet: bool = False):
+    """audit.toml (validated; chosen, never found among the documents) with --select / --ignore applied."""
     from auditor.checks import validate_config
-    from auditor.config import load_config
 
-    config = load_config(config_path, paths)
+    config = _config(config_path, paths, quiet)
     config.select = select
     config.ignore = ignore or set()
     validate_config(config)
@@ -208,9 +247,26 @@ def _configure(config_path, paths, select, ignore):
 
 
 config_option = click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False), default=None,
-    help="audit.toml 配置文件（默认在文档所在目录查找）。",
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="audit.toml 配置文件（默认使用当前目录下的 audit.toml；不读取被审核文件夹中的配置）。",
 )
+
+
+def _config(config_path, paths, quiet: bool):
+    """The chosen config (``--config``, else audit.toml in the working directory); an audit.toml
+    among the documents is named on stderr as not used."""
+    from auditor.config import load_config, stray_configs
+
+    config = load_config(config_path)
+    if not quiet:  # which config was used is said in the closing lines of check and score
+        for stray in stray_configs(paths, config):
+            click.echo(
+                terminal(f"注意：未使用被审核文件夹中的配置 {stray}（只读取当前目录或 --config 指定的配置）"), err=True
+            )
+    return config
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
@@ -225,22 +281,28 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "xlsx"]), default="csv", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="输出文件（默认标准输出；xlsx 必须指定）。")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), default=None, help="输出文件（默认标准输出；xlsx 必须指定）。"
+)
 @jobs_option
 @scheduler_option
+@time_limit_option
 @quiet_option
-def extract(paths, fmt, output, jobs, scheduler, quiet):
+def extract(paths, fmt, output, jobs, scheduler, time_limit, quiet):
     """抽取每个三级指标行（含项目和部门信息）。"""
-    from auditor.pipeline import default_jobs, document_stage, ordered_map
+    from auditor.pipeline import default_jobs, document_stage, failed, ordered_map
     from auditor.report.rows import write_rows
 
     if fmt == "xlsx" and not output:
         raise click.UsageError("xlsx 格式需要用 -o 指定输出文件。")
-    files = _files(paths)
-    notices = _Notices(len(files), "读取", quiet)
+    files, skipped = _files(paths)
+    notices = _Notices(len(files), "读取", quiet, skipped)
 
     def departments():
-        for loaded in ordered_map(document_stage, enumerate(files), jobs or default_jobs(), scheduler):
+        loads = ordered_map(
+            document_stage, enumerate(files), jobs or default_jobs(), scheduler, fault=failed, time_limit=time_limit
+        )
+        for loaded in loads:
             notices(loaded)
             if loaded.department is not None:
                 yield loaded.department
@@ -257,7 +319,10 @@ def extract(paths, fmt, output, jobs, scheduler, quiet):
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl", "csv"]), default="text", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="输出文件（默认标准输出）。")
 @click.option(
-    "--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True,
+    "--fail-on",
+    type=click.Choice(["error", "warning", "never"]),
+    default="error",
+    show_default=True,
     help="出现该级别及以上的问题时以状态 1 退出。",
 )
 @click.option("--statistics", is_flag=True, help="最后按规则列出问题数量。")
@@ -266,14 +331,15 @@ def extract(paths, fmt, output, jobs, scheduler, quiet):
 @ignore_option
 @jobs_option
 @scheduler_option
+@time_limit_option
 @quiet_option
-def check(paths, fmt, output, fail_on, statistics, config_path, select, ignore, jobs, scheduler, quiet):
+def check(paths, fmt, output, fail_on, statistics, config_path, select, ignore, jobs, scheduler, time_limit, quiet):
     """按规则目录检查指标，输出问题清单。"""
     from auditor.report.findings import FindingsWriter
 
     _catalog_or_exit()
-    config = _configure(config_path, paths, select, ignore)
-    run, notices, finishing = _run(paths, config, jobs, scheduler, quiet, "检查")
+    config = _configure(config_path, paths, select, ignore, quiet)
+    run, notices, finishing = _run(paths, config, jobs, scheduler, quiet, "检查", time_limit)
     with FindingsWriter(fmt, output) as writer:
         severities = run.check(writer)
     finishing.close()
@@ -324,13 +390,14 @@ def _closing_line(severities, run, config) -> None:
 )
 @jobs_option
 @scheduler_option
+@time_limit_option
 @quiet_option
-def score(paths, out_dir, config_path, select, ignore, dispositions_path, jobs, scheduler, quiet):
+def score(paths, out_dir, config_path, select, ignore, dispositions_path, jobs, scheduler, time_limit, quiet):
     """检查并评分，生成 HTML 评分卡、审核意见书、findings.csv/xlsx 和 scores.json。"""
     _catalog_or_exit()
-    config = _configure(config_path, paths, select, ignore)
+    config = _configure(config_path, paths, select, ignore, quiet)
     _load_dispositions(config, dispositions_path)
-    run, notices, finishing = _run(paths, config, jobs, scheduler, quiet, "检查")
+    run, notices, finishing = _run(paths, config, jobs, scheduler, quiet, "检查", time_limit)
     lines, written = run.score(Path(out_dir))
     finishing.close()
     _report_stale(config, run.used)
@@ -389,14 +456,13 @@ def diff(old, new, out_dir, threshold, config_path, jobs, quiet):
     OLD、NEW 各为一组文档（文件或文件夹）、一个 audit score 输出文件夹，或一个问题清单
     （findings.csv / .jsonl / findings.xlsx）。输出终端摘要、diff.html 和 diff.xlsx。
     """
-    from auditor.config import load_config
     from auditor.diff import diff_runs, document_states, report_files, states_from_files
     from auditor.errors import InputError
     from auditor.pipeline import default_jobs
     from auditor.report.diff_report import summary_text, write_diff
 
-    config = load_config(config_path, (new,))
-    sides, documents = [], []
+    config = _config(config_path, (old, new), quiet)
+    sides, documents, skipped = [], [], []
     for path in (Path(old), Path(new)):
         files = report_files(path)
         if files is not None:
@@ -407,10 +473,12 @@ def diff(old, new, out_dir, threshold, config_path, jobs, quiet):
             documents.append([])
         else:
             sides.append(None)
-            documents.append(_files((str(path),)))
+            files, missed = _files((str(path),))
+            documents.append(files)
+            skipped += missed
     status = 0
     if any(documents):
-        notices = _Notices(sum(map(len, documents)), "检查", quiet)
+        notices = _Notices(sum(map(len, documents)), "检查", quiet, skipped)
         loaded = document_states(documents, config, jobs or default_jobs(), on_loaded=notices)
         sides = [side if side is not None else states for side, states in zip(sides, loaded, strict=True)]
         status = notices.done(quiet)
@@ -444,18 +512,17 @@ def evaluate(gold, paths, projects_path, only, fmt, show, config_path, jobs, qui
     GOLD 为行级标注 CSV（file,n,level1,level2,name,value,codes），PATH 为被标注的文档。
     """
     from auditor import evaluate as ev
-    from auditor.config import load_config
-    from auditor.pipeline import default_jobs, document_stage, ordered_map
+    from auditor.pipeline import default_jobs, document_stage, failed, ordered_map
 
     try:
         labels = ev.read_gold(Path(gold))
         projects = ev.read_gold_projects(Path(projects_path)) if projects_path else None
     except (ValueError, KeyError, OSError) as err:
         raise click.UsageError(f"标注文件无法读取：{err}") from err
-    config = load_config(config_path, paths)
-    files = _files(paths)
+    config = _config(config_path, paths, quiet)
+    files, _ = _files(paths)  # what is skipped is reported by the run below
     rows = []
-    for loaded in ordered_map(document_stage, enumerate(files), jobs or default_jobs()):
+    for loaded in ordered_map(document_stage, enumerate(files), jobs or default_jobs(), fault=failed):
         if loaded.department is not None:
             rows += ev.rows_of(loaded.department)
     run, notices, finishing = _run(paths, config, jobs, None, quiet, "评测")

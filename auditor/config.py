@@ -1,7 +1,7 @@
 """audit.toml: which rules run, at what severity, with which thresholds, and accepted exceptions.
 
-The file is found beside the documents (the first folder given, or a file's folder) or named
-with ``--config``. Shape::
+The file is named with ``--config`` or is ``audit.toml`` in the working directory — never one
+found among the audited documents, which could otherwise switch their own audit off. Shape::
 
     [rules]
     disable = ["GENERIC"]              # codes to switch off
@@ -187,19 +187,28 @@ def validate(raw: dict[str, Any], path: Path | str = "audit.toml") -> None:
             _check_keys(value, keys, f"配置文件 {path} [{name}]")
 
 
-def find_config(paths: Iterable[str | Path]) -> Path | None:
+def find_config() -> Path | None:
+    """audit.toml in the working directory, if there is one."""
+    candidate = Path.cwd() / CONFIG_NAME
+    return candidate if candidate.is_file() else None
+
+
+def stray_configs(paths: Iterable[str | Path], config: Config) -> list[Path]:
+    """audit.toml files beside the audited documents that the run does not use."""
+    used = config.source.resolve() if config.source is not None else None
+    found = []
     for raw in paths:
         path = Path(raw)
-        folder = path if path.is_dir() else path.parent
-        candidate = folder / CONFIG_NAME
-        if candidate.is_file():
-            return candidate
-    return None
+        candidate = (path if path.is_dir() else path.parent) / CONFIG_NAME
+        if candidate.is_file() and candidate.resolve() != used and candidate not in found:
+            found.append(candidate)
+    return found
 
 
 def load_config(config_path: str | Path | None, paths: Iterable[str | Path] = ()) -> Config:
-    """Load the named file, or the audit.toml found beside the documents, or defaults."""
-    path = Path(config_path) if config_path else find_config(paths)
+    """Load the named file, or audit.toml in the working directory, or defaults. ``paths`` (the
+    audited documents) is not searched: a folder under audit does not configure its own audit."""
+    path = Path(config_path) if config_path else find_config()
     if path is None:
         return Config()
     try:

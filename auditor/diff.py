@@ -132,16 +132,19 @@ def _records_xlsx(path: Path) -> list[dict]:
     labels = {label: key for key, label in FINDING_COLUMNS}
     book = load_workbook(path, read_only=True, data_only=True)
     try:
-        out = []
+        out, found = [], False
         for sheet in book.worksheets:
             rows = sheet.iter_rows(values_only=True)
             header = [labels.get(str(v or "").strip(), str(v or "").strip()) for v in next(rows, ())]
             if "rule" not in header or "id" not in header:
                 continue
+            found = True
             out += [{k: ("" if v is None else v) for k, v in zip(header, row, strict=False)} for row in rows]
         severity = {cn: code for code, cn in SEVERITY_CN.items()}  # the workbook shows 错误/警告/提示
         for record in out:
             record["severity"] = severity.get(record.get("severity"), record.get("severity"))
+        if not found:
+            raise ValueError("没有含“规则”和“问题编号”列的工作表")
         return out
     finally:
         book.close()

@@ -11,7 +11,8 @@ documents are read by the workers, so give paths that they can see (a shared fol
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any
 
 
@@ -28,25 +29,52 @@ def _client(scheduler: str):
     return Client(scheduler), None
 
 
-def dask_map(func: Callable[[Any], Any], items: list[Any], scheduler: str, window: int | None = None) -> Iterator[Any]:
-    """``func`` over ``items`` on the cluster, results in input order."""
+def dask_map(
+    func: Callable[[Any], Any],
+    items: Iterable[Any],
+    scheduler: str,
+    window: int | None = None,
+    fault: Callable[[Any, str], Any] | None = None,
+    time_limit: float | None = None,
+) -> Iterator[Any]:
+    """``func`` over ``items`` on the cluster, results in input order.
+
+    A task whose workers died (Dask retries it on another worker first) or that runs past
+    ``time_limit`` seconds yields ``fault(item, reason)`` instead of stopping the run.
+    """
+    from auditor.pipeline import DIED, GRACE_SECONDS, Fault, _overtime, _timed
+
     client, cluster = _client(scheduler)
+    call = partial(_timed, func, time_limit)
+    wait = time_limit + max(GRACE_SECONDS, 0.2 * time_limit) if time_limit else None
     try:
         workers = max(1, sum(client.nthreads().values()))
         size = window or workers * 8
         pending: deque = deque()
         todo = iter(items)
         for item in todo:
-            pending.append(client.submit(func, item, pure=False))
+            pending.append((item, client.submit(call, item, pure=False)))
             if len(pending) >= size:
                 break
         while pending:
-            future = pending.popleft()
-            result = future.result()
+            item, future = pending.popleft()
+            try:
+                result = future.result(timeout=wait)
+            except TimeoutError:
+                future.cancel()
+                result = Fault(_overtime(time_limit))
+            except Exception as err:  # noqa: BLE001 - KilledWorker, a lost connection: this item fails
+                result = Fault(f"{DIED}（{type(err).__name__}）")
             future.release()
-            for item in todo:
-                pending.append(client.submit(func, item, pure=False))
+            for item_next in todo:
+                pending.append((item_next, client.submit(call, item_next, pure=False)))
                 break
+            if isinstance(result, Fault):
+                if fault is None:
+                    from auditor.errors import RunStopped
+
+                    raise RunStopped(f"运行中止：{result.reason}")
+                result = fault(item, result.reason)
             yield result
     finally:
         client.close()

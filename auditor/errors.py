@@ -21,3 +21,7 @@ class InputError(AuditError):
 
 class ConfigError(AuditError):
     """audit.toml is malformed or names an unknown rule."""
+
+
+class RunStopped(AuditError):
+    """A stage failed where no single document can take the blame; the run stops (exit 4)."""

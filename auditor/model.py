@@ -31,7 +31,7 @@ class Block:
     # cells ...): the parser assembles rows from the cells' content and the table header. An
     # empty string is then an empty cell the converter wrote out; a False block is one row.
     stream: bool = False
-    lines: list[int] = field(default_factory=list)  # for a stream Block: the source line of each cell
+    lines: list[int] | tuple[int, ...] = ()  # for a stream Block: the source line of each cell
 
 
 @dataclass

@@ -39,6 +39,7 @@ def settings(config=None) -> dict[str, Any]:
     return _merge(_defaults(), override)
 
 
+@lru_cache(maxsize=256)  # the catalog does not change within a run; called for every deduction
 def rule_title(code: str) -> str:
     try:
         from auditor.checks.catalog import get_rule

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from auditor.checks.dup import Table, TableIndex, similar_tables
 from auditor.cli import main
+from auditor.report.publish import MANIFEST
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -59,7 +60,9 @@ def test_score_output_is_the_same_for_one_and_two_jobs(folder, tmp_path):
     assert written["1"] == written["2"]
     scores = json.loads(written["1"]["scores.json"])
     assert len(scores["departments"]) == 6
-    assert not any(name.startswith(".") for name in written["1"])  # no temporary files left
+    temporary = [name for name in written["1"] if name.startswith(".") and name != MANIFEST]
+    assert not temporary and not list(tmp_path.glob(".*"))  # no temporary files left, inside or beside
+    assert set(json.loads(written["1"][MANIFEST])["files"]) == set(written["1"]) - {MANIFEST}
 
 
 def test_dask_local_cluster_gives_the_same_findings(folder, tmp_path):

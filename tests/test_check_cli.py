@@ -68,10 +68,11 @@ def test_only_info_findings_pass_fail_on_error(tmp_path):
     shutil.copy(DOC, doc)
     disable = [r.code for r in load_rules() if r.severity != "info"]
     (tmp_path / "audit.toml").write_text(f"[rules]\ndisable = {json.dumps(disable)}\n", encoding="utf-8")
-    result = _run("check", str(tmp_path), "-q", "--fail-on", "error")
+    config = str(tmp_path / "audit.toml")  # chosen: a config among the documents is not read by itself
+    result = _run("check", str(doc), "-q", "--fail-on", "error", "--config", config)
     assert result.exit_code == 0
     assert "DESC_DUP" in result.output and "COST_DIRECTION" not in result.output
-    assert _run("check", str(tmp_path), "-q", "--fail-on", "warning").exit_code == 0
+    assert _run("check", str(doc), "-q", "--fail-on", "warning", "--config", config).exit_code == 0
 
 
 def test_rules_lists_catalog():

@@ -160,7 +160,8 @@ def test_config_in_use_is_named_with_every_exception(tmp_path):
         '[rules]\ndisable = ["DESC_DUP"]\n[[exceptions]]\nproject_code = "13050025P000002"\n'
         'rule = "GENERIC"\nreason = "校园安全项目统一使用省定指标"\n',
     )
-    result = run("score", tmp_path / "in", "-o", tmp_path / "out")
+    chosen = tmp_path / "in" / "audit.toml"  # chosen with --config: one among the documents is not read by itself
+    result = run("score", tmp_path / "in", "-o", tmp_path / "out", "--config", chosen)
     assert result.exit_code == 0, result.stderr
     assert "audit.toml" in result.stderr and "校园安全项目统一使用省定指标" in result.stderr
     html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
@@ -170,5 +171,5 @@ def test_config_in_use_is_named_with_every_exception(tmp_path):
     assert data["config"]["exceptions"] == [
         {"project_code": "13050025P000002", "rule": "GENERIC", "reason": "校园安全项目统一使用省定指标"}
     ]
-    result = run("check", tmp_path / "in", "--fail-on", "never")
+    result = run("check", tmp_path / "in", "--fail-on", "never", "--config", chosen)
     assert "配置：" in result.stderr.splitlines()[-1] and "audit.toml" in result.stderr.splitlines()[-1]

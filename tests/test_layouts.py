@@ -288,6 +288,8 @@ def test_generated_documents_read_back(family, sector):
 def test_midterm_and_annual_sets_give_the_annual_one():
     text = (
         "项目名称 | 河道保洁 | |||||\n中期资金总额: | 90.00 | 年度资金总额: | 30.00 | |||\n"
+        "总 体 目 标 |\n中期目标(2025年—2027年) | 年度目标 | |||||\n"
+        "三年内完成全县主要河道常态化保洁。 |\n全年保洁河道40公里，巡查120次。 |\n"
         "一级指标 | 二级指标 | 三级指标 | 指标值 | 二级指标 | 三级指标 | 指标值 |\n"
         "产出指标 | 数量指标 | 保洁河道长度 | ≥120公里 | 数量指标 | 保洁河道长度 | ≥40公里 |\n"
         "河道巡查次数 | ≥360次 | 河道巡查次数 | ≥120次 | |||\n"
@@ -296,6 +298,7 @@ def test_midterm_and_annual_sets_give_the_annual_one():
     dept, _ = read(text)
     project = dept.projects[0]
     assert project.budget == 30.0  # the annual amount, not the 中期 total
+    assert project.goal == "全年保洁河道40公里，巡查120次。"  # the 年度 goal, not the 中期 one
     assert [(i.name, i.value) for i in project.indicators] == [
         ("保洁河道长度", "≥40公里"),
         ("河道巡查次数", "≥120次"),
@@ -379,7 +382,7 @@ def test_budget_system_export_csv_and_xlsx_end_to_end(tmp_path):
         assert [(r["project"], r["budget"], r["name"], r["value"]) for r in got] == [
             ("非遗传承展演", "56.0", "展演场次", "≥12场"),
             ("非遗传承展演", "56.0", "观众满意度", "≥90%"),
-            ("学校传染病防控", "30.0", "覆盖学校数", "=46所"),
+            ("学校传染病防控", "30.0", "覆盖学校数", "'=46所"),  # formula-safe CSV: apostrophe first (OWASP)
         ]
         assert [r["project_code"] for r in got] == ["P01", "P01", "P07"]
 

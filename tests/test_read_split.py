@@ -510,3 +510,30 @@ def test_a_segmenter_failure_leaves_the_text_as_paragraphs_and_warns(monkeypatch
     blocks, info = read(SPREADSHEET.encode(), "预览.txt")
     assert all(b.table is None for b in blocks)
     assert any("预览.txt" in w and "无法区分单元格" in w for w in info["warnings"])
+
+
+def test_glued_fact_lines_become_label_and_value_cells():
+    text = (
+        "填报单位(盖章):河湾县文化馆\n项目名称乡村文化广场建设项目实施单位河湾县文化馆\n年度资金总额:24021690%\n"
+        + GLUED
+    )
+    blocks, _ = read(text.encode(), "doc.txt")
+    facts = [b.cells for b in blocks if b.table is not None and b.cells[0] in ("填报单位", "项目名称", "年度资金总额")]
+    assert facts == [
+        ["填报单位", "河湾县文化馆"],  # the (盖章) note is no part of the value
+        ["项目名称", "乡村文化广场建设", "项目实施单位", "河湾县文化馆"],
+        ["年度资金总额", "240", "216", "90%"],  # 预算数 执行数 执行率 run together: 216/240 = 90%
+    ]
+
+
+@pytest.mark.parametrize(
+    ("glued_value", "cells"),
+    [
+        ("8681.51094.77%9.5", ["86", "81.5", "10", "94.77%", "9.5"]),  # with 分值 and 得分
+        ("38.638.6100%", ["38.6", "38.6", "100%"]),
+        ("47.5", ["47.5"]),
+        ("1234%", ["1234%"]),  # no split makes the rate the ratio: left as written
+    ],
+)
+def test_budget_numbers_run_together(glued_value, cells):
+    assert glued._amounts(glued_value) == cells

@@ -131,6 +131,16 @@ def test_audit_diff_on_two_findings_files(pair, tmp_path):
     assert 'class="sev sev-warning">警告' in page
 
 
+def test_a_workbook_that_is_not_a_findings_list_is_refused_with_a_message(pair, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["部门", "预算数"])
+    book.save(tmp_path / "other.xlsx")
+    result = _run("diff", tmp_path / "other.xlsx", pair / "new", "-o", tmp_path / "d")
+    assert result.exit_code == 2 and "other.xlsx" in result.output and "问题编号" in result.output
+
+
 def test_departments_added_and_removed_are_reported(pair, tmp_path):
     (tmp_path / "new").mkdir()
     doc = rounds_docs.render("455", "平山县民政局", 2025, rounds_docs.ORIGINAL["projects"][2:])

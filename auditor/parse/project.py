@@ -117,6 +117,8 @@ def header_labels(state: DocState, cells: list[str], keys: list[str], labels: li
             project.owner = value
         elif kind == "purpose" and value and not project.purpose:
             project.purpose = value
+        elif kind == "midgoal":
+            state.goal_pair = True  # 中期 and 年度 goals side by side: the 年度 text is the goal
         elif kind == "goal" and not project.goal:
             project.goal = clean_markup("\n".join(_distinct(cells[index + 1 :])))
         elif kind == "plan":
@@ -239,7 +241,11 @@ def finish_project(state: DocState) -> None:
     state.columns = {}
     if state.project is not None:
         store_plan(state)
+        texts = [line for line in state.project.goal.split("\n") if line.strip()]
+        if state.goal_pair and len(texts) >= 2:
+            state.project.goal = texts[-1]  # the 年度 text after the 中期/长期 one
     state.project = None
+    state.goal_pair = False
 
 
 def start_project(state: DocState, block: Block) -> None:

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from auditor.chars import TEXT_CACHE
-from auditor.parse.vocab import QUALITATIVE, comparators, frames, is_unit, level_key, level_kind, norm
+from auditor.parse.vocab import QUALITATIVE, comparators, current_frames, is_unit, level_key, level_kind, norm
 
 # Cell kinds.
 WORD = "word"  # a word of one or two characters: a unit the list does not know (卷), 是, 无, 好
@@ -83,12 +83,7 @@ def in_context(kind: str, text: str, level1: str) -> str:
 
 
 def _lists(level1: str, level2: str) -> bool:
-    children = frames()[0].get(level_key(level1), ())
-    return level_key(level2) in children and not _old_only(level1, level2)
-
-
-def _old_only(level1: str, level2: str) -> bool:
-    return level_key(level1) in ("效益指标",) and level_key(level2) in ("满意度",)
+    return level_key(level2) in current_frames().get(level_key(level1), ())
 
 
 # How well a cell kind fits a column role (missing: never placed there).

@@ -9,7 +9,7 @@ from auditor.parse.assemble import align, stream_rows
 from auditor.parse.project import clean_markup, finish_project, money, start_project
 from auditor.parse.roles import fit, kind_of
 from auditor.parse.state import DocState
-from auditor.parse.vocab import allowed_under, comparators, norm, parent_of, plain_label, split_note
+from auditor.parse.vocab import allowed_under, comparators, level_key, norm, parent_of, plain_label, split_note
 
 
 def indicator_row(state: DocState, cells: list[str], block: Block) -> None:
@@ -80,7 +80,12 @@ def _positional(roles: list[str], cells: list[str], width: int, header: list[str
                 continue  # the caption repeated on every row (a merged cell copied down)
             return False
         if fit(role, kind) is None:
-            if role in ("level1", "level2") and kind == "text" and (len(norm(cell)) <= 2 or _LEVEL_PART.search(cell)):
+            size = len(norm(cell))
+            if (
+                role in ("level1", "level2")
+                and kind == "text"
+                and (size <= 2 or (size <= 5 and _LEVEL_PART.search(cell)))
+            ):
                 continue  # the tail of a level label wrapped over a page break (满意度指 | 标)
             return False
     return True
@@ -223,7 +228,8 @@ def _levels(state: DocState, got: dict[str, str]) -> tuple[str, str]:
     """The row's 一级/二级 after filling down, and the table's current labels updated."""
     level1, level2 = got.get("level1", ""), got.get("level2", "")
     if level1:
-        state.level1, state.level2 = level1, ""
+        same = level_key(level1) == level_key(state.level1)  # a 一级 printed in the middle of its span
+        state.level1, state.level2 = level1, (state.level2 if same else "")
     if level2:
         if not level1:
             current = state.level1

@@ -36,7 +36,7 @@ _CLOSING = re.compile(
 _CAPTIONS = {"绩效指标", "年度绩效指标", "项目绩效指标", "绩效指标体系", "年度绩效指标体系"}
 # The title of another budget table (部门收支总表, 一般公共预算支出表 …): it ends the open project.
 # The title of an indicator table (…绩效目标表, …自评表, …申报表 …): it names a table outside any project.
-_TABLE_TITLE = re.compile(r"(绩效目标|绩效自评|自评表|申报表|审批表|批复表|目标表|绩效指标表)")
+_TABLE_TITLE = re.compile(r"(绩效目标|绩效自评|自评表|申报表|审批表|批复表|目标表|指标表)")
 _AMOUNT = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
 _TABLE_YEAR = re.compile(r"(20\d\d)\s*\)?\s*年")
 _HEADING = re.compile(r"^[一二三四五六七八九十]+、")
@@ -164,6 +164,8 @@ def _row(state: DocState, cells: list[str], block: Block) -> None:
             return
         if _TABLE_TITLE.search(simplify(only)) and len(only) <= 60 and not label_of(only):
             _caption(state, next(c for c in cells if c.strip()))
+            if _TABLE_NAME.search(simplify(only)):
+                return  # a table's title line (…指标表): not goal text
         if only.startswith(("注:", "备注:", "说明:")) or only in _CAPTIONS:
             return
 
@@ -289,6 +291,7 @@ def _set_header(state: DocState, keys: list[str], header: dict[int, str], block:
     state.width = len(keys)
     state.level1 = state.level2 = ""
     state.in_indicators = True
+    state.last_label = ""  # the label rows are over: later text is not goal text
     if state.project is not None:
         state.found_header.add(id(state.project))
 
@@ -427,7 +430,7 @@ def _label_rows(state: DocState, cells: list[str], keys: list[str], block: Block
         if not key:
             k += 1
             continue
-        if key.startswith("[项目概况]") and k >= 2 and _AMOUNT.match(keys[k - 1]):
+        if _overview(key) and k >= 2 and _AMOUNT.match(keys[k - 1]):
             state.listing = (cells[k - 2].strip(), keys[k - 1])  # a budget listing's entry: name, amount
         if _BRACKET_LEVELS.match(key) or (_BRACKETED.match(key) and state.level2):
             if rows:
@@ -507,3 +510,9 @@ def _department_from_projects(dept: Department) -> None:
             dept.name = owner.strip()
     if dept.year is None:
         dept.year = next((p.year for p in dept.projects if p.year), None)
+
+
+def _overview(key: str) -> bool:
+    """A bracketed overview line of a budget listing's entry (【项目概况】:…)."""
+    head = key[1:].split("]", 1)[0] if key.startswith("[") else ""
+    return bool(head) and label_of(head) == "overview"

@@ -42,7 +42,8 @@ class DocState:
     above: dict[int, str] = field(default_factory=dict)  # the previous content-placed row
     last_column: int = -1  # the last column the previous content-placed row filled
     table_year: int | None = None  # the year the last table title or (2024年度) line stated
-    annual_budget: bool = False  # the open project's budget came from an annual label (年度资金总额)
+    annual_budget: bool = False
+    goal_pair: bool = False  # the open project gives 中期/长期 and 年度 goals side by side  # the open project's budget came from an annual label (年度资金总额)
     listing: tuple = ()  # (name, amount) of a budget listing's entry whose indicators follow
     caption: str = ""
     trace: list | None = (

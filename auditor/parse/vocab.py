@@ -141,10 +141,28 @@ def label_of(key: str) -> str | None:
         found = labels.get(key) or labels.get(_LABEL_TAIL.sub("", key))
     if found is None and key.endswith(")"):
         found = labels.get(_UNIT_SUFFIX.sub("", key))
+        if found is None and (bare := _TRAILING_NOTE.sub("", key)) != key and len(bare) >= 4:
+            found = labels.get(bare)  # 中期目标(2025年—2027年)
     return found
 
 
+_TRAILING_NOTE = re.compile(r"\([^()]{1,20}\)$")
+
+
 # --------------------------------------------------------------------------- level frames
+
+
+@cache
+def current_frames() -> dict[str, frozenset[str]]:
+    """一级 → the 二级 labels listed under it, where an older frame's entry under a current 一级
+    (满意度 under 效益指标) is left out: such a label there is read as a new 一级."""
+    children: dict[str, set[str]] = {}
+    entries = _pairs("parse_levels")
+    current = {level1 for level1, _, frame in entries if frame != "old"}
+    for level1, level2, frame in entries:
+        if frame != "old" or level1 not in current:
+            children.setdefault(level1, set()).add(level2)
+    return {key: frozenset(value) for key, value in children.items()}
 
 
 @cache

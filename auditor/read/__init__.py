@@ -27,7 +27,9 @@ READERS = {
 
 def read_blocks(path: Path) -> tuple[list[Block], dict]:
     """Read one file into Blocks. Raises InputError naming the file and the reason."""
-    name = path.name
+    from auditor.safe import shown
+
+    name = shown(path.name)
     try:
         size = path.stat().st_size
         if size > MAX_INPUT_BYTES:

@@ -21,7 +21,7 @@ from auditor.errors import InputError
 from auditor.model import Block
 from auditor.read import limits
 from auditor.read.detect import decode
-from auditor.read.limits import check_rows, tidy
+from auditor.read.limits import check_rows, check_text, tidy
 
 MAX_ROWSPAN = 65_534  # the HTML limit; a span is also cut at the end of its table
 PRESCAN_BYTES = 16_384  # where a charset declaration is looked for
@@ -43,6 +43,7 @@ def read(data: bytes, name: str) -> tuple[list[Block], dict]:
     """Blocks of a web page; ``info`` names the encoding used and counts the tables."""
     from lxml import etree
 
+    check_text(data, name, html=True)
     text, encoding, declared = decode_page(data, name)
     parser = etree.HTMLParser(
         encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, default_doctype=False

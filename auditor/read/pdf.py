@@ -6,8 +6,9 @@ number and parse joins it, skipping a repeated header). Lines outside every tabl
 paragraph Blocks. Text wrapped inside a cell is re-joined: no break between CJK characters
 or digits, a newline kept before list markers and after sentence ends.
 
-A page with more vector graphics than ``limits.MAX_PAGE_GRAPHICS`` (a drawing, or a file built
-to stall table finding) is read as text only. Refused with InputError: encrypted PDFs, PDFs without a text layer (scans; OCR is not
+A page with more vector graphics than ``limits.MAX_PAGE_GRAPHICS`` or more ruling-line crossings
+than ``limits.MAX_PAGE_CROSSINGS`` (a drawing, or a file built to stall table finding) is read as
+text only. Refused with InputError: encrypted PDFs, PDFs without a text layer (scans; OCR is not
 supported), more pages than ``limits.MAX_PAGES``.
 """
 
@@ -41,7 +42,8 @@ def read(data: bytes, name: str) -> tuple[list[Block], dict]:
         blocks: list[Block] = []
         table = 0
         chars = images = 0
-        for page in pages:
+        for number, page in enumerate(pages, 1):
+            _check_paths(page, number, name)
             chars += len(page.chars)
             images += len(page.images)
             table = _read_page(page.dedupe_chars(), blocks, table)  # fake bold draws each char twice
@@ -112,8 +114,7 @@ def _quiet_pdfminer() -> None:
 
 def _read_page(page, blocks: list[Block], table: int) -> int:
     """Append one page's paragraphs and table rows in vertical order; returns the last table number."""
-    graphics = len(page.lines) + len(page.rects) + len(page.curves)
-    found = page.find_tables() if graphics <= limits.MAX_PAGE_GRAPHICS else []  # a drawing, not a form
+    found = page.find_tables() if _form_like(page) else []  # a drawing, not a form
     items: list[list] = [[t.bbox[1], order, t] for order, t in enumerate(found)]
     boxes = [t.bbox for t in found]
     lines = page.extract_text_lines(return_chars=False)
@@ -149,6 +150,37 @@ def _read_page(page, blocks: list[Block], table: int) -> int:
             if cells:
                 blocks.append(Block(cells, len(blocks) + 1, table))
     return table
+
+
+_PATH_OPERATOR = re.compile(rb"(?<![^\s\]\)>])(?:l|re|c|v|y)(?=[\s\[\(/<%]|$)")
+
+
+def _check_paths(page, number: int, name: str) -> None:
+    """Raise InputError when the page's content stream draws more path segments than
+    ``limits.MAX_PAGE_PATHS``, counted on the decoded stream before it is interpreted."""
+    from pdfminer.pdftypes import resolve1
+
+    count = 0
+    for stream in page.page_obj.contents or []:
+        try:
+            data = resolve1(stream).get_data()
+        except Exception:  # noqa: BLE001 - a damaged stream is pdfminer's to report
+            return
+        count += len(_PATH_OPERATOR.findall(data))
+        if count > limits.MAX_PAGE_PATHS:
+            raise InputError(
+                name, f"PDF 第 {number} 页矢量图形过多（超过 {limits.MAX_PAGE_PATHS} 段线条），超出处理上限"
+            )
+
+
+def _form_like(page) -> bool:
+    """True when table finding on ``page`` stays cheap: not too many graphics, and not too many
+    crossings of distinct horizontal and vertical ruling lines (snapped as pdfplumber snaps)."""
+    if len(page.lines) + len(page.rects) + len(page.curves) > limits.MAX_PAGE_GRAPHICS:
+        return False
+    rows = {round(edge["top"] / 3) for edge in page.horizontal_edges}
+    columns = {round(edge["x0"] / 3) for edge in page.vertical_edges}
+    return len(rows) * len(columns) <= limits.MAX_PAGE_CROSSINGS
 
 
 def _wraps(above: dict, line: dict, margins: tuple[float, float], height: float) -> bool:

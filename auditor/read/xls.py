@@ -28,7 +28,12 @@ def read(data: bytes, name: str) -> tuple[list[Block], dict]:
     try:
         # xlrd writes its warnings to stdout unless given a log file: keep them out of the output
         book = xlrd.open_workbook(
-            file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO(), verbosity=0
+            file_contents=data,
+            formatting_info=True,
+            on_demand=True,
+            ragged_rows=True,  # each row as long as its own cells, not the widest row's
+            logfile=io.StringIO(),
+            verbosity=0,
         )
     except xlrd.XLRDError as err:
         if "encrypt" in str(err).lower():
@@ -48,7 +53,7 @@ def read(data: bytes, name: str) -> tuple[list[Block], dict]:
             table += 1
             gap = False
             for r in range(sheet.nrows):
-                cells = [_cell(book, sheet.cell(r, c)) for c in range(min(sheet.ncols, limits.MAX_COLUMNS))]
+                cells = [_cell(book, sheet.cell(r, c)) for c in range(min(sheet.row_len(r), limits.MAX_COLUMNS))]
                 table, gap = add_row(blocks, cells, table, gap)
                 check_rows(len(blocks), name)
             book.unload_sheet(index)

@@ -1,6 +1,7 @@
 """Excel .xlsx → Blocks: every non-empty row of every visible sheet, in sheet order.
 
-openpyxl reads in read-only mode with cached formula results. A sheet is its own table
+openpyxl reads in read-only mode with cached formula results; only the rows and cells stored
+with content are visited (a sheet's used range is never padded out). A sheet is its own table
 number and a blank row starts a new one. Merged ranges keep their text in the top-left
 cell only (covered cells are empty, as in a PDF export; parse fills 一级/二级 down).
 Numbers are rendered as Excel shows them: no spurious ``.0``, percentages as ``98%``,
@@ -15,7 +16,7 @@ import re
 
 from auditor.model import Block
 from auditor.read import limits
-from auditor.read.limits import check_rows, check_zip, tidy
+from auditor.read.limits import check_cells, check_rows, check_zip, tidy
 
 _DECIMALS = re.compile(r"\.(0+)")
 
@@ -30,21 +31,52 @@ def read(data: bytes, name: str) -> tuple[list[Block], dict]:
         blocks: list[Block] = []
         sheets: list[str] = []
         table = 0
+        stored = [0]  # cells stored in the sheets read so far (limits.check_cells)
         for sheet in book.worksheets:
             if getattr(sheet, "sheet_state", "visible") != "visible":
                 continue
             sheets.append(sheet.title)
             table += 1
             gap = False
-            if hasattr(sheet, "reset_dimensions"):
-                sheet.reset_dimensions()  # other tools write a wrong <dimension>: read every stored row
-            for row in sheet.iter_rows(max_col=limits.MAX_COLUMNS):
-                cells = [render(getattr(c, "value", None), getattr(c, "number_format", "General")) for c in row]
+            for cells in _rows(sheet, name, stored):
                 table, gap = add_row(blocks, cells, table, gap)
                 check_rows(len(blocks), name)
     finally:
         book.close()
     return blocks, {"sheets": sheets}
+
+
+def _rows(sheet, name: str, stored: list[int]):
+    """The sheet's stored rows, each trimmed to its cells with content (up to ``MAX_COLUMNS``)
+    before it is padded; a run of rows that are missing or empty comes as one empty row (it only
+    separates tables). openpyxl's own row iterator pads every missing row up to the last one,
+    so one cell at A1048576 would cost a million rows; the file's <dimension> is not trusted."""
+    from openpyxl.cell.read_only import ReadOnlyCell
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = sheet.parent
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=book.data_only,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        previous = 0
+        for index, row in parser.parse():
+            stored[0] += len(row) + 1
+            check_cells(stored[0], name)
+            content = {}
+            for cell in row:
+                if cell["value"] is not None and cell["column"] <= limits.MAX_COLUMNS:
+                    shown = ReadOnlyCell(sheet, **cell)
+                    content[cell["column"]] = render(shown.value, shown.number_format)
+            if index > previous + 1:
+                yield []
+            previous = index
+            yield [content.get(column, "") for column in range(1, max(content, default=0) + 1)]
 
 
 def add_row(blocks: list[Block], cells: list[str], table: int, gap: bool) -> tuple[int, bool]:

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from auditor.safe import bounded
+
 
 def publish(tmp: str, target: Path) -> None:
     """Give the finished temp file normal permissions (mkstemp makes it 0600) and move it in place."""
@@ -34,7 +36,7 @@ def atomic_open(path: str | Path | None, mode: str = "w", encoding: str | None =
         return
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{bounded(target.name, 160)}.", suffix=".part", dir=target.parent)
     kwargs = {} if "b" in mode else {"encoding": encoding, "newline": ""}
     try:
         with os.fdopen(fd, mode, **kwargs) as handle:

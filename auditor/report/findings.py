@@ -2,7 +2,8 @@
 
 text:  ``file:line: CODE message（建议：…） [级别 项目N 第M行]`` one finding a line;
 jsonl: one object per finding with the fields of spec/output.md plus every Finding field;
-csv:   the same fields as columns (UTF-8 with BOM so spreadsheet programs read the Chinese).
+csv:   the same fields as columns (UTF-8 with BOM so spreadsheet programs read the Chinese); a cell
+       that a spreadsheet would run as a formula starts with an apostrophe (safe.csv_cell).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import fields
 
 from auditor.model import SEVERITY_CN, Finding
 from auditor.report.atomic import atomic_open
+from auditor.safe import csv_row, terminal
 
 # output.md fields first, then the rest of Finding.
 FIELDS = ["source", "project_no", "project_code", "row", "rule", "severity", "message", "suggestion"]
@@ -33,7 +35,7 @@ def text_line(f: Finding) -> str:
         place.append(f"项目{f.project_no}")
     if f.row is not None:
         place.append(f"第{f.row}行")
-    return f"{line} [{' '.join(place)}]"
+    return terminal(f"{line} [{' '.join(place)}]")
 
 
 def render(findings: Iterable[Finding], fmt: str) -> str:
@@ -44,7 +46,9 @@ def render(findings: Iterable[Finding], fmt: str) -> str:
     if fmt == "jsonl":
         return "".join(json.dumps({k: r[k] for k in FIELDS}, ensure_ascii=False) + "\n" for r in records)
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(["" if r[k] is None else r[k] for k in FIELDS] for r in records)
+    csv.writer(buffer, lineterminator="\n").writerows(
+        csv_row("" if r[k] is None else r[k] for k in FIELDS) for r in records
+    )
     return buffer.getvalue()
 
 

@@ -26,6 +26,7 @@ from auditor.model import SEVERITY_CN, Department, Finding, Project, Score
 from auditor.report import svg
 from auditor.report.atomic import atomic_open
 from auditor.report.worklist import ACTION, WORKLIST_SHEET, Entry, Worklist, deciding, deciding_text, sort_key
+from auditor.safe import bounded
 from auditor.scoring import DECISION_ORDER, rule_title, settings
 
 DECISIONS = ("通过", "修改后通过", "退回")
@@ -72,14 +73,15 @@ def _esc(text: str) -> str:
 
 def safe_name(code: str, name: str, source: str, taken: set[str] | None = None) -> str:
     """A department's scorecard file name: ``<code>-<name>.html`` (or the document's name) with
-    anything but letters, digits, CJK, '.', '-' replaced; unique in ``taken``, which it joins."""
+    anything but letters, digits, CJK, '.', '-' replaced, at most ``safe.MAX_NAME_BYTES`` bytes
+    before the suffix; unique in ``taken`` (casefolded names, for case-blind file systems), which it joins."""
     stem = "-".join(p for p in (code, name) if p) or Path(source).stem or "department"
-    stem = _UNSAFE.sub("_", stem).strip("._-")[:80] or "department"
+    stem = bounded(_UNSAFE.sub("_", stem).strip("._-")[:80]) or "department"
     file, n = f"{stem}.html", 2
-    while taken is not None and file in taken:
+    while taken is not None and file.casefold() in taken:
         file, n = f"{stem}-{n}.html", n + 1
     if taken is not None:
-        taken.add(file)
+        taken.add(file.casefold())
     return file
 
 

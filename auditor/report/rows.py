@@ -14,6 +14,7 @@ from typing import Any
 
 from auditor.model import Department
 from auditor.report.atomic import atomic_open
+from auditor.safe import csv_cell
 
 COLUMNS = [
     "source",
@@ -133,7 +134,7 @@ def write_rows(departments: Iterable[Department], fmt: str, output: str | None) 
         with atomic_open(output) as handle:
             writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
             writer.writeheader()
-            writer.writerows(rows())
+            writer.writerows({key: csv_cell(value) for key, value in row.items()} for row in rows())
     elif fmt == "jsonl":
         with atomic_open(output) as handle:
             for row in rows():

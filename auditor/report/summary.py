@@ -44,15 +44,17 @@ def card_lines(lines: list[Line], limit: int = 30) -> list[str]:
 
 
 def print_summary(lines: list[Line], written: list[Path], run=None, config=None) -> None:
+    from auditor.safe import terminal
+
     for line in card_lines(lines):
-        click.echo(line, err=True)
+        click.echo(terminal(line), err=True)
     if run is not None:
         for path, reason in run.unread:
-            click.echo(f"未计分（无法读取）：{path}：{reason}", err=True)
+            click.echo(terminal(f"未计分（无法读取）：{path}：{reason}"), err=True)
         for path, _note in run.no_tables:
             click.echo(f"未计分（未发现绩效目标表）：{path}", err=True)
         for department, paths in run.same_department:
-            click.echo(f"同一部门的多个文件：{department}：{'、'.join(paths)}", err=True)
+            click.echo(terminal(f"同一部门的多个文件：{department}：{'、'.join(paths)}"), err=True)
     if config is not None:
         exceptions = config.exceptions()
         click.echo(f"配置：{config.name()}；接受的例外 {len(exceptions)} 条。", err=True)

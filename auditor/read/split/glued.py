@@ -304,6 +304,44 @@ def _facts(number: int, text: str) -> list[Block]:
     cells: list[str] = []
     for k, m in enumerate(cuts):
         end = cuts[k + 1].start() if k + 1 < len(cuts) else len(key)
-        value = key[m.end() : end].lstrip(":：")
-        cells += [m.group(), value]
+        value = _SEAL.sub("", key[m.end() : end].lstrip(":："))
+        cells += [m.group(), *_amounts(value)]
     return [Block(cells, number, 0)]
+
+
+_SEAL = re.compile(r"^[(（](?:盖章|签章|签字|公章)[)）][:：]?")
+_RUN = re.compile(r"^\d[\d.]*%[\d.]*")
+
+
+def _amounts(value: str) -> list[str]:
+    """A budget row whose numbers ran together (预算数 执行数 [分值] 执行率 [得分]: 1650148590% →
+    1650 | 1485 | 90%), split where the rate is the ratio of the first two; else the value as it is."""
+    run = _RUN.match(value)
+    if not run:
+        return [value]
+    left, _, right = run.group().partition("%")
+    found = []
+    for size in (3, 4):
+        for parts in _partitions(left, size):
+            a, b, rate = float(parts[0]), float(parts[1]), float(parts[-1])
+            weight_ok = size == 3 or float(parts[2]) % 5 == 0 and 0 < float(parts[2]) <= 100
+            if a > 0 and b > 0 and rate > 0 and weight_ok and abs(b / a * 100 - rate) <= 0.6:
+                found.append(parts)
+    if len(found) > 1:  # a printed decimal does not end in 0 (81.510 is 81.5 | 10)
+        found = [p for p in found if not any("." in x and x.endswith("0") for x in p)]
+    if len(found) != 1:
+        return [value]
+    cells = [*found[0][:-1], found[0][-1] + "%"]
+    return cells + ([right] if right else []) + ([value[run.end() :]] if value[run.end() :] else [])
+
+
+def _partitions(digits: str, size: int) -> list[list[str]]:
+    """Every way to cut ``digits`` into ``size`` numbers without leading zeros."""
+    if size == 1:
+        return [[digits]] if re.fullmatch(r"(?:0|[1-9]\d*)(?:\.\d+)?", digits) else []
+    out = []
+    for cut in range(1, len(digits)):
+        head = digits[:cut]
+        if re.fullmatch(r"(?:0|[1-9]\d*)(?:\.\d+)?", head):
+            out += [[head, *rest] for rest in _partitions(digits[cut:], size - 1)]
+    return out

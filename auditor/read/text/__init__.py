@@ -18,6 +18,7 @@ from auditor.chars import Translation
 from auditor.model import Block
 from auditor.read import split
 from auditor.read.detect import decode
+from auditor.read.limits import check_text
 from auditor.read.text import bars, blank, cells, delimited
 from auditor.read.text import lines as line_layouts
 
@@ -54,6 +55,7 @@ FALLBACK = Layout("tabs", lambda lines: 0.0, line_layouts.read_tabs)
 
 def read(data: bytes, name: str) -> tuple[list[Block], dict]:
     """Decode ``data`` and split it into Blocks using the layout the content shows."""
+    check_text(data, name)  # lines and cells counted on the bytes, before anything is split
     text, encoding = decode(data, name)
     lines = _INVISIBLE(text).split("\n")
     layout = choose_layout(lines)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from auditor.model import Block
+from auditor.read.text.lines import _joined
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _BARS = re.compile(r"^[|\s]+$")
@@ -47,7 +48,7 @@ def _profile(lines: list[str]) -> tuple[int, int, int, int, int]:
 
 def _count(lines: list[str]) -> tuple[int, int, int, int, int]:
     multi = single = bars = indented = filled = 0
-    if not any("|" in line for line in lines):
+    if "|" not in _joined(lines):
         return 0, 0, 0, 0, len(lines)
     for line in lines:
         text = line.strip()

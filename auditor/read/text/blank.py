@@ -11,6 +11,7 @@ import re
 
 from auditor.model import Block
 from auditor.parse.vocab import column_of, norm
+from auditor.read.text.lines import _joined
 
 _WORDS = re.compile(r"\s+")
 
@@ -35,7 +36,8 @@ def _chunks(lines: list[str]) -> list[tuple[int, list[str]]]:
 
 def score_blank_cells(lines: list[str]) -> float:
     """Many short chunks between blank lines, some of them indicator header words on their own."""
-    if sum(1 for line in lines if "\t" in line) > 5 or sum(1 for line in lines if "|" in line) > len(lines) // 10:
+    text = _joined(lines)
+    if text.count("\t") > 5 or text.count("|") > len(lines) // 10:
         return 0.0
     chunks = _chunks(lines)
     if len(chunks) < 30:

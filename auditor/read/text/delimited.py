@@ -20,8 +20,11 @@ def _rows(lines: list[str]) -> list[list[str]]:
 def score_csv(lines: list[str]) -> float:
     """Most lines split into the same number (at least four) of comma-separated cells, one of them
     an indicator header row."""
+    head = "\n".join(lines[:400])
+    if head.count(",") < 8 or head.count("\t") > head.count(","):
+        return 0.0
     sample = [line for line in lines[:400] if line.strip()]
-    if len(sample) < 2 or sum(1 for line in sample if "\t" in line) > len(sample) // 5:
+    if len(sample) < 2:
         return 0.0
     rows = _rows(sample)
     widths = Counter(len(row) for row in rows)

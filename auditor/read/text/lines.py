@@ -25,13 +25,26 @@ _WORD_CELL = re.compile(r"^\t[^\t]*$")
 
 def score_pipe(lines: list[str]) -> float:
     """Markdown pipe tables: at least three ``| a | b |`` rows and no more tab lines than those."""
+    if "|" not in _joined(lines):
+        return 0.0
     pipe_rows = sum(1 for line in lines if _PIPE_ROW.match(line))
     tab_lines = sum(1 for line in lines if "\t" in line)
     return 3.0 if pipe_rows >= 3 and pipe_rows >= tab_lines else 0.0
 
 
 def score_markdown(lines: list[str]) -> float:
+    if "#" not in _joined(lines):
+        return 0.0
     return 1.0 if any(_HEADING.match(line) for line in lines) else 0.0
+
+
+_JOINED: list = [None, ""]  # the last text joined (every layout's score asks for it)
+
+
+def _joined(lines: list[str]) -> str:
+    if _JOINED[0] is not lines:
+        _JOINED[0], _JOINED[1] = lines, "\n".join(lines)
+    return _JOINED[1]
 
 
 def read_tabs(lines: list[str]) -> list[Block]:
