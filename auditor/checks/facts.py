@@ -298,6 +298,11 @@ def _measure_unit(name_n: str) -> str | None:
 LATER = "_later"  # a row's facts for message templates only, computed when a finding is written
 
 
+_LEADING_FRAME = re.compile(r"^(?:本?项目|各项|整体|年度|全年)+")
+_HAS_TEXT = re.compile(r"[A-Za-z\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=TEXT_CACHE)
 def _object_hint(name: str, project_name: str) -> str:
     """The name with the project's own subject put in front (项目完成时间 in 小型水库管护补助 ->
     如“小型水库管护完成时间”): a concrete, row-drawn way to say what the name is about."""
@@ -310,7 +315,7 @@ def _object_hint(name: str, project_name: str) -> str:
         if m is None or m.start() == 0:
             break
         subject = subject[: m.start()]
-    rest = re.sub(r"^(?:本?项目|各项|整体|年度|全年)+", "", name) or name
+    rest = _LEADING_FRAME.sub("", name) or name
     if not subject or subject in name or len(subject) > 16:
         return "写明是哪个群体、哪项产出"
     return f"如“{subject}{rest}”"
@@ -466,7 +471,7 @@ def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, A
         # 比2023年有所提高: a year is not a target quantity
         "quantified": (number is not None and not _is_year(v)) or v.unit_kind in ("date", "frequency") or bool(v.date),
         "value_empty": not norm_text(value_text),
-        "name_empty": not re.search(r"[A-Za-z\u4e00-\u9fff]", clean),
+        "name_empty": not _HAS_TEXT.search(clean),
         "polarity": features.get("polarity"),
         "kind": features.get("kind"),
         "expected_unit": expected,
