@@ -53,11 +53,13 @@ def inspect_lines(path: Path) -> list[str]:
     blocks, info = read_blocks(path)
     trace: list = []
     dept = parse_blocks(blocks, source=path.name, path=str(path), info=info, trace=trace)
+    dept.warnings[:0] = info.get("warnings", [])  # the reader's: tables whose cells it could not tell apart
     tables = sum(1 for b in blocks if b.table is not None)
     out = [
         f"文件 {path.name}：格式 {info.get('format', '')}"
         + (f"，版式 {info['layout']}" if info.get("layout") else "")
-        + (f"，编码 {info['encoding']}" if info.get("encoding") else ""),
+        + (f"，编码 {info['encoding']}" if info.get("encoding") else "")
+        + (f"，无分隔的表格按 {'、'.join(info['split'])} 读取" if info.get("split") else ""),
         f"读到 {len(blocks)} 段（表格行或单元格串 {tables}，段落 {len(blocks) - tables}）",
         f"部门：{dept.code or '-'} {dept.name or '-'}；年度：{dept.year or '-'}；金额单位：{dept.unit}",
     ]

@@ -537,3 +537,13 @@ def test_glued_fact_lines_become_label_and_value_cells():
 )
 def test_budget_numbers_run_together(glued_value, cells):
     assert glued._amounts(glued_value) == cells
+
+
+def test_inspect_shows_the_reader_warnings_and_how_the_cells_were_split(tmp_path):
+    from auditor.inspect import inspect_lines
+
+    path = tmp_path / "预览.txt"
+    path.write_text(PREVIEW, encoding="utf-8")
+    lines = inspect_lines(path)
+    assert "无分隔的表格按 flat 读取" in lines[0]
+    assert any(line.startswith("警告：") and "无法区分单元格" in line for line in lines)

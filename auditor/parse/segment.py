@@ -91,7 +91,7 @@ def _paragraph(state: DocState, text: str, block: Block) -> None:
         return
     if _is_page_furniture(compact, state) or compact in _CAPTIONS:
         return
-    if _TABLE_TITLE.search(simplify(compact)) and len(compact) <= 60:
+    if len(compact) <= 60 and _TABLE_TITLE.search(simplify(compact)):
         _caption(state, text)
     head, sep, _ = compact.partition(":")
     if sep and label_of(head) and not label_of(compact):
@@ -156,13 +156,13 @@ def _row(state: DocState, cells: list[str], block: Block) -> None:
                 state.project.year = state.table_year
         if _MONEY_UNIT.fullmatch(only):
             return
-        if only.endswith("绩效目标表") or (_TABLE_TITLE.search(simplify(only)) and state.in_indicators):
+        if only.endswith("绩效目标表") or (state.in_indicators and _TABLE_TITLE.search(simplify(only))):
             finish_project(state)
             if "整体" not in only:
                 state.title = _strip_title(next(c for c in cells if c.strip()))
             state.caption = next(c for c in cells if c.strip())
             return
-        if _TABLE_TITLE.search(simplify(only)) and len(only) <= 60 and not label_of(only):
+        if len(only) <= 60 and _TABLE_TITLE.search(simplify(only)) and not label_of(only):
             _caption(state, next(c for c in cells if c.strip()))
             if _TABLE_NAME.search(simplify(only)):
                 return  # a table's title line (…指标表): not goal text
@@ -454,7 +454,7 @@ def _label_rows(state: DocState, cells: list[str], keys: list[str], block: Block
         if label_of(key):
             rows.append([cells[k]])
             open_label = True
-        elif open_label and rows and not (_TABLE_TITLE.search(simplify(key)) and len(key) <= 60):
+        elif open_label and rows and not (len(key) <= 60 and _TABLE_TITLE.search(simplify(key))):
             rows[-1].append(cells[k])  # a value of the label before it
         else:
             rows.append([cells[k]])  # a title or a line of prose on its own

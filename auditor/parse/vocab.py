@@ -93,6 +93,8 @@ def column_of(key: str) -> tuple[str | None, int]:
     role_of, rank = columns()
     if key in role_of:
         return role_of[key], rank[key]
+    if len(key) > 40:
+        return None, 99  # (no header word is that long, even with pinyin readings)
     key = simplify(key).lstrip("*")
     for bare in (key, _UNIT_SUFFIX.sub("", key), re.sub(r"\((?:长期|年度|中期|目标值|\d+)\)$", "", key)):
         if bare in role_of:
@@ -132,8 +134,8 @@ def label_of(key: str) -> str | None:
         return None
     labels = _labels()
     found = labels.get(key)
-    if found is not None:
-        return found
+    if found is not None or len(key) > 40:
+        return found  # (no label is that long, even with pinyin readings)
     key = simplify(key).lstrip("*")
     found = labels.get(key) or labels.get(_LABEL_TAIL.sub("", key))
     if found is None and key.startswith("其中"):

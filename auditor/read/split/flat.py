@@ -3,7 +3,7 @@
 ``…绩效指标一级指标二级指标三级指标分值年度指标值…产出指标(50分)数量指标指标1…批次10≥1200批1356批10…``
 
 The header is found as a run of column words anywhere in the line; the text after it is cut at
-level labels, then into rows where a value begins right after text (…入库率|100%, …频次|2360次)
+level labels, then into rows where a value begins right after text (…到位率|100%, …场次|120场)
 or where a template prefix (指标1, 指标2) opens the next row; each row is taken apart by the
 columns the header names after the 三级指标 (分值 before the value, 实际完成值 after it). A table
 is kept only when every row it cut has a name and a value that reads as one; otherwise nothing is
@@ -241,7 +241,7 @@ def _unnamed_rows(groups: list[tuple[dict[str, str], str]], roles: list[str]) ->
 
 
 def _numbered_rows(text: str, numeric: list[str], explained: bool) -> tuple[list[dict[str, str]], list[str]]:
-    """A level-less list whose numbers ran together (批次 批 ≥ 1200 10 1356 10 → 批次批≥120010135610):
+    """A level-less list whose numbers ran together (人数 人 ≥ 800 10 826 10 → 人数人≥8001082610):
     the digits are split into the header's number columns where exactly one split makes sense."""
     rows: list[dict[str, str]] = []
     unread: list[str] = []
@@ -349,7 +349,7 @@ def _confident(got: dict[str, str], after: list[str]) -> bool:
 
 @cache
 def _two_rows() -> re.Pattern:
-    """A name ending and a value opening inside one cell (成本控制率不超预算…): two rows run together."""
+    """A name ending and a value opening inside one cell (…覆盖率不低于上年…): two rows run together."""
     openers = [o for o in words.value_openers() if len(o) > 1]
     return re.compile(f"(?:{words.strong_endings().pattern})(?:{'|'.join(map(re.escape, openers))})")
 

@@ -1,4 +1,4 @@
-"""Cells run together on one line: ``产出指标数量指标家庭医生签约服务人数重点人群签约4800人以上``.
+"""Cells run together on one line: ``产出指标数量指标资助学生人数本科生800人以上``.
 
 The header line is cut into its column words (一级指标二级指标三级指标指标值及单位). Each row
 line is then taken apart from both ends: level labels are peeled off the front, bare numbers
@@ -93,7 +93,7 @@ def split_name_value(text: str, description: bool = False) -> tuple[str, str, st
         if first and first.start() <= 10 and not words.strong_endings().search(after, 0, first.start()):
             pieces = [p for p in re.split(r"[,，;；、]", after) if p]
             if words.value_score(after[first.start() :]) >= 0.7 or all(_VALUE_START.search(p) for p in pieces):
-                return text[: m.end()], "", after  # 重点人群签约4800人以上,一般人群签约6200人以上
+                return text[: m.end()], "", after  # 本科生800人以上,专科生500人以上
     for m in _VALUE_START.finditer(text, 2):
         if words.value_score(text[m.start() :]) >= 0.7:
             return text[: m.start()], "", text[m.start() :]
@@ -109,7 +109,7 @@ def split_name_value(text: str, description: bool = False) -> tuple[str, str, st
 
 def _split_description(text: str) -> tuple[str, str]:
     """Name and 指标说明 run together: at a two-character opener (体现…), else after the name's
-    ending (…率|按期完成), else at a one-character opener (…河长|达预期数)."""
+    ending (…率|按期完成), else at a one-character opener (…路段|达计划数)."""
     openers = words.description_openers()
     for opener in (o for o in openers if len(o) > 1):
         at = text.find(opener, 3)
@@ -157,7 +157,7 @@ def split_row(text: str, roles: list[str], first: bool = False) -> dict[str, str
     got = _place_labels(labels)
     if not labels and first and "level1" in roles:
         m = re.match(r"^(.{2,30}?[)）])([\u4e00-\u9fff]{2,8}?指标)", text)
-        if m:  # an evaluation table's 评价指标 and 评价内容 cells: 项目年度绩效目标(定量指标)管理指标…
+        if m:  # an evaluation table's 评价指标 and 评价内容 cells: 年度目标(定量)管理指标…
             got["level1"], got["level2"] = m.group(1), m.group(2)
             labels, rest = [m.group(2)], text[m.end() :]
     if not rest:
@@ -314,8 +314,8 @@ _RUN = re.compile(r"^\d[\d.]*%[\d.]*")
 
 
 def _amounts(value: str) -> list[str]:
-    """A budget row whose numbers ran together (预算数 执行数 [分值] 执行率 [得分]: 1650148590% →
-    1650 | 1485 | 90%), split where the rate is the ratio of the first two; else the value as it is."""
+    """A budget row whose numbers ran together (预算数 执行数 [分值] 执行率 [得分]: 24021690% →
+    240 | 216 | 90%), split where the rate is the ratio of the first two; else the value as it is."""
     run = _RUN.match(value)
     if not run:
         return [value]
@@ -327,7 +327,7 @@ def _amounts(value: str) -> list[str]:
             weight_ok = size == 3 or float(parts[2]) % 5 == 0 and 0 < float(parts[2]) <= 100
             if a > 0 and b > 0 and rate > 0 and weight_ok and abs(b / a * 100 - rate) <= 0.6:
                 found.append(parts)
-    if len(found) > 1:  # a printed decimal does not end in 0 (81.510 is 81.5 | 10)
+    if len(found) > 1:  # a printed decimal does not end in 0 (72.510 is 72.5 | 10)
         found = [p for p in found if not any("." in x and x.endswith("0") for x in p)]
     if len(found) != 1:
         return [value]

@@ -1,7 +1,7 @@
 """Indicators written as sentences in a notice, under headings such as 一、产出指标::
 
-    数量指标:★改造圈舍户数(≥**户)>=80户;新增存栏能力>=640;质量指标:验收合格率>=95%。
-    生态效益指标:养殖环境明显改善。可持续影响指标,长期受益。
+    数量指标:★新建大棚数量(≥**座)>=60座;改造旧棚>=20;质量指标:验收合格率>=98%。
+    生态效益指标:减少化肥农药使用。可持续影响指标,长期受益。
 
 A 二级 label followed by ``:`` or ``,`` opens a group; its items are separated by ``;`` or ``。``;
 an item's value is the number (with sign and unit) at its end, outside any bracket (the bracket
