@@ -308,7 +308,8 @@ def test_a_run_replaces_only_what_the_earlier_run_wrote(tmp_path):
     (docs / "b.txt").unlink()
     assert _cli("score", str(docs), "-o", str(out), "-q").exit_code == 0
     second = sorted(p.name for p in out.iterdir())
-    assert len(second) == len(first)  # one scorecard fewer, the reviewer's file kept
+    assert len(second) == len(first) - 1  # one scorecard and its letter fewer, the reviewer's file kept
+    assert not [n for n in set(first) - set(second) if not n.startswith(("434-", "471-"))]
     assert (out / "说明.docx").read_bytes() == b"the reviewer's own file"
     index = (out / "index.html").read_text(encoding="utf-8")
     cards = [n for n in second if n.endswith(".html") and n != "index.html"]
