@@ -26,7 +26,8 @@ def out(tmp_path_factory) -> Path:
         'date = "2025年3月10日"\ncontact = "预算绩效科 张三 0335-1234567"\n',
         encoding="utf-8",
     )
-    result = CliRunner().invoke(main, ["score", str(root / "in"), "-o", str(root / "out")])
+    config = ["--config", str(root / "in" / "audit.toml")]
+    result = CliRunner().invoke(main, ["score", str(root / "in"), "-o", str(root / "out"), *config])
     assert result.exit_code == 0, result.stderr
     return root / "out"
 
