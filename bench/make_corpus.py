@@ -21,6 +21,7 @@ corpus-1000. A hidden ``.manifest.json`` (skipped by ``audit``) records the coun
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
 import re
@@ -105,6 +106,7 @@ def load_seeds(folder: Path) -> list[tuple[Department, Project]]:
 # --------------------------------------------------------------------------- perturbation
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same seed texts come back in every department
 def clean(text: str) -> str:
     """One cell of a tab-separated line: no tabs, no line breaks, no leading markdown marks."""
     text = " ".join(part.strip() for part in str(text or "").replace("\t", " ").splitlines() if part.strip())
