@@ -123,11 +123,11 @@ def test_each_document_gets_its_own_cross_document_findings_even_after_a_failed_
 
     refs = [SpillRef("s", offset, 1) for offset in range(3)]
     docs = [Doc(0, refs[0], "a.html"), Doc(2, refs[1], "c.html"), Doc(3, refs[2], "d.html")]  # 1 failed
-    across = iter([(0, ["f0"]), (1, ["f1"]), (3, ["f3"])])  # (doc, findings) for documents with any
+    across = iter([(0, b"f0"), (1, b"f1"), (3, b"f3")])  # (doc, its findings pickled) for documents with any
     assert list(_with_across(docs, across)) == [
-        Finishing(refs[0], ["f0"], "a.html"),
-        Finishing(refs[1], None, "c.html"),
-        Finishing(refs[2], ["f3"], "d.html"),
+        Finishing(refs[0], b"f0", "a.html"),
+        Finishing(refs[1], b"", "c.html"),
+        Finishing(refs[2], b"f3", "d.html"),
     ]
 
 
