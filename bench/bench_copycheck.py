@@ -2,9 +2,9 @@
 
 usage: python bench/bench_copycheck.py [--sizes 1000 10000 100000] [--copying light heavy] [--seed S]
 
-The ``Table`` records are those ``audit`` would build from bench/make_corpus.py's documents
-(same names, normalised the same way), made straight from the generator without writing or
-parsing files, and kept in bench/results/tables-<copying>-<seed>-<N>.pkl (the largest N is
+The ``Table`` records are made by bench/make_corpus.py's recipe (``names_only``: the same kind
+of names, project names and copying, normalised as ``audit`` does, without values, files or
+parsing; so not the very names of corpus-N, which draws more random numbers), and kept in bench/results/tables-<copying>-<seed>-<N>.pkl (the largest N is
 made once; smaller N are its first documents, as corpus-100 is a prefix of corpus-1000).
 For each N: the CPU time (time.process_time, this process only) of ``checks.iter_across``
 over all of them, per table, the findings, and the largest posting list counted.
@@ -36,7 +36,7 @@ def records(n: int, seed: int, copying: str) -> list[Table]:
     pool = make_corpus.load_seeds(make_corpus.ROOT / "examples")
     out = []
     for i in range(n):
-        code, name, year, tables = make_corpus.make_department(i, seed, pool, copying)
+        code, name, year, tables = make_corpus.make_department(i, seed, pool, copying, names_only=True)
         source = make_corpus.file_name(i, code)
         for no, t in enumerate(tables, 1):
             names = tuple(x for x in (norm_text(r.name) for r in t.rows) if x)
