@@ -7,13 +7,15 @@ of names, project names and copying, normalised as ``audit`` does, without value
 parsing; so not the very names of corpus-N, which draws more random numbers), and kept in bench/results/tables-<copying>-<seed>-<N>.pkl (the largest N is
 made once; smaller N are its first documents, as corpus-100 is a prefix of corpus-1000).
 For each N: the CPU time (time.process_time, this process only) of ``checks.iter_across``
-over all of them, per table, the findings, and the largest posting list counted.
+over all of them, per table, the findings, and this process's peak memory so far (at the
+largest N about what the copy-check process of a run holds: every Table record and the index).
 """
 
 from __future__ import annotations
 
 import argparse
 import pickle
+import resource
 import sys
 import time
 from pathlib import Path
@@ -52,8 +54,8 @@ def main() -> None:
     parser.add_argument("--copying", nargs="+", default=["light", "heavy"], choices=("light", "heavy"))
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    print("| copying | departments | tables | findings | CPU s | µs per table |")
-    print("|---|---|---|---|---|---|")
+    print("| copying | departments | tables | findings | CPU s | µs per table | peak RSS MB so far |")
+    print("|---|---|---|---|---|---|---|")
     for copying in args.copying:
         every = records(max(args.sizes), args.seed, copying)
         for n in sorted(args.sizes):
@@ -61,8 +63,10 @@ def main() -> None:
             start = time.process_time()
             found = sum(len(f) for _, f in iter_across(tables))
             cpu = time.process_time() - start
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print(
-                f"| {copying} | {n:,} | {len(tables):,} | {found:,} | {cpu:.2f} | {cpu / len(tables) * 1e6:.0f} |",
+                f"| {copying} | {n:,} | {len(tables):,} | {found:,} | {cpu:.2f} | {cpu / len(tables) * 1e6:.0f} "
+                f"| {rss:.0f} |",
                 flush=True,
             )
 

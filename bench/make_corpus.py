@@ -117,6 +117,7 @@ def clean(text: str) -> str:
     return text.lstrip("#|").strip()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def shift_years(text: str, delta: int) -> str:
     if not delta or not text:
         return text
@@ -253,7 +254,7 @@ def make_department(
         source, target = rng.sample(range(len(tables)), 2)
         tables[target].rows = [Row(**vars(r)) for r in tables[source].rows]
     if copying == "heavy":
-        copy_templates(i, seed, name, year, tables, pool)
+        copy_templates(i, seed, name, tables, pool, names_only)
     return code, name, year, tables
 
 
@@ -277,7 +278,7 @@ def template(seed: int, bureau: str, k: int, pool: list[tuple[Department, Projec
     return _TEMPLATES[key]
 
 
-def copy_templates(i: int, seed: int, name: str, year: int, tables: list[Table], pool) -> None:
+def copy_templates(i: int, seed: int, name: str, tables: list[Table], pool, names_only: bool = False) -> None:
     """``--copying heavy``: about half the tables of every department take their 三级指标 from one
     of the templates of the department's kind of bureau (the same 8 for every 教育局 of every city and
     year), with new values and a tenth of the names edited; so each template ends up in N / 80
@@ -291,7 +292,8 @@ def copy_templates(i: int, seed: int, name: str, year: int, tables: list[Table],
         rows = []
         for r in model.rows:
             row_name = rng.choice(TOPICS) + r.name if rng.random() < TEMPLATE_EDIT else r.name
-            rows.append(Row(r.level1, r.level2, row_name, r.description, perturb_numbers(r.value, rng), r.basis))
+            value = r.value if names_only else perturb_numbers(r.value, rng)
+            rows.append(Row(r.level1, r.level2, row_name, r.description, value, r.basis))
         table.rows = rows
 
 

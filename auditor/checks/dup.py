@@ -52,9 +52,9 @@ class Table:
     name: str
     line: int
     names: tuple[str, ...]  # normalised 三级指标 names, in table order (repeats kept)
+    content: str = field(default="", compare=False)  # names and 指标值 without years, hashed (yearcopy.py)
     key: str = field(default="", compare=False)  # the project name normalised
     key_without_year: str = field(default="", compare=False)  # ... and without years
-    content: str = field(default="", compare=False)  # names and 指标值 without years, hashed (yearcopy.py)
 
     def __post_init__(self) -> None:
         # names interned: the same name in thousands of tables is stored once (also after pickling)
@@ -82,6 +82,7 @@ class Table:
                 self.name,
                 self.line,
                 self.names,
+                self.content,
             ),
         )
 
