@@ -4,9 +4,11 @@
    runs in a process pool or on Dask. Each document's department and findings go at once to a
    spill file on disk; the run keeps only the document's small ``Table`` records (for the
    cross-document rules) and its scorecard file name.
-2. The cross-document rules run over all Table records (checks.iter_across), one document
-   at a time, as stage 3 asks for the next document: the workers start on the first
-   documents while the main process is still comparing the later ones.
+2. The cross-document rules run over all Table records (checks.iter_across) in a process of
+   their own (crosscheck.CrossCheck), fed the records while stage 1 loads the documents, and
+   hand back one document's findings at a time as stage 3 asks for the next document: the
+   workers start on the first documents while the later ones are still being compared, and
+   the main process only passes bytes along.
 3. Per document, in input order and again in parallel: its spilled findings plus its
    cross-document findings, then for `check` those findings rendered (``finish_check``:
    ``FindingsText``), for `score` its scores and scorecard and its share of every report
@@ -24,17 +26,18 @@ import tempfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
+from auditor.crosscheck import CrossCheck
 from auditor.errors import InputError
 from auditor.model import Department, Finding
 from auditor.pipeline import Workers, document_stage, ordered_map
 
 if TYPE_CHECKING:
-    from auditor.checks.dup import Table
     from auditor.report import Rendered
     from auditor.report.findings import FindingsWriter
     from auditor.report.html import Line
@@ -98,7 +101,7 @@ class Checked:
     name: str = ""
     source: str = ""
     warnings: list[str] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
+    tables: bytes = b""  # its Table records (checks.dup), pickled: the main process only passes them on
     projects: int = 0  # project tables found (0: the file has no 绩效目标表)
     year: int | None = None
 
@@ -114,7 +117,8 @@ def checked_stage(item: tuple[int, Path], config=None) -> Checked:
             ind.parsed, ind.features = None, {}
     blob = pack(dept, loaded.findings)
     return Checked(
-        loaded.path, item[0], None, blob, dept.code, dept.name, dept.source, dept.warnings, loaded.tables,
+        loaded.path, item[0], None, blob, dept.code, dept.name, dept.source, dept.warnings,
+        pickle.dumps(loaded.tables, pickle.HIGHEST_PROTOCOL),
         len(dept.projects), dept.year,
     )  # fmt: skip
 
@@ -140,7 +144,7 @@ class Finishing(NamedTuple):
     """Stage 3's item for one document."""
 
     ref: SpillRef  # its department and per-document findings
-    across: list[Finding] | None  # its cross-document findings, if any
+    across: bytes  # its cross-document findings, pickled (b"" if none): opened only by the worker
     file: str  # its scorecard's file name
     path: str = ""  # the input file relative to the folder given (Finding.path)
 
@@ -162,7 +166,7 @@ def _all_findings(item: Finishing, config=None) -> tuple[Department, list[Findin
 
     dept, findings = unspill(item.ref)
     if item.across:
-        findings = sorted(findings + item.across, key=order)
+        findings = sorted(findings + pickle.loads(item.across), key=order)
     if item.path:
         dept.path = item.path
         for f in findings:
@@ -203,13 +207,13 @@ def finish_state(item: Finishing, config=None):
     return state_of(dept, findings, score_all([dept], findings, config))
 
 
-def _with_across(docs: list[Doc], across: Iterator[tuple[int, list[Finding]]]) -> Iterator[Finishing]:
-    """Stage 3's items: each spilled document with its cross-document findings (or None)."""
+def _with_across(docs: list[Doc], across: Iterator[tuple[int, bytes]]) -> Iterator[Finishing]:
+    """Stage 3's items: each spilled document with its cross-document findings (pickled, or b"")."""
     pending = next(across, None)
     for doc in docs:
         while pending is not None and pending[0] < doc.index:
             pending = next(across, None)
-        found = pending[1] if pending is not None and pending[0] == doc.index else None
+        found = pending[1] if pending is not None and pending[0] == doc.index else b""
         yield Finishing(doc.ref, found, doc.file, doc.path)
 
 
@@ -248,11 +252,10 @@ class Run:
         return Workers(jobs, self.time_limit)
 
     def _load(
-        self, spill: Spill, name_file: Callable[[Checked], str], workers: Workers
-    ) -> tuple[list[Doc], list[Table]]:
-        """Stage 1: every document checked and spilled; returns the good ones and their Table records."""
+        self, spill: Spill, name_file: Callable[[Checked], str], workers: Workers, cross: CrossCheck
+    ) -> list[Doc]:
+        """Stage 1: every document checked and spilled, its Table records passed to ``cross``; returns the good ones."""
         docs: list[Doc] = []
-        tables: list[Table] = []
         stage = partial(checked_stage, config=self.config)
         seen: dict[tuple, list[str]] = {}  # (code or name, year) -> [its name, its files...]
         items = enumerate(self.files)
@@ -269,51 +272,61 @@ class Run:
             if key[0]:
                 seen.setdefault(key, [checked.name or checked.code]).append(path)
             docs.append(Doc(checked.index, spill.put(checked.blob), name_file(checked), path))
-            tables += checked.tables
+            cross.add(checked.tables)
         spill.seal()
         self.same_department = [  # one department, one year, several files: named as such
             (f"{name}{f'（{year}年）' if year else ''}", files)
             for (_, year), (name, *files) in seen.items()
             if len(files) > 1
         ]
-        return docs, tables
+        return docs
 
     def _finish(
-        self, stage: Callable[[Finishing], R], docs: list[Doc], tables: list[Table], workers: Workers
+        self, stage: Callable[[Finishing], R], docs: list[Doc], cross: CrossCheck, workers: Workers
     ) -> Iterator[R]:
-        """Stages 2 and 3: each document's cross-document findings computed as its turn comes."""
-        from auditor.checks import iter_across
-
-        items = _with_across(docs, iter_across(tables, self.config))
+        """Stages 2 and 3: each document finished with its cross-document findings as they come."""
+        items = _with_across(docs, cross.results())
         for done, result in enumerate(ordered_map(stage, items, workers=workers, size=len(docs)), 1):
             self.on_finished(done)
             yield result
 
+    @contextmanager
+    def _stages(self) -> Iterator[tuple[Spill, Workers, CrossCheck]]:
+        """The spill file, the worker pool and the cross-document check of one run (forked first,
+        while this process is small), all closed at the end."""
+        spill = Spill()
+        workers = self._workers()
+        cross = CrossCheck(self.config, separate=workers.jobs > 1)
+        try:
+            with workers:
+                yield spill, workers, cross
+        finally:
+            cross.close()
+            spill.close()
+
     def check(self, writer: FindingsWriter) -> Counter:
         """Every finding into ``writer`` (report.findings.FindingsWriter); returns the count by severity."""
-        spill = Spill()
-        try:
-            with self._workers() as workers:
-                docs, tables = self._load(spill, lambda checked: "", workers)
-                severities: Counter = Counter()
-                stage = partial(finish_check, config=self.config, fmt=writer.fmt)
-                for result in self._finish(stage, docs, tables, workers):
-                    writer.write(result.text, result.count)
-                    severities.update(result.severities)
-                    self.rule_counts.update(result.rules)
-                    self.files_with_findings += result.count > 0
-            return severities
-        finally:
-            spill.close()
+        with self._stages() as (spill, workers, cross):
+            docs = self._load(spill, lambda checked: "", workers, cross)
+            severities: Counter = Counter()
+            stage = partial(finish_check, config=self.config, fmt=writer.fmt)
+            for result in self._finish(stage, docs, cross, workers):
+                writer.write(result.text, result.count)
+                severities.update(result.severities)
+                self.rule_counts.update(result.rules)
+                self.files_with_findings += result.count > 0
+        return severities
 
     def states(self, workers: Workers) -> Iterator:
         """`diff`: each good document's ``diff.DeptState`` (findings and scores), in input order, on
         a running pool (both sides of a diff share one)."""
         spill = Spill()
+        cross = CrossCheck(self.config)  # in this process: the pool is running already
         try:
-            docs, tables = self._load(spill, lambda checked: "", workers)
-            yield from self._finish(partial(finish_state, config=self.config), docs, tables, workers)
+            docs = self._load(spill, lambda checked: "", workers, cross)
+            yield from self._finish(partial(finish_state, config=self.config), docs, cross, workers)
         finally:
+            cross.close()
             spill.close()
 
     def score(self, out_dir: Path) -> tuple[list[Line], list[Path]]:
@@ -334,18 +347,14 @@ class Run:
 
         with Publication(out_dir) as publication:
             stage_dir = publication.folder
-            spill = Spill()
-            try:
-                with self._workers() as workers:
-                    docs, tables = self._load(spill, name_file, workers)
-                    stage = partial(finish_score, out_dir=str(stage_dir), config=self.config)
-                    with ReportWriter(stage_dir, self.config) as writer:
-                        for rendered in self._finish(stage, docs, tables, workers):
-                            writer.add(rendered)
-                            self.used.update(rendered.used)
-                        writer.inputs(len(self.files), self.unread, self.no_tables, self.same_department)
-                        lines, written = writer.index.lines, writer.close()
-            finally:
-                spill.close()
+            with self._stages() as (spill, workers, cross):
+                docs = self._load(spill, name_file, workers, cross)
+                stage = partial(finish_score, out_dir=str(stage_dir), config=self.config)
+                with ReportWriter(stage_dir, self.config) as writer:
+                    for rendered in self._finish(stage, docs, cross, workers):
+                        writer.add(rendered)
+                        self.used.update(rendered.used)
+                    writer.inputs(len(self.files), self.unread, self.no_tables, self.same_department)
+                    lines, written = writer.index.lines, writer.close()
             target = publication.commit([path.name for path in written])
             return lines, [target / path.name for path in written]

@@ -24,7 +24,12 @@ def _client(scheduler: str):
 
         raise AuditError("使用 --scheduler 需要安装 dask：pip install 'auditor[dask]'") from None
     if scheduler == "local":
-        cluster = LocalCluster(processes=True, threads_per_worker=1, dashboard_address=None)
+        import dask
+
+        # workers forked from this process, which has the catalog and the classifier loaded
+        # (Run prepares them), as the process pool's are: no second start-up per worker
+        with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}):
+            cluster = LocalCluster(processes=True, threads_per_worker=1, dashboard_address=None)
         return Client(cluster), cluster
     return Client(scheduler), None
 

@@ -52,8 +52,9 @@ def collect(paths: Iterable[str | Path], skipped: list[InputError] | None = None
 
 
 def relative_path(path: Path, roots: Iterable[str | Path] = ()) -> str:
-    """``path`` relative to the folder among ``roots`` that holds it (POSIX slashes), or as given;
-    shown safely (safe.shown: bytes that are not UTF-8 escaped)."""
+    """``path`` relative to the folder among ``roots`` that holds it (POSIX slashes); a file given
+    by itself is relative to its own folder: its name. Shown safely (safe.shown: bytes that are
+    not UTF-8 escaped)."""
     for root in roots:
         root = Path(root)
         if root.is_dir():
@@ -61,7 +62,7 @@ def relative_path(path: Path, roots: Iterable[str | Path] = ()) -> str:
                 return _shown(path.relative_to(root).as_posix())
             except ValueError:
                 continue
-    return _shown(path.as_posix())
+    return _shown(path.name)
 
 
 _SPECIAL = "不是普通文件（管道、设备或套接字等特殊文件），已跳过"

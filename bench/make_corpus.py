@@ -1,6 +1,6 @@
 """Synthetic corpus for scale benchmarks: N department documents recombined from the seed tables.
 
-usage: python bench/make_corpus.py N OUTDIR [--seed S] [--seeds examples/] [--check K]
+usage: python bench/make_corpus.py N OUTDIR [--seed S] [--seeds examples/] [--check K] [--copying heavy]
 
 Each seed document is parsed with ``auditor.pipeline.load``; every synthetic department gets a
 unique code, a name (city × bureau), a budget year 2019–2026 and 5–15 projects sampled from all
@@ -9,7 +9,10 @@ numbers inside 指标值 change modestly while the value keeps its written form 
 100% stays 100%), and about a third of the 三级指标 names get a topic prefix so that not every
 table is a copy of a seed table. Some tables are copied inside a department on purpose (work for
 DUP_TABLE), and a few rows get defects (empty or vague values, over-100% rates, description =
-name) on top of the seeds' own.
+name) on top of the seeds' own. ``--copying heavy`` adds what the cross-document copy check
+exists for: about half of all tables filled in from a few shared template tables per kind of
+bureau (every 教育局 of every city and year draws on the same eight), each template thus
+copied into about N / 80 departments, a tenth of the names edited.
 
 Every document is written in the seeds' "tabs" layout (a PDF text copy: one row a line, cells
 split by tabs), which the text reader parses exactly. ``--check K`` reads K generated files back
@@ -21,6 +24,7 @@ corpus-1000. A hidden ``.manifest.json`` (skipped by ``audit``) records the coun
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
 import re
@@ -105,6 +109,7 @@ def load_seeds(folder: Path) -> list[tuple[Department, Project]]:
 # --------------------------------------------------------------------------- perturbation
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same seed texts come back in every department
 def clean(text: str) -> str:
     """One cell of a tab-separated line: no tabs, no line breaks, no leading markdown marks."""
     text = " ".join(part.strip() for part in str(text or "").replace("\t", " ").splitlines() if part.strip())
@@ -112,6 +117,7 @@ def clean(text: str) -> str:
     return text.lstrip("#|").strip()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def shift_years(text: str, delta: int) -> str:
     if not delta or not text:
         return text
@@ -175,7 +181,8 @@ def project_name(seed: Project, delta: int, rng: random.Random) -> str:
     return name + rng.choice(SUFFIXES)
 
 
-def make_table(seed: Project, seed_year: int, year: int, rng: random.Random) -> Table:
+def make_table(seed: Project, seed_year: int, year: int, rng: random.Random, names_only: bool = False) -> Table:
+    """A generated table from a seed table; ``names_only``: only the names (bench_copycheck.py), faster."""
     delta = year - seed_year if seed_year else 0
     factor = rng.uniform(0.8, 1.5)
     budget = round((seed.budget or rng.uniform(5, 500)) * factor, 2)
@@ -200,6 +207,9 @@ def make_table(seed: Project, seed_year: int, year: int, rng: random.Random) -> 
             continue
         if rng.random() < 0.35:
             name = rng.choice(TOPICS) + name
+        if names_only:
+            table.rows.append(Row("", "", name, "", "", ""))
+            continue
         value = clean(perturb_numbers(shift_years(ind.value, delta), rng))
         description = clean(shift_years(ind.description, delta))
         roll = rng.random()
@@ -228,7 +238,9 @@ def department_name(i: int, rng: random.Random) -> str:
     return rng.choice(CITIES) + district + rng.choice(BUREAUS)
 
 
-def make_department(i: int, seed: int, pool: list[tuple[Department, Project]]) -> tuple[str, str, int, list[Table]]:
+def make_department(
+    i: int, seed: int, pool: list[tuple[Department, Project]], copying: str = "light", names_only: bool = False
+) -> tuple[str, str, int, list[Table]]:
     rng = random.Random(f"{seed}-{i}")
     code = department_code(i)
     name = department_name(i, rng)
@@ -236,12 +248,53 @@ def make_department(i: int, seed: int, pool: list[tuple[Department, Project]]) -
     count = round(rng.triangular(5, 15, 9))
     tables = []
     for dept, project in rng.sample(pool, min(count, len(pool))):
-        tables.append(make_table(project, dept.year or year, year, rng))
+        tables.append(make_table(project, dept.year or year, year, rng, names_only))
     if len(tables) >= 3 and rng.random() < 0.25:
         # a copied table: another project's indicators under a new project name
         source, target = rng.sample(range(len(tables)), 2)
         tables[target].rows = [Row(**vars(r)) for r in tables[source].rows]
+    if copying == "heavy":
+        copy_templates(i, seed, name, tables, pool, names_only)
     return code, name, year, tables
+
+
+# --------------------------------------------------------------------------- heavy copying
+
+TEMPLATES = 8  # template tables per kind of bureau (a province's model tables for that kind of work)
+TEMPLATE_SHARE = 0.5  # of a department's tables, how many are filled in from its kind's templates
+TEMPLATE_EDIT = 0.1  # of a copied table's rows, how many get their name edited
+
+
+_TEMPLATES: dict[tuple[int, str, int], Table] = {}
+
+
+def template(seed: int, bureau: str, k: int, pool: list[tuple[Department, Project]]) -> Table:
+    """Template ``k`` of a kind of bureau: one seed table as a generated table, the same everywhere."""
+    key = (seed, bureau, k)
+    if key not in _TEMPLATES:
+        rng = random.Random(f"{seed}-template-{bureau}-{k}")
+        dept, project = pool[rng.randrange(len(pool))]
+        _TEMPLATES[key] = make_table(project, dept.year or 2024, dept.year or 2024, rng)
+    return _TEMPLATES[key]
+
+
+def copy_templates(i: int, seed: int, name: str, tables: list[Table], pool, names_only: bool = False) -> None:
+    """``--copying heavy``: about half the tables of every department take their 三级指标 from one
+    of the templates of the department's kind of bureau (the same 8 for every 教育局 of every city and
+    year), with new values and a tenth of the names edited; so each template ends up in N / 80
+    departments. Uses its own random stream: the rest of the department is as without copying."""
+    rng = random.Random(f"{seed}-{i}-copying")
+    bureau = next(b for b in BUREAUS if name.endswith(b))
+    for table in tables:
+        if rng.random() >= TEMPLATE_SHARE:
+            continue
+        model = template(seed, bureau, rng.randrange(TEMPLATES), pool)
+        rows = []
+        for r in model.rows:
+            row_name = rng.choice(TOPICS) + r.name if rng.random() < TEMPLATE_EDIT else r.name
+            value = r.value if names_only else perturb_numbers(r.value, rng)
+            rows.append(Row(r.level1, r.level2, row_name, r.description, value, r.basis))
+        table.rows = rows
 
 
 def render(code: str, name: str, year: int, tables: list[Table]) -> str:
@@ -307,6 +360,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--seeds", type=Path, default=ROOT / "examples", help="folder of seed documents")
     parser.add_argument("--check", type=int, default=5, metavar="K", help="read K generated files back (0: none)")
+    parser.add_argument(
+        "--copying",
+        choices=("light", "heavy"),
+        default="light",
+        help="light: some tables copied inside a department; heavy: also half of all tables from shared templates",
+    )
     args = parser.parse_args()
 
     start = time.perf_counter()
@@ -315,7 +374,7 @@ def main() -> None:
     check_at = set(random.Random(args.seed).sample(range(args.n), min(args.check, args.n)))
     rows = projects = size = 0
     for i in range(args.n):
-        code, name, year, tables = make_department(i, args.seed, pool)
+        code, name, year, tables = make_department(i, args.seed, pool, args.copying)
         path = args.outdir / file_name(i, code)
         data = render(code, name, year, tables).encode("utf-8")
         path.write_bytes(data)
@@ -330,6 +389,7 @@ def main() -> None:
         "rows": rows,
         "bytes": size,
         "seed": args.seed,
+        "copying": args.copying,
         "seed_projects": len(pool),
         "checked": len(check_at),
     }

@@ -1,20 +1,24 @@
 """Scale benchmark: `audit score` on synthetic corpora of N departments against a read-and-regex pass.
 
-usage: python bench/run_scale.py [--sizes 100 1000] [--jobs N] [--keep] [--fresh] [--timeout S]
+usage: python bench/run_scale.py [--sizes 100 1000] [--jobs N] [--copying heavy] [--keep] [--fresh] [--timeout S]
 
-For each N the corpus is generated with bench/make_corpus.py into bench/corpus-N/ (git-ignored)
-or reused when its .manifest.json matches. Then, in the same run and on the same files:
+For each N the corpus is generated with bench/make_corpus.py into bench/corpus-N/ (with
+``--copying heavy``: bench/corpus-heavy-N/, half the tables from shared templates; both
+git-ignored) or reused when its .manifest.json matches. Then, in the same run and on the same files:
 
-- baseline: a fresh Python process reads every file's bytes, decodes them and runs two regexes
-  (indicator-like lines with ≥/≤/%, and numbers), counting matches. Run three times after one
-  untimed warm-up pass (page cache), the fastest counts — which makes the ratio stricter.
+- reference pass: a fresh Python process reads every file's bytes, decodes them and runs one
+  regular expression (indicator-like lines with ≥/≤/%), counting matches. Run three times
+  after one untimed warm-up pass (page cache); the fastest counts, which makes the ratio stricter.
 - audit: ``python -m auditor score CORPUS -o OUT --quiet [--jobs N]`` with this interpreter.
 
 Every measurement runs in its own wrapper process that starts the command, waits for it and
 prints the wall time (time.perf_counter) and ``getrusage(RUSAGE_CHILDREN).ru_maxrss``. That
 is the peak resident set of the largest single process among the command and every descendant
 that was waited for (pool workers included) — not the sum over processes. With --jobs > 1 the
-total memory can be up to jobs × that figure.
+total memory can be up to jobs × that figure. The audit command also reports, as it exits,
+its own CPU time (user + system: the main process) and its children's (the workers, the
+copy-check process), which stay meaningful on a machine busy with other work when wall
+times do not.
 
 Results go to stdout as a markdown table and to bench/results/scale-<date>.json (git-ignored).
 --keep keeps each run's report folder under bench/results/reports-N/ (default: a temporary
@@ -24,6 +28,7 @@ folder, removed). --fresh regenerates the corpora.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -55,13 +60,12 @@ rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(json.dumps({"seconds": seconds, "maxrss_kb": rss, "returncode": code}))
 """
 
-# The baseline: read, decode, two regexes over every file of the folder (as `audit` finds them).
+# The reference pass: read, decode, one regex over every file of the folder (as `audit` finds them).
 BASELINE = r"""
 import re, sys
 from pathlib import Path
 row = re.compile(r"^[^\n]*(?:[≥≤]|\d\s*[%％])[^\n]*$", re.M)
-number = re.compile(r"\d+(?:\.\d+)?")
-files = rows = numbers = 0
+files = rows = 0
 for path in sorted(p for p in Path(sys.argv[1]).rglob("*") if p.is_file() and not p.name.startswith(".")):
     data = path.read_bytes()
     try:
@@ -70,8 +74,24 @@ for path in sorted(p for p in Path(sys.argv[1]).rglob("*") if p.is_file() and no
         text = data.decode("gb18030", errors="replace")
     files += 1
     rows += len(row.findall(text))
-    numbers += sum(1 for _ in number.finditer(text))
-print(files, rows, numbers, file=sys.stderr)
+print(files, rows, file=sys.stderr)
+"""
+
+# `audit` itself, reporting into the file argv[1] as it exits: its own CPU and its children's.
+AUDIT = r"""
+import atexit, json, resource, sys
+out = sys.argv.pop(1)
+
+def report():
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    with open(out, "w") as fh:
+        json.dump({"main_cpu": me.ru_utime + me.ru_stime, "children_cpu": kids.ru_utime + kids.ru_stime,
+                   "main_maxrss_kb": me.ru_maxrss, "children_maxrss_kb": kids.ru_maxrss}, fh)
+
+atexit.register(report)
+sys.argv[0] = "audit"
+from auditor.cli import main
+main()
 """
 
 
@@ -84,24 +104,25 @@ def measure(command: list[str], timeout: float) -> dict:
     return result
 
 
-def corpus(n: int, seed: int, fresh: bool) -> tuple[Path, dict]:
-    folder = BENCH / f"corpus-{n}"
+def corpus(n: int, seed: int, fresh: bool, copying: str = "light") -> tuple[Path, dict]:
+    folder = BENCH / (f"corpus-{n}" if copying == "light" else f"corpus-{copying}-{n}")
     manifest = folder / ".manifest.json"
     if not fresh and manifest.exists():
         info = json.loads(manifest.read_text(encoding="utf-8"))
-        if info.get("departments") == n and info.get("seed") == seed:
+        if info.get("departments") == n and info.get("seed") == seed and info.get("copying", "light") == copying:
             print(f"reusing {folder.relative_to(ROOT)}: {info['rows']} rows", flush=True)
             return folder, info
     if folder.exists():
         shutil.rmtree(folder)
     subprocess.run(
-        [sys.executable, str(BENCH / "make_corpus.py"), str(n), str(folder), "--seed", str(seed)], check=True
+        [sys.executable, str(BENCH / "make_corpus.py"), str(n), str(folder), "--seed", str(seed), "--copying", copying],
+        check=True,
     )
     return folder, json.loads(manifest.read_text(encoding="utf-8"))
 
 
 def run_size(n: int, args: argparse.Namespace) -> dict:
-    folder, info = corpus(n, args.seed, args.fresh)
+    folder, info = corpus(n, args.seed, args.fresh, args.copying)
     baseline_cmd = [sys.executable, "-c", BASELINE, str(folder)]
     measure(baseline_cmd, 0)  # warm the page cache
     baselines = [measure(baseline_cmd, 0) for _ in range(3)]
@@ -113,12 +134,15 @@ def run_size(n: int, args: argparse.Namespace) -> dict:
         out_dir.mkdir(parents=True)
     else:
         out_dir = Path(tempfile.mkdtemp(prefix=f"audit-scale-{n}-"))
-    command = [sys.executable, "-m", "auditor", "score", str(folder), "-o", str(out_dir), "--quiet"]
+    usage = out_dir.parent / f".{out_dir.name}-usage.json"
+    command = [sys.executable, "-c", AUDIT, str(usage), "score", str(folder), "-o", str(out_dir), "--quiet"]
     if args.jobs:
         command += ["--jobs", str(args.jobs)]
     print(f"N={n}: audit score … ", end="", flush=True)
     audit = measure(command, args.timeout)
     print(f"{audit['seconds']:.1f} s, exit {audit['returncode']}", flush=True)
+    cpu = json.loads(usage.read_text()) if usage.exists() else {"main_cpu": 0.0, "children_cpu": 0.0}
+    usage.unlink(missing_ok=True)
     if not args.keep:
         shutil.rmtree(out_dir, ignore_errors=True)
     if audit["returncode"] not in (0, 3):
@@ -127,8 +151,10 @@ def run_size(n: int, args: argparse.Namespace) -> dict:
     seconds = audit["seconds"]
     load = os.getloadavg()
     docs, rows = info["departments"], info["rows"]
+    total_cpu = cpu["main_cpu"] + cpu["children_cpu"]
     return {
         "n": n,
+        "copying": args.copying,
         "documents": docs,
         "projects": info["projects"],
         "rows": rows,
@@ -143,24 +169,48 @@ def run_size(n: int, args: argparse.Namespace) -> dict:
         "baseline_counts": baseline["stderr"].strip(),
         "ratio": round(seconds / baseline["seconds"], 1),
         "seconds_per_1000_rows": round(seconds / rows * 1000, 3),
+        "main_cpu_seconds": round(cpu["main_cpu"], 2),
+        "workers_cpu_seconds": round(cpu["children_cpu"], 2),  # every child: the workers and the copy check
+        "main_cpu_share": round(cpu["main_cpu"] / total_cpu, 3) if total_cpu else None,
+        "cpu_seconds_per_1000_rows": round(total_cpu / rows * 1000, 3),
         "loadavg_after": [round(x, 2) for x in load],  # other work on the machine skews the figures
     }
 
 
 def table(results: list[dict]) -> str:
     head = (
-        "| N | documents | rows | audit s | docs/s | rows/s | peak RSS MB | baseline s | audit/baseline "
-        "| s per 1000 rows |"
+        "| N | rows | audit s | rows/s | s per 1000 rows | CPU s: main / children | main share "
+        "| CPU s per 1000 rows | peak RSS MB | reference s | audit/reference |"
     )
-    lines = [head, "|" + "---|" * 10]
+    lines = [head, "|" + "---|" * 11]
     for r in results:
         status = "" if r["audit_returncode"] in (0, 3) else f" ({r['audit_returncode']})"
+        share = f"{r['main_cpu_share']:.0%}" if r["main_cpu_share"] is not None else "?"
         lines.append(
-            f"| {r['n']:,} | {r['documents']:,} | {r['rows']:,} | {r['audit_seconds']:.1f}{status} "
-            f"| {r['docs_per_s']:.1f} | {r['rows_per_s']:,.0f} | {r['peak_rss_mb']:.0f} "
-            f"| {r['baseline_seconds']:.3f} | {r['ratio']:.0f}× | {r['seconds_per_1000_rows']:.2f} |"
+            f"| {r['n']:,} | {r['rows']:,} | {r['audit_seconds']:.1f}{status} | {r['rows_per_s']:,.0f} "
+            f"| {r['seconds_per_1000_rows']:.2f} | {r['main_cpu_seconds']:.1f} / {r['workers_cpu_seconds']:.1f} "
+            f"| {share} | {r['cpu_seconds_per_1000_rows']:.2f} | {r['peak_rss_mb']:.0f} "
+            f"| {r['baseline_seconds']:.3f} | {r['ratio']:.0f}× |"
         )
     return "\n".join(lines)
+
+
+def machine() -> dict:
+    """What the figures were measured on, and how busy it was (other work skews wall times)."""
+    model = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": model,
+        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "loadavg_at_end": [round(x, 2) for x in os.getloadavg()],
+    }
 
 
 def main() -> None:
@@ -170,6 +220,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the reports under bench/results/reports-N/")
     parser.add_argument("--fresh", action="store_true", help="regenerate the corpora")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--copying", choices=("light", "heavy"), default="light", help="the corpus (make_corpus.py --copying)"
+    )
     parser.add_argument("--timeout", type=float, default=0, help="seconds per audit run, 0 = none")
     args = parser.parse_args()
 
@@ -187,7 +240,7 @@ def main() -> None:
     out.parent.mkdir(exist_ok=True)
     record = {
         "when": datetime.now().isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "machine": machine(),
         "jobs": args.jobs,
         "git": subprocess.run(
             ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True

@@ -78,7 +78,9 @@ def test_dask_local_cluster_gives_the_same_findings(folder, tmp_path):
 
 
 def _table(doc: int, no: int, names: list[str], name: str | None = None) -> Table:
-    return Table(doc, f"{doc}.txt", f"部门{doc}", str(doc), 2025, no, f"P{doc}-{no}", name or f"项目{doc}-{no}", 0, tuple(names))
+    return Table(
+        doc, f"{doc}.txt", f"部门{doc}", str(doc), 2025, no, f"P{doc}-{no}", name or f"项目{doc}-{no}", 0, tuple(names)
+    )
 
 
 def _brute_force(tables: list[Table], threshold: float, cross: bool) -> dict[tuple[int, int], float]:
@@ -123,11 +125,11 @@ def test_each_document_gets_its_own_cross_document_findings_even_after_a_failed_
 
     refs = [SpillRef("s", offset, 1) for offset in range(3)]
     docs = [Doc(0, refs[0], "a.html"), Doc(2, refs[1], "c.html"), Doc(3, refs[2], "d.html")]  # 1 failed
-    across = iter([(0, ["f0"]), (1, ["f1"]), (3, ["f3"])])  # (doc, findings) for documents with any
+    across = iter([(0, b"f0"), (1, b"f1"), (3, b"f3")])  # (doc, its findings pickled) for documents with any
     assert list(_with_across(docs, across)) == [
-        Finishing(refs[0], ["f0"], "a.html"),
-        Finishing(refs[1], None, "c.html"),
-        Finishing(refs[2], ["f3"], "d.html"),
+        Finishing(refs[0], b"f0", "a.html"),
+        Finishing(refs[1], b"", "c.html"),
+        Finishing(refs[2], b"f3", "d.html"),
     ]
 
 
@@ -151,3 +153,59 @@ def test_ordered_map_takes_items_only_as_workers_are_ready(jobs):
     assert first == 0 and len(handed) < 200  # a generator is not drained up front
     assert [first, *results] == [i * i for i in range(200)]
     assert len(handed) == 200
+
+
+# a county education bureau's template, copied by many departments (names as real tables write them)
+_TEMPLATE = ["学生资助人数", "资助资金发放及时率", "资助对象识别准确率", "家庭经济困难学生入学率", "学生及家长满意度"]
+
+
+def test_a_template_copied_into_many_tables_is_still_found_when_posting_lists_are_cut(monkeypatch):
+    import auditor.checks.dup as dup
+
+    monkeypatch.setattr(dup, "POSTING_LIMIT", 5)
+    tables = []
+    for doc in range(40):
+        tables.append(_table(doc, 1, _TEMPLATE))  # copied everywhere: every name in 40 tables
+        tables.append(_table(doc, 2, [f"乡镇卫生院{doc}号诊疗人次", "门诊患者满意度", f"基本药物配备率{doc}"]))
+    late = _table(99, 1, [*_TEMPLATE[:4], "营养餐供应天数"])  # the last department edits one name
+    index = TableIndex([*tables, late])
+    found = {
+        (t.doc, t.no): (o.doc, share) for t, o, share in similar_tables([*tables, late], index, 0.8, 100, cross=True)
+    }
+    assert found[(99, 1)] == (0, 0.8)  # 4 of 5 names, from the earliest copy
+    assert found[(39, 1)] == (0, 1.0)
+    assert (5, 2) not in found  # the health tables share one name only
+    assert max(len(index.holders(n)) for n in _TEMPLATE) == 41  # the index itself is whole
+
+
+def test_candidates_of_several_tables_at_once_are_each_tables_own(monkeypatch):
+    rng = random.Random(7)
+    vocabulary = ["水质达标率", "供水管网漏损率", "农田灌溉面积", "河道保洁覆盖率"] + [f"专项{i}" for i in range(10)]
+    tables = [_table(doc, 1, rng.sample(vocabulary, rng.randint(2, 6))) for doc in range(30)]
+    index = TableIndex(tables)
+    names = [t.names for t in tables]
+    of, keys = index.candidates_of(names, 0.8, limit=4)
+    for q, one in enumerate(names):
+        assert keys[of == q].tolist() == index.candidates(one, 0.8, limit=4)
+
+
+@pytest.mark.parametrize("separate", [False, True])
+def test_cross_check_gives_each_documents_findings_in_order(separate):
+    import pickle
+
+    from auditor.checks import iter_across
+    from auditor.crosscheck import CrossCheck
+
+    docs = [[_table(d, 1, _TEMPLATE), _table(d, 2, [f"村级道路{d}公里", "道路验收合格率"])] for d in range(4)]
+    docs[2] = [_table(2, 1, ["文物保护单位数量", "展览开放天数"])]  # a museum: nothing copied
+    expected = [(doc, [f.message for f in found]) for doc, found in iter_across([t for d in docs for t in d])]
+    cross = CrossCheck(separate=separate)
+    try:
+        for tables in docs:
+            cross.add(pickle.dumps(tables))
+        got = [(doc, [f.message for f in pickle.loads(found)]) for doc, found in cross.results()]
+    finally:
+        cross.close()
+    assert [doc for doc, _ in got] == [0, 1, 3]
+    assert got == expected
+    assert "100%" in got[0][1][0] and "部门1" in got[0][1][0]  # document 0's template, as in document 1

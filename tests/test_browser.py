@@ -177,3 +177,30 @@ def test_worklist_filters_sorts_and_links_to_the_project(page, worklist_site):
     assert page.url.endswith("#project-4")
     assert "学前教育补助资金" in page.locator("#project-4 h3").inner_text()
     assert page.problems == []
+
+
+def test_scorecard_prints_a4_with_running_header_page_numbers_and_whole_codes(browser, worklist_site, tmp_path):
+    import re
+    import unicodedata
+
+    import pdfplumber
+
+    page = browser.new_page()
+    page.goto(worklist_site + "/index.html")
+    page.locator("#departments a", has_text="某市教育局").click()
+    page.wait_for_load_state()
+    pdf = tmp_path / "card.pdf"
+    pdf.write_bytes(page.pdf(prefer_css_page_size=True))
+    page.close()
+    with pdfplumber.open(pdf) as doc:
+        assert len(doc.pages) >= 2
+        width, height = doc.pages[0].width, doc.pages[0].height
+        assert round(width / 72 * 25.4) == 210 and round(height / 72 * 25.4) == 297  # A4
+        # PDF fonts map some characters to radicals (⽬, ⻚): compare in NFKC, and the page word loosely
+        texts = [unicodedata.normalize("NFKC", p.extract_text() or "") for p in doc.pages]
+    for n, text in enumerate(texts, 1):
+        assert re.search(rf"第 {n} \S / 共 {len(texts)} \S", text), text[-40:]
+        assert "某市教育局 绩效目标表审核评分卡" in text.splitlines()[0]  # the running header
+    whole = "\n".join(texts)
+    for code in ("GOAL_PLACEHOLDER", "MISSING_DIMENSION", "DUP_TABLE", "GENERIC"):
+        assert code in whole  # printed in one piece: a code broken mid-word would not be found

@@ -82,3 +82,13 @@ def test_findings_xlsx_has_the_worklist_first_in_chinese(reports):
     assert {r[fcol["级别"]] for r in findings[1:]} <= {"错误", "警告", "提示"}
     assert "三级指标" in {r[fcol["字段"]] for r in findings[1:]}
     assert not {r[fcol["字段"]] for r in findings[1:]} & {"name", "value", "description", "goal"}
+
+
+def test_repeated_findings_of_one_rule_are_grouped_on_the_scorecard(reports):
+    page = next(reports.glob("*教育局.html")).read_text(encoding="utf-8")
+    project = page[page.index('id="project-2"') : page.index('id="project-3"')]  # the copied template
+    findings = project[project.index('<table class="findings">') :]
+    findings = findings[: findings.index("</table>")]
+    assert findings.count("GENERIC") == 1  # one grouped row, not six
+    assert "同类问题6处" in findings and 'class="grouped"' in findings
+    assert project.count('class="flag-info"') >= 6  # every generic cell still flagged in the table

@@ -155,19 +155,20 @@ def check_document(dept: Department, config=None) -> list[Finding]:
             ctx.mark(dept, project, row, rule.code)
             if not _keep(rule, project.code, config):
                 continue
-            findings.append(
-                _finding(
-                    rule,
-                    facts,
-                    extra,
-                    dept.source,
-                    dept.code,
-                    dept.name,
-                    project,
-                    row,
-                    ind.line if ind is not None else project.line,
-                )
+            found = _finding(
+                rule,
+                facts,
+                extra,
+                dept.source,
+                dept.code,
+                dept.name,
+                project,
+                row,
+                ind.line if ind is not None else project.line,
             )
+            if ind is not None:
+                found.where = ind.where  # the place in the document's own terms (page, sheet and row ...)
+            findings.append(found)
     findings.sort(key=order)
     return findings
 

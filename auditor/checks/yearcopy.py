@@ -24,13 +24,15 @@ def _same_project(a: Table, b: Table) -> bool:
     return bool(a.code and a.code == b.code) or a.key_without_year == b.key_without_year
 
 
-def _by_content(index: TableIndex) -> dict[str, list[Table]]:
+def _by_content(index: TableIndex) -> dict[tuple[str, str], list[Table]]:
+    """The tables by (content, department): a template copied verbatim by a thousand departments
+    makes a thousand small groups, not one that every copy would look through."""
     groups = getattr(index, "_year_copy_groups", None)
     if groups is None:
         groups = defaultdict(list)
         for t in index.tables:
             if t.content and t.year is not None:
-                groups[t.content].append(t)
+                groups[t.content, _department(t)].append(t)
         index._year_copy_groups = groups
     return groups
 
@@ -43,8 +45,8 @@ def check_year_copy(rule, tables: list[Table], index: TableIndex) -> Iterator[tu
         if t.year is None or not t.content or len(t.names) < min_rows:
             continue
         earlier = [
-            o for o in groups.get(t.content, ())
-            if o.doc != t.doc and o.year < t.year and _department(o) == _department(t) and _same_project(t, o)
+            o for o in groups.get((t.content, _department(t)), ())
+            if o.doc != t.doc and o.year < t.year and _same_project(t, o)
         ]  # fmt: skip
         if not earlier:
             continue

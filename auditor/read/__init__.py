@@ -37,7 +37,7 @@ def read_blocks(path: Path) -> tuple[list[Block], dict]:
         data = path.read_bytes()
     except OSError as err:
         raise InputError(name, f"无法读取文件（{err.strerror or err}）") from None
-    if not data.strip():
+    if not data or data.isspace():  # (strip would copy the whole file)
         raise InputError(name, "文件为空")
     fmt = sniff(data, name)
     try:

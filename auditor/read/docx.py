@@ -82,10 +82,10 @@ class _Collector:
                 self.body(tc)
             return
         self.tables += 1
-        for tr in _children(tbl, want=TR):
+        for number, tr in enumerate(_children(tbl, want=TR), 1):
             cells = _row_cells(tr)
             if any(cells):
-                self.blocks.append(Block(cells, len(self.blocks) + 1, self.tables))
+                self.blocks.append(Block(cells, len(self.blocks) + 1, self.tables, f"表{self.tables}第{number}行"))
                 check_rows(len(self.blocks), self.name)
 
 

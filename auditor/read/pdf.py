@@ -44,9 +44,12 @@ def read(data: bytes, name: str) -> tuple[list[Block], dict]:
         chars = images = 0
         for number, page in enumerate(pages, 1):
             _check_paths(page, number, name)
+            start = len(blocks)
             chars += len(page.chars)
             images += len(page.images)
             table = _read_page(page.dedupe_chars(), blocks, table)  # fake bold draws each char twice
+            for block in blocks[start:]:
+                block.where = f"第{number}页"
             check_rows(len(blocks), name)
             page.flush_cache()
     if not chars:

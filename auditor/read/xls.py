@@ -54,7 +54,7 @@ def read(data: bytes, name: str) -> tuple[list[Block], dict]:
             gap = False
             for r in range(sheet.nrows):
                 cells = [_cell(book, sheet.cell(r, c)) for c in range(min(sheet.row_len(r), limits.MAX_COLUMNS))]
-                table, gap = add_row(blocks, cells, table, gap)
+                table, gap = add_row(blocks, cells, table, gap, f"工作表“{sheet.name}”第{r + 1}行")
                 check_rows(len(blocks), name)
             book.unload_sheet(index)
     finally:

@@ -38,8 +38,9 @@ def read(data: bytes, name: str) -> tuple[list[Block], dict]:
             sheets.append(sheet.title)
             table += 1
             gap = False
-            for cells in _rows(sheet, name, stored):
-                table, gap = add_row(blocks, cells, table, gap)
+            for number, cells in _rows(sheet, name, stored):
+                where = f"工作表“{sheet.title}”第{number}行" if number else ""
+                table, gap = add_row(blocks, cells, table, gap, where)
                 check_rows(len(blocks), name)
     finally:
         book.close()
@@ -50,7 +51,8 @@ def _rows(sheet, name: str, stored: list[int]):
     """The sheet's stored rows, each trimmed to its cells with content (up to ``MAX_COLUMNS``)
     before it is padded; a run of rows that are missing or empty comes as one empty row (it only
     separates tables). openpyxl's own row iterator pads every missing row up to the last one,
-    so one cell at A1048576 would cost a million rows; the file's <dimension> is not trusted."""
+    so one cell at A1048576 would cost a million rows; the file's <dimension> is not trusted.
+    Yields (the row number Excel shows, or 0 for such a gap, cells)."""
     from openpyxl.cell.read_only import ReadOnlyCell
     from openpyxl.worksheet._reader import WorkSheetParser
 
@@ -74,12 +76,12 @@ def _rows(sheet, name: str, stored: list[int]):
                     shown = ReadOnlyCell(sheet, **cell)
                     content[cell["column"]] = render(shown.value, shown.number_format)
             if index > previous + 1:
-                yield []
+                yield 0, []
             previous = index
-            yield [content.get(column, "") for column in range(1, max(content, default=0) + 1)]
+            yield index, [content.get(column, "") for column in range(1, max(content, default=0) + 1)]
 
 
-def add_row(blocks: list[Block], cells: list[str], table: int, gap: bool) -> tuple[int, bool]:
+def add_row(blocks: list[Block], cells: list[str], table: int, gap: bool, where: str = "") -> tuple[int, bool]:
     """Append one sheet row; a blank row makes the next filled row start a new table.
 
     Returns the (table number, pending gap) to carry to the next row. Shared with xls.
@@ -90,7 +92,7 @@ def add_row(blocks: list[Block], cells: list[str], table: int, gap: bool) -> tup
         return table, True
     if gap and blocks and blocks[-1].table == table:
         table += 1
-    blocks.append(Block(cells, len(blocks) + 1, table))
+    blocks.append(Block(cells, len(blocks) + 1, table, where))
     return table, False
 
 

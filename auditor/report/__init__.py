@@ -55,9 +55,12 @@ def render_department(
     from auditor.report.excel import department_rows
     from auditor.report.findings import render
     from auditor.report.html import department_card, index_entry, write_scorecard
+    from auditor.report.letter import write_letter
 
     card = department_card(dept, findings, scores, file, config)
     write_scorecard(card, Path(out_dir), config)
+    if dept.projects:
+        write_letter(card, Path(out_dir), config)
     record = json.dumps(department_record(dept, findings, scores), ensure_ascii=False)
     return Rendered(
         index_entry(card), render(findings, "csv"), department_rows(dept, findings, scores), record, len(findings)
@@ -124,7 +127,11 @@ class ReportWriter:
             xlsx = background.submit(self.xlsx.close)
             index = self.index.write(self.out_dir)
             written = [self.out_dir / "findings.csv", xlsx.result(), self.out_dir / "scores.json"]
-        return [index, *(self.out_dir / name for name in self.scorecards), *written]
+        from auditor.report.letter import letter_name
+
+        letters = [self.out_dir / letter_name(name) for name in self.scorecards]
+        letters = [path for path in letters if path.exists()]  # a department without projects has none
+        return [index, *(self.out_dir / name for name in self.scorecards), *letters, *written]
 
     def __enter__(self) -> ReportWriter:
         return self

@@ -25,8 +25,10 @@ FIELDS += [f.name for f in fields(Finding) if f.name not in FIELDS]
 
 
 def text_line(f: Finding) -> str:
-    """``file:line: CODE message（建议：…） [级别 项目N 第M行]``."""
-    where = f"{f.source}:{f.line}" if f.line else f.source
+    """``file:line: CODE message（建议：…） [级别 项目N 第M行 place]``; ``file`` is the path relative
+    to the folder given, ``place`` the location in the document's own terms (page, sheet and row …)."""
+    name = f.path or f.source
+    where = f"{name}:{f.line}" if f.line else name
     line = f"{where}: {f.rule} {f.message}"
     if f.suggestion:
         line += f"（建议：{f.suggestion}）"
@@ -35,6 +37,8 @@ def text_line(f: Finding) -> str:
         place.append(f"项目{f.project_no}")
     if f.row is not None:
         place.append(f"第{f.row}行")
+    if f.where:
+        place.append(f.where)
     return terminal(f"{line} [{' '.join(place)}]")
 
 

@@ -52,6 +52,7 @@ def _env() -> Environment:
     env.filters["num"] = _num
     env.globals["GRADE_COLORS"] = GRADE_COLORS
     env.globals.update(badge=badge, dec=decision_badge, severity_badge=severity_badge)
+    env.filters["css_string"] = css_string
     return env
 
 
@@ -172,22 +173,66 @@ def indicator_rows(project: Project, flags: dict[int, dict[str, str]]) -> Markup
     return Markup("".join(out))
 
 
+GROUP_FROM = 3  # this many findings of one rule in one project are shown as one grouped row
+
+
+def _code(code: str) -> str:
+    """A rule code that may wrap only after its underscores, never mid-word."""
+    return _esc(code).replace("_", "_<wbr>")
+
+
+def _place(f: Finding) -> str:
+    row = str(f.row) if f.row is not None else "项目"
+    return row + (f'<br><small class="meta">{_esc(f.where)}</small>' if f.where else "")
+
+
 def finding_rows(findings: list[Finding]) -> Markup:
-    """The ``<tr>`` rows of a project's findings table (built here for speed, like indicator_rows)."""
+    """The ``<tr>`` rows of a project's findings table (built here for speed, like indicator_rows).
+
+    ``GROUP_FROM`` or more findings of one rule (not accepted ones) are one row: their rows, the
+    count, the first message as the example; the cells stay flagged in the indicator table.
+    """
+    by_rule: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.disposition not in ACCEPTED:
+            by_rule[f.rule].append(f)
     out = []
+    done: set[str] = set()
     for f in findings:
         title = short_title(f.rule)
-        rule = _esc(f.rule) + (f'<br><small class="meta">{_esc(title)}</small>' if title != f.rule else "")
+        rule = _code(f.rule) + (f'<br><small class="meta">{_esc(title)}</small>' if title != f.rule else "")
+        group = by_rule.get(f.rule, [])
+        if len(group) >= GROUP_FROM and f.disposition not in ACCEPTED:
+            if f.rule in done:
+                continue
+            done.add(f.rule)
+            rows = sorted({g.row for g in group if g.row is not None})
+            places = "、".join(map(str, rows)) or "项目"
+            message = _esc(f"同类问题{len(group)}处，例如：{f.message}")
+            out.append(
+                f'<tr class="grouped"><td>{places}</td><td>{severity_badge(f.severity)}</td>'
+                f'<td>{rule}</td><td>{message}</td><td class="fix">{_esc(f.suggestion)}</td></tr>\n'
+            )
+            continue
         message = _esc(f.message) + (_esc(f"（相关：{f.related}）") if f.related else "")
         accepted = f.disposition in ACCEPTED
         if accepted:  # a reviewer accepted it as it is: shown, not counted in the score
             message += f'<br><b class="accepted">{_esc(accepted_label(f))}</b>'
         out.append(
             ('<tr class="accepted"><td>' if accepted else "<tr><td>")
-            + f"{f.row if f.row is not None else '项目'}</td><td>{severity_badge(f.severity)}</td>"
+            + f"{_place(f)}</td><td>{severity_badge(f.severity)}</td>"
             f'<td>{rule}</td><td>{message}</td><td class="fix">{_esc(f.suggestion)}</td></tr>\n'
         )
     return Markup("".join(out))
+
+
+def css_string(text: str) -> Markup:
+    """``text`` as a quoted CSS string (for @page margin boxes): anything but letters, digits and
+    CJK is written as a CSS escape, so document text cannot leave the string or the style element."""
+    out = []
+    for c in text.unescape() if isinstance(text, Markup) else str(text):
+        out.append(c if c.isalnum() or c == " " else f"\\{ord(c):x} ")
+    return Markup('"' + "".join(out) + '"')
 
 
 @cache

@@ -245,18 +245,21 @@ class Workbook:
         """Append rendered rows to sheet ``sheet_no`` (an index into ``sheets``)."""
         parts = self._parts[sheet_no]
         part = parts[-1]
-        write = part.out.write
         n = part.rows
+        text: list[str] = []  # written at once: one write per department, not one per row
         for row in rows:
             if n >= MAX_ROWS:
+                part.out.write("".join(text))
+                text = []
                 part.rows = n
                 if part.streamed:
                     part.finish(self.zip, selected=False)
                 part = _Part(self, self.sheets[sheet_no], len(parts) + 1, streamed=part.streamed)
                 parts.append(part)
-                write, n = part.out.write, part.rows
+                n = part.rows
             n += 1
-            write(row.replace(ROW_MARK, str(n)))
+            text.append(row.replace(ROW_MARK, str(n)))
+        part.out.write("".join(text))
         part.rows = n
 
     def close(self) -> Path:

@@ -1,0 +1,93 @@
+"""The cross-document rules of a batch run, in a process of their own so they never hold up the workers.
+
+``CrossCheck`` is fed each document's ``Table`` records as stage 1 loads it (``add``, the
+records still pickled as the worker sent them), and after stage 1 hands back each document's
+cross-document findings in document order (``results``), pickled, for stage 3 to pass on to
+the worker that finishes the document. With ``separate`` (a run with worker processes) the
+indexing and the comparing happen in a forked child process; the main process only moves
+bytes through two pipes, and the child blocks when the results pipe is full, so memory
+stays flat. Without ``separate`` (one job) the same work happens in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+from collections.abc import Iterator
+
+from auditor.errors import AuditError
+
+_END = b""
+
+
+def _compare(tables: list, config) -> Iterator[tuple[int, bytes]]:
+    from auditor.checks import iter_across
+
+    for doc, findings in iter_across(tables, config):
+        yield doc, pickle.dumps(findings, pickle.HIGHEST_PROTOCOL)
+
+
+def _child(tables_in, tables_out, results_in, results_out, config) -> None:
+    """The child: take table records until the end mark, then send every document's findings."""
+    tables_out.close()  # the parent's ends, inherited
+    results_in.close()
+    tables: list = []
+    while (blob := tables_in.recv_bytes()) != _END:
+        tables += pickle.loads(blob)
+    tables_in.close()
+    for doc, found in _compare(tables, config):
+        results_out.send_bytes(doc.to_bytes(8, "little") + found)
+    results_out.send_bytes(_END)
+    results_out.close()
+
+
+class CrossCheck:
+    """The cross-document findings of one run: ``add`` while loading, ``results`` after, ``close`` at the end."""
+
+    def __init__(self, config=None, separate: bool = False):
+        self.config = config
+        self.blobs: list[bytes] = []
+        self.process = None
+        if separate:
+            context = multiprocessing.get_context("fork")
+            tables_in, self._tables = context.Pipe(duplex=False)
+            self._results, results_out = context.Pipe(duplex=False)
+            self.process = context.Process(
+                target=_child, args=(tables_in, self._tables, self._results, results_out, config), daemon=True
+            )
+            self.process.start()
+            tables_in.close()  # the child's ends
+            results_out.close()
+
+    def add(self, tables: bytes) -> None:
+        """One document's Table records, pickled (``pickle.dumps(list_of_tables)``)."""
+        if self.process is None:
+            self.blobs.append(tables)
+        else:
+            self._tables.send_bytes(tables)
+
+    def results(self) -> Iterator[tuple[int, bytes]]:
+        """(document index, its cross-document findings pickled) for the documents with any, in order."""
+        if self.process is None:
+            tables = [t for blob in self.blobs for t in pickle.loads(blob)]
+            self.blobs = []
+            yield from _compare(tables, self.config)
+            return
+        self._tables.send_bytes(_END)
+        self._tables.close()
+        while True:
+            try:
+                data = self._results.recv_bytes()
+            except EOFError:
+                raise AuditError(f"跨文件比较进程意外退出（退出码 {self.process.exitcode}）") from None
+            if data == _END:
+                return
+            yield int.from_bytes(data[:8], "little"), data[8:]
+
+    def close(self) -> None:
+        if self.process is not None:
+            if self.process.is_alive():
+                self.process.terminate()
+            self.process.join()
+            self._tables.close()
+            self._results.close()
