@@ -252,6 +252,7 @@ def assert_broken_reported_once(stderr: str, broken: dict) -> None:
         assert sum(name in line for line in errors) == 1, (name, errors)
 
 
+@pytest.mark.slow
 def test_mixed_folder_end_to_end(tmp_path):
     folder, good, broken = mixed_folder(tmp_path)
     out_dir = tmp_path / "out"
@@ -267,6 +268,7 @@ def test_mixed_folder_end_to_end(tmp_path):
     assert sorted(os.listdir(out_dir)) == ["rows.csv"]  # written whole, no temporary left behind
 
 
+@pytest.mark.slow
 def test_mixed_folder_checked_end_to_end(tmp_path):
     folder, _, broken = mixed_folder(tmp_path)
     out = tmp_path / "findings.csv"

@@ -65,6 +65,7 @@ def test_score_output_is_the_same_for_one_and_two_jobs(folder, tmp_path):
     assert set(json.loads(written["1"][MANIFEST])["files"]) == set(written["1"]) - {MANIFEST}
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_gives_the_same_findings(folder, tmp_path):
     pytest.importorskip("dask.distributed")
     local = tmp_path / "local.jsonl"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +18,7 @@ BLOCKS, _ = text_reader.read(SEED.read_bytes(), SEED.name)
 START = next(i for i, b in enumerate(BLOCKS) if b.cells[0] == "项目编码")
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(st.data())
 def test_parser_survives_dropped_and_shuffled_cells(data):

@@ -74,7 +74,7 @@ def _available(fmt: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("fmt", sorted(SAMPLES))
+@pytest.mark.parametrize("fmt", [pytest.param(f, marks=pytest.mark.slow) if f == "pdf" else f for f in sorted(SAMPLES)])
 @FUZZ
 @given(data=st.data())
 def test_damaged_bytes_give_blocks_or_input_error(fmt, data):
@@ -143,6 +143,7 @@ _SOUP = st.one_of(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(parts=st.lists(_SOUP, max_size=80), codec=st.sampled_from(["utf-8", "gb18030", "utf-16"]))
 def test_html_tag_soup_gives_blocks_or_input_error(parts, codec):

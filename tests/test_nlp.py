@@ -58,6 +58,7 @@ def test_kind_falls_back_to_value():
     assert nlp.indicator_kind("对经济的影响", "奖补对经济的影响") == "money"
 
 
+@pytest.mark.slow
 def test_jieba_uses_domain_dictionary():
     words = nlp.tokens("企业满意度不低于95%，支持专精特新中小企业")
     assert "企业满意度" in words and "专精特新" in words and "不低于" in words

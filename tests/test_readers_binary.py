@@ -233,6 +233,7 @@ def test_render_dates_and_text():
 # --------------------------------------------------------------------------- pdf
 
 
+@pytest.mark.slow
 def test_pdf_reads_ruled_tables_and_text_outside_them_in_page_order():
     blocks, info = blocks_of("pdf")
     assert info["pages"] >= 2
@@ -258,6 +259,7 @@ def test_pdf_title_wrapped_over_two_lines_is_one_paragraph():
     assert "3、唐财建【2023】134号2024年县域特色产业群“领跑者”企业培育等项目资金绩效目标表" in titles
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("turn", [90, 180, 270])
 def test_pdf_pages_with_a_rotate_entry_read_like_upright_ones(tmp_path, turn):
     import pypdfium2 as pdfium
@@ -344,7 +346,7 @@ def gold_scores(paths) -> tuple[float, float, float]:
     return len(matched) / len(gold), len(matched) / max(len(got), 1), exact / len(gold)
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", [pytest.param(f, marks=pytest.mark.slow) if f == "pdf" else f for f in FORMATS])
 def test_fixtures_give_the_gold_rows(fmt):
     folder = FIXTURES / fmt
     assert folder.exists(), f"the {fmt} fixtures are missing: python tests/make_fixtures.py"
