@@ -240,6 +240,7 @@ class Run:
         from auditor.pipeline import relative_path
 
         return relative_path(path, self.roots)
+
     time_limit: float | None = None  # seconds one document may take in a stage (pipeline.ordered_map)
 
     def _workers(self) -> Workers:

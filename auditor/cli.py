@@ -22,12 +22,18 @@ EXIT_INTERRUPTED = 130
 INTERRUPTED = "已中断：未写入新的报告，输出位置保留上一次完整运行的结果。"
 
 _CLICK_CN = [  # click's English usage messages, as one Chinese line
-    (r"No such option: (\S+)(?:\s+Did you mean (\S+)\?)?", lambda m: f"没有选项 {m[1]}" + (f"（是否想用 {m[2]}？）" if m[2] else "")),
+    (
+        r"No such option: (\S+)(?:\s+Did you mean (\S+)\?)?",
+        lambda m: f"没有选项 {m[1]}" + (f"（是否想用 {m[2]}？）" if m[2] else ""),
+    ),
     (r"No such command '([^']*)'\.", lambda m: f"没有命令 {m[1]}（可用：extract、check、score、diff、rules、explain）"),
     (r"Missing argument '([^']*)'\.", lambda m: f"缺少参数 {m[1].rstrip('.')}"),
     (r"Option '([^']*)' requires an argument\.", lambda m: f"选项 {m[1]} 需要一个值"),
     (r"Invalid value for '([^']*)': Path '([^']*)' does not exist\.", lambda m: f"路径不存在：{m[2]}"),
-    (r"Invalid value for '([^']*)': '([^']*)' is not one of (.*)\.", lambda m: f"{m[1]} 的值“{m[2]}”无效，可选：{m[3]}"),
+    (
+        r"Invalid value for '([^']*)': '([^']*)' is not one of (.*)\.",
+        lambda m: f"{m[1]} 的值“{m[2]}”无效，可选：{m[3]}",
+    ),
     (r"Invalid value for '([^']*)': (.*)", lambda m: f"{m[1]} 的值无效：{m[2]}"),
 ]
 
@@ -211,6 +217,8 @@ time_limit_option = click.option(
     help="单个文件每个处理阶段的最长时间（秒）；超时的文件记为无法读取，其余继续。",
 )
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="不显示进度和汇总，仅输出结果。")
+
+
 def _codes(ctx, param, values) -> set[str] | None:
     """--select / --ignore: rule codes, comma-separated or repeated; unknown ones are usage errors."""
     if not values:
@@ -385,7 +393,10 @@ def _closing_line(severities, run, config) -> None:
 @select_option
 @ignore_option
 @click.option(
-    "--dispositions", "dispositions_path", type=click.Path(dir_okay=False), default=None,
+    "--dispositions",
+    "dispositions_path",
+    type=click.Path(dir_okay=False),
+    default=None,
     help="审核人员填写了“处理意见”的 findings.xlsx 或文本基线文件；不采纳、已沟通的问题不再扣分。",
 )
 @jobs_option
@@ -444,7 +455,10 @@ def _report_stale(config, used: set[str]) -> None:
 @click.argument("new", type=click.Path(exists=True))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default="diff", show_default=True)
 @click.option(
-    "--threshold", type=click.FloatRange(0, 100), default=80, show_default=True,
+    "--threshold",
+    type=click.FloatRange(0, 100),
+    default=80,
+    show_default=True,
     help="项目名称、三级指标名称的相似度（0–100）达到此值视为同一项（改名后仍对应）。",
 )
 @config_option
@@ -497,7 +511,10 @@ def diff(old, new, out_dir, threshold, config_path, jobs, quiet):
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option(
-    "--projects", "projects_path", type=click.Path(exists=True, dir_okay=False), default=None,
+    "--projects",
+    "projects_path",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
     help="项目级标注 CSV（file,code[,project]）。",
 )
 @click.option("--rules", "only", default=None, metavar="A,B", help="只评测这些规则代码。")

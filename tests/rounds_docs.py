@@ -116,6 +116,7 @@ def resubmitted() -> str:
 def year_pair() -> tuple[str, str]:
     """Two budget years of the same bureau: 2024, and 2025 where the farmland table was carried over
     with only its years changed, the water table got new targets and the school table a new name."""
+
     def shifted(text: str) -> str:
         return text.replace("2025", "2024")
 

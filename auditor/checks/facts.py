@@ -85,9 +85,8 @@ FACTS: dict[str, str] = {
 }
 # Project facts (project-level kinds) and the fields only a message template may name.
 PROJECT_FACTS = ("project", "project_code", "budget", "budget_text", "goal", "goal_items", "budget_year")
-MESSAGE_FIELDS = (
-    "hit",
-    "object_hint",
+# The ready-made corrections ``_fixes`` works out for a row (every one always present, maybe empty).
+_FIX_FIELDS = (
     "cap_fix",
     "floor_fix",
     "pct_fix",
@@ -97,6 +96,11 @@ MESSAGE_FIELDS = (
     "number_text",
     "empty_fix",
     "unit_hint",
+)
+MESSAGE_FIELDS = (
+    "hit",
+    "object_hint",
+    *_FIX_FIELDS,
     "symbol",
     "missing",
     "total",
@@ -326,18 +330,7 @@ def _fixes(
 ) -> dict[str, str]:
     """Ready-made corrected values for suggestion templates (cap_fix ≤558.42万元, pct_fix ≥95% ...)."""
     number, unit, wan = v.number, v.unit or "", v.amount_wan
-    keys = (
-        "cap_fix",
-        "floor_fix",
-        "pct_fix",
-        "unit_fix",
-        "wan_fix",
-        "year_fix",
-        "number_text",
-        "empty_fix",
-        "unit_hint",
-    )
-    f = {k: "" for k in keys}
+    f = dict.fromkeys(_FIX_FIELDS, "")
     clean = ind.features.get("name_clean", ind.name)
     hint = _measure_unit(norm_text(clean))
     f["unit_hint"] = hint or "（个、次、天等单位）"

@@ -132,18 +132,6 @@ _FIT: dict[str, dict[str, float]] = {
         ORG: 1,
         UNIT: 1,
     },
-    "basis": {
-        LEVEL1: 0.5,
-        LEVEL2: 0.5,
-        LEVEL12: 0.5,
-        WORD: 2,
-        TEXT: 5,
-        VALUE: 2,
-        NUMBER: 1,
-        QUALITY: 1,
-        ORG: 1,
-        UNIT: 1,
-    },
     "deviation": {LEVEL1: 0.5, LEVEL2: 0.5, LEVEL12: 0.5, WORD: 2, TEXT: 5, VALUE: 2, NUMBER: 1, QUALITY: 1},
     "note": {LEVEL1: 0.5, LEVEL2: 0.5, LEVEL12: 0.5, WORD: 2, TEXT: 3, VALUE: 2, NUMBER: 1, QUALITY: 1, UNIT: 1},
     # project context columns of a flat sheet (单位名称 | 项目名称 | 预算数 | 年度目标 | 一级指标 …)
@@ -153,6 +141,7 @@ _FIT: dict[str, dict[str, float]] = {
     "ctx:budget": {MONEY: 8, NUMBER: 6, VALUE: 2},
     "ctx:goal": {TEXT: 5, VALUE: 1},
 }
+_FIT["basis"] = _FIT["description"]  # both are prose columns: the same cells fit them
 LEVEL_ROLES = ("level1", "level2")
 
 

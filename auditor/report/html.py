@@ -69,7 +69,9 @@ def _esc(text: str) -> str:
     """``markupsafe.escape`` as a plain string (the same entities), without making Markup objects."""
     if _HTML_SPECIAL.search(text) is None:
         return text
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;").replace("'", "&#39;")
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;").replace("'", "&#39;")
+    )
 
 
 def safe_name(code: str, name: str, source: str, taken: set[str] | None = None) -> str:
@@ -327,7 +329,9 @@ def department_card(dept: Department, findings: list[Finding], scores: list[Scor
         ps = proj_score[p.no]
         counted = [f for f in pf if f.disposition not in ACCEPTED]  # accepted ones are listed, not flagged
         projects.append(
-            ProjectCard(p, ps, pf, indicator_rows(p, _cell_flags(counted)), finding_rows(pf), project_opinion(ps, counted))
+            ProjectCard(
+                p, ps, pf, indicator_rows(p, _cell_flags(counted)), finding_rows(pf), project_opinion(ps, counted)
+            )
         )
     pscores = [x.score for x in projects]
     known = {p.no for p in dept.projects}
@@ -488,8 +492,10 @@ def index_entry(card: Card) -> IndexEntry:
 
 def render_scorecard(card: Card, config=None) -> str:
     rules = {f.rule for f in card.findings}
-    return _env().get_template("scorecard.html").render(
-        card=card, decisions=DECISIONS, rule_titles={c: short_title(c) for c in rules}, cfg=settings(config)
+    return (
+        _env()
+        .get_template("scorecard.html")
+        .render(card=card, decisions=DECISIONS, rule_titles={c: short_title(c) for c in rules}, cfg=settings(config))
     )
 
 
