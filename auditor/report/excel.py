@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from auditor.model import SEVERITY_CN, Department, Finding, Score
-from auditor.report.worklist import WORKLIST_SHEET
+from auditor.report.worklist import PROJECT_COLUMNS, WORKLIST_SHEET
 from auditor.report.xlsx import Sheet, Workbook
 
 FIELD_CN = {  # Finding.field as the table names it
@@ -57,12 +57,7 @@ SCORE_COLUMNS = [
     "部门编码",
     "部门",
     "层级",
-    "项目序号",
-    "项目编码",
-    "项目名称",
-    "预算数（万元）",
-    "得分",
-    "等级",
+    *PROJECT_COLUMNS,
     "审核结论",
     "结论理由",
     "扣分明细",

@@ -19,17 +19,14 @@ from auditor.report.xlsx import Sheet
 
 ACTION = {"退回": 0, "修改后通过": 1}  # decisions that need action, in the order they are worked
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+# A project's columns as every sheet that lists projects writes them (this one and 评分).
+PROJECT_COLUMNS = ["项目序号", "项目编码", "项目名称", "预算数（万元）", "得分", "等级"]
 WORKLIST_COLUMNS = [
     "审核结论",
     "结论理由",
     "部门编码",
     "部门",
-    "项目序号",
-    "项目编码",
-    "项目名称",
-    "预算数（万元）",
-    "得分",
-    "等级",
+    *PROJECT_COLUMNS,
     "决定结论的问题",
     "问题数",
     "文件",
