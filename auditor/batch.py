@@ -250,6 +250,9 @@ class Run:
         jobs = min(self.jobs, len(self.files))
         if jobs > 1:
             prepare(self.config)  # once here rather than once in every worker
+            import gc
+
+            gc.freeze()
         return Workers(jobs, self.time_limit)
 
     def _load(

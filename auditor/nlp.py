@@ -15,7 +15,6 @@ lexicons/name_measures.txt and name_activities.txt are left out (发放人数 na
 from __future__ import annotations
 
 import logging
-import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -195,12 +194,10 @@ def name_words(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     text = _NON_WORD.sub(" ", name or "")
     frame, measures = _frame_words()
     jieba_lcut = tokenizer().lcut
-    import jieba.posseg as posseg
+    tags = word_tags()
 
     objects: list[str] = []
     actions: list[str] = []
-    tags = posseg.dt.word_tag_tab
-    posseg.dt.makesure_userdict_loaded()
     for part in text.split():
         # jieba's segmentation (its HMM finds unknown words) with each word's dictionary tag: the
         # tagging HMM of posseg costs six times as much and changes no decision measured here
@@ -215,7 +212,7 @@ def name_words(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             if not stem or _covered(stem, frame):
                 continue
             if stem != word:
-                flag = posseg.dt.word_tag_tab.get(stem) or ("n" if len(stem) > 1 else "x")
+                flag = tags.get(stem) or ("n" if len(stem) > 1 else "x")
             if len(stem) < 2 and flag != "n":
                 continue
             if flag.startswith(_OBJECT_TAGS) or flag == "x":
@@ -240,25 +237,21 @@ def _small_dictionary(jieba) -> Path | None:
     """jieba's dictionary without its rare words, written once to the cache folder (None: use the full one).
 
     Indicator names are everyday administrative Chinese; rare words are left to jieba's HMM,
-    which segments and tags unknown words too. Honour AUDITOR_CACHE_DIR ("" = no cache).
+    which segments and tags unknown words too.
     """
-    root = os.environ.get("AUDITOR_CACHE_DIR")
-    if root == "":
-        return None
+    from auditor.cache import path_for, write_whole
+
     full = Path(jieba.__file__).parent / "dict.txt"
-    base = Path(root) if root else Path.home() / ".cache" / "auditor"
-    target = base / f"jieba-dict-{MIN_WORD_FREQ}-{full.stat().st_size}.txt"
-    if target.is_file():
-        return target
-    try:
-        base.mkdir(parents=True, exist_ok=True)
-        lines = [line for line in full.read_text(encoding="utf-8").splitlines() if _frequent(line)]
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        os.replace(tmp, target)  # whole or not at all, also with several workers at once
-    except OSError:
+    target = path_for("jieba-dict", (MIN_WORD_FREQ, full.stat().st_size), ".txt")
+    if target is None:
         return None
-    return target
+    if not target.is_file():
+        try:
+            lines = [line for line in full.read_text(encoding="utf-8").splitlines() if _frequent(line)]
+        except OSError:
+            return None
+        write_whole(target, ("\n".join(lines) + "\n").encode("utf-8"))
+    return target if target.is_file() else None
 
 
 def _frequent(line: str) -> bool:
@@ -266,21 +259,31 @@ def _frequent(line: str) -> bool:
     return len(parts) >= 2 and parts[1].isdigit() and int(parts[1]) >= MIN_WORD_FREQ
 
 
-@lru_cache(maxsize=1)
-def tokenizer():
-    """The jieba module with the domain dictionary loaded (once per process)."""
-    import jieba
+def _import_jieba():
+    """``import jieba`` without pkg_resources: jieba's _compat imports it only to open its own
+    data files and falls back to plain ``open`` without it; the import alone costs ≈0.3 s and
+    a deprecation warning in every process."""
+    import sys
 
-    jieba.setLogLevel(logging.WARNING)
-    small = _small_dictionary(jieba)
-    if small is not None:
-        jieba.set_dictionary(str(small))
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba
+
+        return jieba
+    sys.modules["pkg_resources"] = None  # an ImportError for jieba's ``import pkg_resources``
+    try:
+        import jieba
+    finally:
+        del sys.modules["pkg_resources"]
+    return jieba
+
+
+def _user_words() -> list[tuple[str, int | None, str | None]]:
+    """The domain words added to jieba's dictionary, in order: (word, frequency or None, tag or None)."""
+    words: list[tuple[str, int | None, str | None]] = []
     for line in lexicon("jieba_user"):
         parts = line.split()
-        word = parts[0]
         freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
-        tag = parts[2] if len(parts) > 2 else None
-        jieba.add_word(word, freq, tag)
+        words.append((parts[0], freq, parts[2] if len(parts) > 2 else None))
     for name in (
         "polarity_up",
         "polarity_down",
@@ -292,16 +295,68 @@ def tokenizer():
         "name_activities",
         "rule_generic_objects",
     ):
-        for word in lexicon(name):
-            if len(word) > 1:
-                jieba.add_word(word)
+        words += [(word, None, None) for word in lexicon(name) if len(word) > 1]
     from auditor.values import units
 
-    for spelling in units():
-        if len(spelling) > 1:
-            jieba.add_word(spelling)
-    jieba.initialize()
+    words += [(spelling, None, None) for spelling in units() if len(spelling) > 1]
+    return words
+
+
+_tags: dict[str, str] = {}  # word -> jieba dictionary tag (the dictionary's, then the domain words')
+
+
+@lru_cache(maxsize=1)
+def tokenizer():
+    """The jieba module with the domain dictionary loaded (once per process).
+
+    Loading means jieba's prefix dictionary plus every domain word (``add_word`` segments each
+    one to suggest its frequency) and the dictionary's part-of-speech tags: the result is kept
+    in the cache folder (auditor.cache), keyed by everything it is made of, so later runs read
+    one pickle instead.
+    """
+    from auditor.cache import pickled
+
+    jieba = _import_jieba()
+    jieba.setLogLevel(logging.WARNING)
+    small = _small_dictionary(jieba)
+    if small is not None:
+        jieba.set_dictionary(str(small))
+    words = _user_words()
+    dictionary = small or Path(jieba.__file__).parent / "dict.txt"
+    key = (jieba.__version__, str(dictionary), dictionary.stat().st_size, words)
+    freq, total, tags = pickled("jieba-state", key, lambda: _load(jieba, words))
+    jieba.dt.FREQ, jieba.dt.total, jieba.dt.initialized = freq, total, True
+    _tags.clear()
+    _tags.update(tags)
     return jieba
+
+
+def _load(jieba, words: list) -> tuple[dict, int, dict]:
+    """jieba's dictionary with the domain ``words`` added: (prefix frequencies, total, tags)."""
+    jieba.dt.initialized = False
+    jieba.initialize()
+    for word, freq, tag in words:
+        jieba.add_word(word, freq, tag)
+    tags = _dictionary_tags(jieba.dt.get_dict_file())
+    tags.update(jieba.dt.user_word_tag_tab)
+    return jieba.dt.FREQ, jieba.dt.total, tags
+
+
+def word_tags() -> dict[str, str]:
+    """jieba's part-of-speech tag of each dictionary word (n, v, a, ...), domain words included."""
+    tokenizer()
+    return _tags
+
+
+def _dictionary_tags(fh) -> dict[str, str]:
+    """word -> tag from a jieba dictionary file (lines "word freq tag")."""
+    tags: dict[str, str] = {}
+    with fh:
+        for raw in fh:
+            parts = raw.decode("utf-8").split()
+            if len(parts) == 3:
+                tags[parts[0]] = parts[2]
+    return tags
 
 
 def tokens(text: str) -> list[str]:

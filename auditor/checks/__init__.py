@@ -138,19 +138,21 @@ def order(f: Finding) -> tuple:
 def check_document(dept: Department, config=None) -> list[Finding]:
     """Every finding of the per-document rules on one department, in a stable order."""
     from auditor.analyse import is_analysed
-    from auditor.checks.kinds import KINDS, Context
+    from auditor.checks.kinds import KINDS, Context, check_rows
 
     if not is_analysed(dept):
         raise ValueError(f"{dept.source}: check_document needs an analysed department (auditor.analyse)")
     ctx = Context()
     findings: list[Finding] = []
-    for rule in _rules(config):
-        if is_across(rule):
-            continue
-        checker = KINDS.get(rule.kind)
-        if checker is None:
-            raise ValueError(f"rule {rule.code}: unknown checker kind {rule.kind!r}")
-        for project, ind, facts, extra in checker(rule, dept, ctx):
+    for group in _groups([rule for rule in _rules(config) if not is_across(rule)]):
+        if group[0].kind == "row":  # consecutive row rules: one pass over the rows
+            hits = check_rows(group, dept, ctx)
+        else:
+            checker = KINDS.get(group[0].kind)
+            if checker is None:
+                raise ValueError(f"rule {group[0].code}: unknown checker kind {group[0].kind!r}")
+            hits = ((group[0], hit) for hit in checker(group[0], dept, ctx))
+        for rule, (project, ind, facts, extra) in hits:
             row = ind.row if ind is not None else None
             ctx.mark(dept, project, row, rule.code)
             if not _keep(rule, project.code, config):
@@ -171,6 +173,17 @@ def check_document(dept: Department, config=None) -> list[Finding]:
             findings.append(found)
     findings.sort(key=order)
     return findings
+
+
+def _groups(rules: list) -> list[list]:
+    """The rules in catalog order, each run of consecutive ``row`` rules as one group, every other rule alone."""
+    groups: list[list] = []
+    for rule in rules:
+        if rule.kind == "row" and groups and groups[-1][0].kind == "row":
+            groups[-1].append(rule)
+        else:
+            groups.append([rule])
+    return groups
 
 
 def iter_across(tables: list, config=None) -> Iterator[tuple[int, list[Finding]]]:

@@ -108,9 +108,16 @@ def compile_condition(cond: dict[str, Any] | None) -> Test:
         else:
             namespace[f"t{i}"] = _compile_entry(key, expected)
             parts.append(f"t{i}(facts)")
-    source = f"def every(facts):\n    get = facts.get\n    return {' and '.join(parts) or 'True'}\n"
-    exec(compile(source, "<condition>", "exec"), namespace)  # noqa: S102 - source built above from fixed pieces
+    exec(_code(" and ".join(parts) or "True"), namespace)  # noqa: S102 - source built from fixed pieces
     return namespace["every"]
+
+
+@cache
+def _code(expression: str):
+    """The code of ``every(facts)`` returning ``expression``: conditions of the same shape (their
+    constants live in the namespace, not the source) share one compiled code object."""
+    source = f"def every(facts):\n    get = facts.get\n    return {expression}\n"
+    return compile(source, "<condition>", "exec")
 
 
 @cache

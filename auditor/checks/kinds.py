@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from auditor.chars import WordList
@@ -37,30 +38,16 @@ class Context:
         self.fired: set[tuple[str, int, int | None, str]] = set()
         self._facts: dict[int, dict[str, Any]] = {}
 
-    def _cached(self, ind: Indicator, project: Project, dept: Department) -> dict[str, Any]:
-        key = id(ind)
-        if key not in self._facts:
-            self._facts[key] = row_facts(ind, project, dept)
-        return self._facts[key]
+    def row(self, ind: Indicator, project: Project, dept: Department) -> dict[str, Any]:
+        """The row's facts, worked out once per document: shared, so a caller only reads them."""
+        facts = self._facts.get(id(ind))
+        if facts is None:
+            facts = self._facts[id(ind)] = row_facts(ind, project, dept)
+        return facts
 
     def facts(self, ind: Indicator, project: Project, dept: Department) -> dict[str, Any]:
-        return dict(self._cached(ind, project, dept))
-
-    def facts_if(self, test, ind: Indicator, project: Project, dept: Department) -> dict[str, Any] | None:
-        """``facts`` when the compiled condition ``test`` holds for them, else None.
-
-        The test runs on the cached facts, so a row it rejects costs no copy; the ``hit`` it
-        may record goes into the copy only, never into the cache.
-        """
-        shared = self._cached(ind, project, dept)
-        ok = test(shared)
-        hit = shared.pop("hit", _NO_HIT)
-        if not ok:
-            return None
-        facts = dict(shared)
-        if hit is not _NO_HIT:
-            facts["hit"] = hit
-        return facts
+        """A copy of the row's facts that a finding may add to."""
+        return dict(self.row(ind, project, dept))
 
     def mark(self, dept: Department, project: Project, row: int | None, code: str) -> None:
         self.fired.add((dept.source, project.no, row, code))
@@ -69,32 +56,56 @@ class Context:
         return any((dept.source, project.no, row, code) in self.fired for code in codes)
 
 
-def check_row(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
-    params = rule.params
-    unless = list(params.get("unless") or [])
-    when = compiled(params.get("when"))
-    cases = [(compiled(case.get("when")), case) for case in params.get("cases") or []]
+_plans: dict[int, tuple] = {}
+
+
+def _row_plan(rule) -> tuple:
+    """(rule, its compiled ``when``, its compiled cases, its ``unless`` codes), compiled once per rule."""
+    plan = _plans.get(id(rule))
+    if plan is None or plan[0] is not rule:
+        params = rule.params
+        cases = tuple((compiled(case.get("when")), case) for case in params.get("cases") or [])
+        plan = _plans[id(rule)] = (rule, compiled(params.get("when")), cases, tuple(params.get("unless") or ()))
+    return plan
+
+
+def check_rows(rules: list, dept: Department, ctx: Context) -> Iterator[tuple[Any, Hit]]:
+    """Several ``row`` rules in one pass over the rows: ``(rule, hit)`` in row order, and on each
+    row in the rules' order. A rule's ``unless`` sees what the rules before it found on the row
+    (the caller marks each hit in ``ctx`` before asking for the next)."""
+    plans = [_row_plan(rule) for rule in rules]
+    fired, source = ctx.fired, dept.source
     for project in dept.projects:
+        no = project.no
         for ind in project.indicators:
-            facts = ctx.facts_if(when, ind, project, dept)
-            if facts is None:
-                continue
-            if unless and ctx.has_fired(dept, project, ind.row, unless):
-                continue
-            if not cases:
-                yield project, ind, facts, {}
-                continue
-            before = facts.get("hit", _NO_HIT)
-            for case_holds, case in cases:
-                if case_holds(facts):
-                    if case.get("fire", True):
-                        yield project, ind, facts, case
-                    break
-                # a case that did not hold leaves no word behind for the next one's message
-                if before is _NO_HIT:
-                    facts.pop("hit", None)
-                else:
-                    facts["hit"] = before
+            shared = ctx.row(ind, project, dept)
+            for rule, when, cases, unless in plans:
+                ok = when(shared)
+                hit = shared.pop("hit", _NO_HIT)  # a word the test recorded goes into the copy only
+                if not ok or (unless and any((source, no, ind.row, code) in fired for code in unless)):
+                    continue
+                facts = dict(shared)
+                if hit is not _NO_HIT:
+                    facts["hit"] = hit
+                if not cases:
+                    yield rule, (project, ind, facts, {})
+                    continue
+                for case_holds, case in cases:
+                    if case_holds(facts):
+                        if case.get("fire", True):
+                            yield rule, (project, ind, facts, case)
+                        break
+                    # a case that did not hold leaves no word behind for the next one's message
+                    if hit is _NO_HIT:
+                        facts.pop("hit", None)
+                    else:
+                        facts["hit"] = hit
+
+
+def check_row(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
+    """One ``row`` rule: its condition cases over each row's facts, the first case that holds decides."""
+    for _, found in check_rows([rule], dept, ctx):
+        yield found
 
 
 def check_dimensions(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
@@ -121,11 +132,12 @@ def check_dimensions(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
 def _money_rows(project: Project, dept: Department, ctx: Context, params) -> list[tuple[Indicator, dict]]:
     rows = []
     for ind in project.indicators:
-        facts = ctx.facts(ind, project, dept)
+        facts = ctx.row(ind, project, dept)
         if facts["amount_wan"] is None or facts["per_unit"]:
             continue
         if holds(params.get("when"), facts):
-            rows.append((ind, facts))
+            rows.append((ind, dict(facts)))
+        facts.pop("hit", None)  # a word the test recorded stays with the copy
     return rows
 
 
@@ -241,8 +253,9 @@ def check_boilerplate(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
     share = float(params.get("share", 0.8))
     min_rows = int(params.get("min_rows", 3))
     levels = set(params.get("levels") or [])
+    sources = _word_list(tuple(params.get("sources") or ()))
     for project in dept.projects:
-        facts_of = [(ind, ctx.facts(ind, project, dept)) for ind in project.indicators]
+        facts_of = [(ind, ctx.row(ind, project, dept)) for ind in project.indicators]
         checks = (
             ("value", [f for _, f in facts_of if not levels or f["level1"] in levels], params.get("value_message")),
             ("basis", [f for _, f in facts_of], params.get("basis_message")),
@@ -253,9 +266,7 @@ def check_boilerplate(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
                 "" if field_name == "value" and unfilled & set(f["problems"]) else norm_text(f[field_name])
                 for f in rows
             ]
-            if field_name == "basis" and any(
-                WordList(list(resolve(params.get("sources") or []))).first_in(t) for t in texts
-            ):
+            if field_name == "basis" and any(map(sources.first_in, texts)):
                 continue  # a basis naming a document, plan or contract is a source, not a stock phrase
             names = {f["name_n"] for f in rows}
             if len(rows) < min_rows or len(names) < min_rows or not all(texts) and field_name == "basis":
@@ -274,6 +285,11 @@ def check_boilerplate(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
                 facts.update({"hit": shown, "count": n, "rows": len(rows)})
                 yield project, None, facts, {"message": message, "field": field_name}
                 break
+
+
+@lru_cache(maxsize=64)
+def _word_list(words: tuple[str, ...]) -> WordList:
+    return WordList(list(resolve(list(words))))
 
 
 # Each kind's parameters with their defaults (the loader refuses any other; `audit explain` shows them).

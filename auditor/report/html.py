@@ -42,12 +42,27 @@ def _num(x) -> str:
 
 @cache
 def _env() -> Environment:
+    """The templates' environment; their compiled code is kept in the cache folder (auditor.cache),
+    so a process does not compile them again (jinja checks each template's source checksum)."""
+    from auditor.cache import folder
+
+    cache = folder()
+    bytecode = None
+    if cache is not None:
+        from jinja2 import FileSystemBytecodeCache
+
+        try:
+            (cache / "templates").mkdir(parents=True, exist_ok=True)
+            bytecode = FileSystemBytecodeCache(str(cache / "templates"))
+        except OSError:
+            bytecode = None  # a folder that cannot be written: templates compiled each time
     env = Environment(
         loader=PackageLoader("auditor.report", "templates"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        bytecode_cache=bytecode,
     )
     env.filters["num"] = _num
     env.globals["GRADE_COLORS"] = GRADE_COLORS

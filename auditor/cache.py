@@ -1,0 +1,65 @@
+"""The per-user cache folder: files derived from what is installed, made once and read by later runs.
+
+Each file is named by a hash of everything it is made of, so a changed input makes a new file
+and a stale one is never read. ``AUDITOR_CACHE_DIR`` sets the folder ("" turns the cache off;
+default ``~/.cache/auditor``). Files are written whole (a temp file, then a rename), so several
+processes may make the same file at once. A file that cannot be read is made again; a folder
+that cannot be written only costs the time to make the data each run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def folder() -> Path | None:
+    """The cache folder (None: caching is off)."""
+    root = os.environ.get("AUDITOR_CACHE_DIR")
+    if root == "":
+        return None
+    return Path(root) if root else Path.home() / ".cache" / "auditor"
+
+
+def path_for(stem: str, key: Any, suffix: str) -> Path | None:
+    """``<folder>/<stem>-<hash of repr(key)><suffix>``, the folder made if needed (None: no cache)."""
+    base = folder()
+    if base is None:
+        return None
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    digest = hashlib.blake2b(repr(key).encode("utf-8"), digest_size=8).hexdigest()
+    return base / f"{stem}-{digest}{suffix}"
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """``data`` into ``path`` through a temp file and a rename; an OSError leaves nothing behind."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+def pickled(stem: str, key: Any, make: Callable[[], T]) -> T:
+    """``make()``, kept pickled in the cache under ``key`` and read back by later runs."""
+    path = path_for(stem, key, ".pickle")
+    if path is not None and path.is_file():
+        try:
+            with path.open("rb") as fh:
+                return pickle.load(fh)
+        except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
+            pass  # damaged or from another version: made again below
+    value = make()
+    if path is not None:
+        write_whole(path, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+    return value
