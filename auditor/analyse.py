@@ -68,16 +68,16 @@ def analyse_indicators(indicators: list[Indicator], *, classify: bool = True, to
         f[ANALYSED] = True
     if classify and indicators:
         try:
-            from auditor.classify import predict_proba
+            from auditor.classify import predict_filed
 
-            dists = predict_proba([(i.features["name_clean"], i.description) for i in indicators])
-        except ImportError:  # scikit-learn not installed: the classifier's features stay absent
-            dists = None
-        for ind, dist in zip(indicators, dists or [], strict=False):
-            label, proba = max(dist.items(), key=lambda kv: kv[1])
+            rows = [(i.features["name_clean"], i.description, i.features["level2"] or "") for i in indicators]
+            predicted = predict_filed(rows)
+        except ImportError:  # numpy not installed: the classifier's features stay absent
+            predicted = []
+        for ind, (label, proba, filed) in zip(indicators, predicted, strict=False):
             ind.features["level2_pred"] = label
             ind.features["level2_proba"] = proba
-            ind.features["level2_filed_proba"] = dist.get(ind.features["level2"] or "", 0.0)
+            ind.features["level2_filed_proba"] = filed
     if tokens:
         from auditor.nlp import tokens as segment
 

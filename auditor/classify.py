@@ -155,26 +155,43 @@ class LinearModel:
             self._columns[word] = found
         return found
 
-    def _text_scores(self, text: str):
-        """What one text adds to the intercepts (None without a known n-gram); remembered per text,
-        as the same indicator texts recur across rows and documents."""
-        if text in self._scores:
-            return self._scores[text]
+    def _remember(self, texts: list[str]) -> None:
+        """Work out what each text not seen before adds to the intercepts (None: no known n-gram),
+        all of them in a few array operations; remembered per text, as the same indicator texts
+        recur across rows and documents."""
         import numpy as np
 
-        columns: list[int] = []
-        for word in _SPACES.sub(" ", text.lower()).split():
-            columns += self._word_columns(word)
-        contribution = None
-        if columns:
-            counts = Counter(columns)
-            cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
-            weights = (1 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))) * self.idf[cols]
-            contribution = (weights / np.sqrt(weights @ weights)) @ self._coef_t[cols]
-        if len(self._scores) >= _SCORES_KEPT:
+        new = [t for t in dict.fromkeys(texts) if t not in self._scores]
+        if not new:
+            return
+        if len(self._scores) + len(new) > _SCORES_KEPT:
             self._scores.clear()
-        self._scores[text] = contribution
-        return contribution
+        cols: list[int] = []
+        counts: list[int] = []
+        starts: list[int] = []
+        known: list[str] = []
+        for text in new:
+            columns: list[int] = []
+            for word in _SPACES.sub(" ", text.lower()).split():
+                columns += self._word_columns(word)
+            if not columns:
+                self._scores[text] = None
+                continue
+            starts.append(len(cols))
+            known.append(text)
+            tally = Counter(columns)
+            cols += tally
+            counts += tally.values()
+        if not known:
+            return
+        col = np.asarray(cols, dtype=np.int64)
+        at = np.asarray(starts, dtype=np.int64)
+        weights = (1 + np.log(np.asarray(counts, dtype=float))) * self.idf[col]
+        norms = np.sqrt(np.add.reduceat(weights * weights, at))
+        weights /= np.repeat(norms, np.diff(np.append(at, len(col))))
+        contributions = np.add.reduceat(weights[:, None] * self._coef_t[col], at, axis=0)
+        for text, row in zip(known, contributions, strict=True):
+            self._scores[text] = row
 
     def predict_proba(self, texts: list[str]):
         """Class probabilities, one row per text (columns in ``classes_`` order)."""
@@ -182,9 +199,10 @@ class LinearModel:
 
         if self._coef_t is None:  # features x classes, so a text's few columns are one gather
             self._coef_t = np.ascontiguousarray(self.coef.T)
+        self._remember(texts)
         scores = np.tile(self.intercept, (len(texts), 1)).astype(float)
         for r, text in enumerate(texts):
-            contribution = self._text_scores(text)
+            contribution = self._scores.get(text)
             if contribution is not None:
                 scores[r] += contribution
         scores -= scores.max(axis=1, keepdims=True)
@@ -247,6 +265,29 @@ def predict_proba(rows: list[tuple[str, str]]) -> list[dict[str, float]]:
     clf = model()
     probs = clf.predict_proba([row_text(n, d) for n, d in rows])
     return [{str(c): float(p) for c, p in zip(clf.classes_, row, strict=True)} for row in probs]
+
+
+def predict_filed(rows: list[tuple[str, str, str]]) -> list[tuple[str, float, float]]:
+    """[(name, description, filed official 二级指标 or "")] -> [(predicted 二级指标, its probability,
+    the probability of the filed one)], one batch: what the analyse stage keeps, without a
+    dictionary of every class per row."""
+    if not rows:
+        return []
+    clf = model()
+    probs = clf.predict_proba([row_text(n, d) for n, d, _ in rows])
+    best = probs.argmax(axis=1)
+    index = {c: i for i, c in enumerate(clf.classes_)}
+    out = []
+    for r, (_, _, filed) in enumerate(rows):
+        column = index.get(filed)
+        out.append(
+            (
+                str(clf.classes_[best[r]]),
+                float(probs[r, best[r]]),
+                float(probs[r, column]) if column is not None else 0.0,
+            )
+        )
+    return out
 
 
 def predict(rows: list[tuple[str, str]]) -> list[tuple[str, float]]:

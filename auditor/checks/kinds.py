@@ -59,30 +59,46 @@ class Context:
 _plans: dict[int, tuple] = {}
 
 
+def _records_hit(cond: Any) -> bool:
+    """Whether a condition may record a ``hit`` word (it has a ``__has`` or ``__is`` entry somewhere)."""
+    if isinstance(cond, list):
+        return any(_records_hit(c) for c in cond)
+    if not isinstance(cond, dict):
+        return False
+    return any(key.endswith(("__has", "__is")) or (key == "any" and _records_hit(value)) for key, value in cond.items())
+
+
 def _row_plan(rule) -> tuple:
-    """(rule, its compiled ``when``, its compiled cases, its ``unless`` codes), compiled once per rule."""
+    """(rule, its compiled ``when``, whether that records a hit, its compiled cases, its ``unless``
+    codes), compiled once per rule."""
     plan = _plans.get(id(rule))
     if plan is None or plan[0] is not rule:
         params = rule.params
         cases = tuple((compiled(case.get("when")), case) for case in params.get("cases") or [])
-        plan = _plans[id(rule)] = (rule, compiled(params.get("when")), cases, tuple(params.get("unless") or ()))
+        when = params.get("when")
+        plan = (rule, compiled(when), _records_hit(when), cases, frozenset(params.get("unless") or ()))
+        _plans[id(rule)] = plan
     return plan
 
 
 def check_rows(rules: list, dept: Department, ctx: Context) -> Iterator[tuple[Any, Hit]]:
     """Several ``row`` rules in one pass over the rows: ``(rule, hit)`` in row order, and on each
     row in the rules' order. A rule's ``unless`` sees what the rules before it found on the row
-    (the caller marks each hit in ``ctx`` before asking for the next)."""
+    (``ctx.fired``: the caller marks each hit before asking for the next)."""
     plans = [_row_plan(rule) for rule in rules]
     fired, source = ctx.fired, dept.source
     for project in dept.projects:
         no = project.no
         for ind in project.indicators:
             shared = ctx.row(ind, project, dept)
-            for rule, when, cases, unless in plans:
-                ok = when(shared)
-                hit = shared.pop("hit", _NO_HIT)  # a word the test recorded goes into the copy only
-                if not ok or (unless and any((source, no, ind.row, code) in fired for code in unless)):
+            row = ind.row
+            for rule, when, records, cases, unless in plans:
+                if not when(shared):
+                    if records:
+                        shared.pop("hit", None)  # a word recorded by a test that then failed
+                    continue
+                hit = shared.pop("hit", _NO_HIT) if records else _NO_HIT  # it goes into the copy only
+                if unless and any((source, no, row, code) in fired for code in unless):
                     continue
                 facts = dict(shared)
                 if hit is not _NO_HIT:

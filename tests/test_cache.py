@@ -1,0 +1,78 @@
+"""The per-user cache folder (auditor/cache.py): made once, read back, stale or damaged files never trusted."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor import cache
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def test_made_once_then_read_back(folder):
+    made = []
+
+    def make():
+        made.append(1)
+        return {"救助金": "n", "发放": "v"}
+
+    first = cache.pickled("tags", ("v1", 3), make)
+    second = cache.pickled("tags", ("v1", 3), make)
+    assert first == second == {"救助金": "n", "发放": "v"}
+    assert len(made) == 1
+    assert len(list(folder.glob("tags-*.pickle"))) == 1
+
+
+def test_a_changed_input_makes_a_new_file(folder):
+    cache.pickled("tags", ("v1",), lambda: 1)
+    assert cache.pickled("tags", ("v2",), lambda: 2) == 2
+    assert len(list(folder.glob("tags-*.pickle"))) == 2
+
+
+def test_a_damaged_file_is_made_again(folder):
+    cache.pickled("tags", "key", lambda: [1, 2])
+    (path,) = folder.glob("tags-*.pickle")
+    path.write_bytes(b"\x80\x05not a pickle")
+    assert cache.pickled("tags", "key", lambda: [3]) == [3]
+    assert cache.pickled("tags", "key", lambda: [4]) == [3]  # the repaired file is read
+
+
+def test_off_when_the_variable_is_empty(tmp_path, monkeypatch):
+    monkeypatch.setenv("AUDITOR_CACHE_DIR", "")
+    made = []
+    for _ in range(2):
+        cache.pickled("tags", "key", lambda: made.append(1) or len(made))
+    assert len(made) == 2
+    assert cache.path_for("tags", "key", ".pickle") is None
+
+
+def test_a_folder_that_cannot_be_made_only_costs_time(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("AUDITOR_CACHE_DIR", str(blocker / "cache"))  # a folder inside a file
+    assert cache.pickled("tags", "key", lambda: "made") == "made"
+
+
+def test_the_cached_tokenizer_reads_names_as_a_fresh_one(folder, monkeypatch):
+    """The jieba state read back from the cache gives the same objects and actions as one just built."""
+    import auditor.nlp as nlp
+
+    names = ["困难群众救助金发放人数", "农村供水工程泵房改造数量", "义务教育学生营养餐补助发放及时率", "发放人数"]
+
+    def fresh():
+        nlp.tokenizer.cache_clear()
+        nlp.name_words.cache_clear()
+        return [nlp.name_words(n) for n in names]
+
+    built = fresh()  # made and stored
+    assert list(folder.glob("jieba-state-*.pickle"))
+    again = fresh()  # read back
+    assert built == again
+    assert "泵房" in again[1][0] and "改造" in again[1][1]  # object and action of a water-supply row
+    assert again[3][0] == ()  # 发放人数 names no object
+    nlp.tokenizer.cache_clear()
+    nlp.name_words.cache_clear()
