@@ -340,6 +340,7 @@ class Run:
         locked against a second run before reading starts) and published whole at the end
         (report.publish); on any failure or interrupt ``out_dir`` keeps the previous run.
         """
+        from auditor.dispositions import stale
         from auditor.report import ReportWriter
         from auditor.report.html import safe_name
         from auditor.report.publish import Publication
@@ -359,6 +360,9 @@ class Run:
                         writer.add(rendered)
                         self.used.update(rendered.used)
                     writer.inputs(len(self.files), self.unread, self.no_tables, self.same_department)
+                    given = getattr(self.config, "dispositions", None)
+                    if given:
+                        writer.dispositions(len(given), stale(given, self.used))
                     lines, written = writer.index.lines, writer.close()
             target = publication.commit([path.name for path in written])
             return lines, [target / path.name for path in written]

@@ -36,7 +36,14 @@ class Disposition:
     id: str
     disposition: str
     reason: str = ""
-    where: str = ""  # file and row or line it came from, for messages
+    file: str = ""  # the file it came from (its name)
+    sheet: str = ""  # the workbook's sheet ("" for a text file)
+    line: int = 0  # the sheet's row or the text file's line
+
+    @property
+    def where(self) -> str:
+        """Where it came from, for messages: ``file 工作表“sheet”第N行`` or ``file 第N行``."""
+        return f"{self.file} 工作表“{self.sheet}”第{self.line}行" if self.sheet else f"{self.file} 第{self.line}行"
 
 
 def is_accepted(finding) -> bool:
@@ -89,11 +96,10 @@ def _from_text(path: Path) -> list[Disposition]:
         if not line:
             continue
         parts = line.split(None, 2)
-        where = f"{path.name} 第{n}行"
         if not _ID.match(parts[0]):
-            raise ConfigError(f"{where}：“{parts[0]}”不是问题编号（形如 VAGUE-3fa29c1b07d2）")
+            raise ConfigError(f"{path.name} 第{n}行：“{parts[0]}”不是问题编号（形如 VAGUE-3fa29c1b07d2）")
         disposition = parts[1] if len(parts) > 1 else DISCUSSED
-        out.append(Disposition(parts[0], disposition, parts[2].strip() if len(parts) > 2 else "", where))
+        out.append(Disposition(parts[0], disposition, parts[2].strip() if len(parts) > 2 else "", path.name, "", n))
     return out
 
 
@@ -129,8 +135,7 @@ def _from_workbook(path: Path) -> list[Disposition]:
             for n, row in enumerate(rows, 2):
                 fid, disposition = _cell(row, id_col), _cell(row, disp_col)
                 if fid and disposition:
-                    where = f"{path.name} 工作表“{sheet.title}”第{n}行"
-                    out.append(Disposition(fid, disposition, _cell(row, reason_col), where))
+                    out.append(Disposition(fid, disposition, _cell(row, reason_col), path.name, sheet.title, n))
     finally:
         book.close()
     if not found:

@@ -177,40 +177,129 @@ def _fill(scored: Path, path: Path, choices: dict[tuple[str, str], tuple[str, st
             if sheet.cell(r, col["规则"]).value == rule and word in sheet.cell(r, col["问题"]).value:
                 sheet.cell(r, col["处理意见"]).value = choice
                 sheet.cell(r, col["理由"]).value = reason
-    for fid, choice in extra:
+    for fid, choice, reason in extra:
         row = sheet.max_row + 1
         sheet.cell(row, col["问题编号"]).value = fid
         sheet.cell(row, col["处理意见"]).value = choice
+        sheet.cell(row, col["理由"]).value = reason
     book.save(path)
 
 
-def test_a_filled_workbook_changes_the_score_by_exactly_the_accepted_deductions(scored, pair, tmp_path):
-    filled = tmp_path / "reviewed.xlsx"
+STALE_REASON = "+1-1 <script>alert(1)</script> 指标已删除（“x” & 'y'）"
+
+
+@pytest.fixture(scope="module")
+def reviewed(scored, pair, tmp_path_factory):
+    """The first round scored again with a reviewer's filled-in findings.xlsx: COST_NOT_MONEY
+    not adopted (error, 5 points), one VAGUE talked over (2 points), one VAGUE adopted, and one
+    disposition whose finding does not exist (stale), with a hostile reason."""
+    root = tmp_path_factory.mktemp("reviewed")
+    filled = root / "reviewed.xlsx"
     _fill(
         scored,
         filled,
         {
-            ("COST_NOT_MONEY", "亩均建设成本"): ("不采纳", "按亩均标准核定，已附测算表"),  # error: 5 points
-            ("VAGUE", "显著提升"): ("已沟通", "产能提升以省级验收为准"),  # warning: 2 points
-            ("VAGUE", "持续提高"): ("采纳", "请部门修改"),  # stands: no change
+            ("COST_NOT_MONEY", "亩均建设成本"): ("不采纳", "按亩均标准核定，已附测算表"),
+            ("VAGUE", "显著提升"): ("已沟通", "产能提升以省级验收为准"),
+            ("VAGUE", "持续提高"): ("采纳", "请部门修改"),
         },
-        extra=[("VAGUE-0123456789ab", "已沟通")],
+        extra=[("VAGUE-0123456789ab", "已沟通", STALE_REASON)],
     )
-    result = _run("score", pair / "old", "-o", tmp_path / "r", "-q", "--dispositions", filled)
+    result = _run("score", pair / "old", "-o", root / "r", "-q", "--dispositions", filled)
     assert result.exit_code == 0
-    before, after = _project_scores(scored), _project_scores(tmp_path / "r")
+    return result, root / "r"
+
+
+def test_a_filled_workbook_changes_the_score_by_exactly_the_accepted_deductions(scored, reviewed):
+    result, out = reviewed
+    before, after = _project_scores(scored), _project_scores(out)
     assert after[1] == pytest.approx(before[1] + 5 + 2) and after[2] == before[2] and after[3] == before[3]
     assert "处理意见已过期" in result.stderr and "VAGUE-0123456789ab" in result.stderr
     assert "已应用 3 条，过期 1 条" in result.stderr
-    card = next((tmp_path / "r").glob("812*.html")).read_text(encoding="utf-8")
+    card = next(out.glob("812*.html")).read_text(encoding="utf-8")
     assert "已接受（按亩均标准核定，已附测算表）" in card and "已接受（产能提升以省级验收为准）" in card
     # the new workbook carries the dispositions forward, so the next round starts from them
-    book = load_workbook(tmp_path / "r" / "findings.xlsx", read_only=True)
+    book = load_workbook(out / "findings.xlsx", read_only=True)
     rows = list(book["问题清单"].iter_rows(values_only=True))
     header = rows[0]
     kept = {(r + (None,) * len(header))[header.index("处理意见")] for r in rows[1:]}
     assert kept == {None, "不采纳", "已沟通", "采纳"}
     book.close()
+
+
+def _letter(folder: Path) -> list[str]:
+    from docx import Document
+
+    return [p.text for p in Document(str(next(folder.glob("*-审核意见书.docx")))).paragraphs]
+
+
+def test_the_letter_lists_accepted_findings_as_accepted_with_their_reasons(scored, reviewed):
+    before, after = _letter(scored), _letter(reviewed[1])
+    assert not any("已接受" in p for p in before)
+    heading = next(i for i, p in enumerate(after) if p.endswith("、已接受的问题（2处）"))
+    lines = after[heading + 2 : heading + 4]
+    assert lines[0].startswith("1. 高标准农田建设项目（第4行），成本指标的值不是金额：")
+    assert lines[0].endswith("已接受（按亩均标准核定，已附测算表）。")
+    assert lines[1].startswith("2. 高标准农田建设项目（第5行），指标值不可衡量：指标值“显著提升”")
+    assert lines[1].endswith("已接受（产能提升以省级验收为准）。")
+    assert after[heading + 4].endswith("、有关要求")
+    assert "审核结论为“通过”" in "".join(after) and "审核结论为“修改后通过”" in "".join(before)
+
+
+def test_in_the_letter_an_adopted_finding_stays_a_problem_and_an_accepted_one_leaves_the_list(scored, pair, tmp_path):
+    import csv
+
+    records = list(csv.DictReader((scored / "findings.csv").read_text(encoding="utf-8-sig").splitlines()))
+    (low,) = [r["id"] for r in records if r["rule"] == "VAGUE" and "“较低”" in r["message"]]
+    (sharp,) = [r["id"] for r in records if r["rule"] == "VAGUE" and "显著提升" in r["message"]]
+    baseline = tmp_path / "baseline.txt"
+    baseline.write_text(f"{low} 采纳 请部门修改\n{sharp} 已沟通 以省级验收为准\n", encoding="utf-8")
+    assert _run("score", pair / "old", "-o", tmp_path / "r", "-q", "--dispositions", baseline).exit_code == 0
+    before, after = _letter(scored), _letter(tmp_path / "r")
+    assert "2. 指标值不可衡量（第4、5行），共2处：" in "\n".join(before)
+    project = after[after.index(next(p for p in after if p.startswith("（一）高标准农田建设项目"))) :]
+    problems = project[2 : project.index(next(p for p in project if p.startswith("三、")))]
+    assert "、已接受的问题（1处）" in "\n".join(after)
+    # COST_NOT_MONEY still makes it 修改后通过; the adopted VAGUE (row 4) is still listed, the accepted one not
+    assert [p.split("：")[0] for p in problems] == [
+        "1. 成本指标的值不是金额（第4行）", "2. 指标值不可衡量（第4行）", "3. 三级指标名称空泛，放在任何项目都成立（第3行）"
+    ]  # fmt: skip
+    assert "1. 高标准农田建设项目（第5行），指标值不可衡量：" in "\n".join(after)
+
+
+def test_stale_dispositions_are_listed_in_index_html_findings_xlsx_and_scores_json(reviewed):
+    from auditor import dispositions
+
+    _, out = reviewed
+    page = (out / "index.html").read_text(encoding="utf-8")
+    section = page[page.index('<h2 id="dispositions">') :]
+    assert "本次读入审核人员的处理意见 4 条：已应用 3 条，已过期 1 条" in section
+    table = section[section.index('<table id="stale-dispositions"') : section.index("</table>")]
+    assert "VAGUE-0123456789ab" in table and "<td>已沟通</td>" in table
+    assert "reviewed.xlsx 工作表“问题清单”第" in table
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in table and "<script>alert" not in page
+    book = load_workbook(out / "findings.xlsx")  # not read-only: a formula would show as one
+    sheet = book["过期处理意见"]
+    header = [c.value for c in sheet[1]]
+    (row,) = list(sheet.iter_rows(min_row=2))
+    values = dict(zip(header, (c.value for c in row), strict=True))
+    assert values["问题编号（已不存在）"] == "VAGUE-0123456789ab" and values["原处理意见"] == "已沟通"
+    assert values["理由"] == STALE_REASON and row[header.index("理由")].data_type == "s"
+    assert values["来源文件"] == "reviewed.xlsx" and values["工作表"] == "问题清单" and values["行"] > 1
+    book.close()
+    review = json.loads((out / "scores.json").read_text(encoding="utf-8"))["dispositions"]
+    assert (review["given"], review["applied"]) == (4, 3) and review["stale"][0]["id"] == "VAGUE-0123456789ab"
+    # the next round reads this workbook back: the three live dispositions, never the stale one
+    again = dispositions.load(out / "findings.xlsx")
+    assert len(again) == 3 and "VAGUE-0123456789ab" not in again
+
+
+def test_without_stale_dispositions_the_workbook_keeps_its_sheets(scored):
+    book = load_workbook(scored / "findings.xlsx", read_only=True)
+    assert book.sheetnames == ["待处理清单", "问题清单", "评分"]
+    book.close()
+    page = (scored / "index.html").read_text(encoding="utf-8")
+    assert 'id="dispositions"' not in page and "已过期的处理意见" not in page
 
 
 def test_a_text_baseline_works_like_the_workbook_and_reports_stale_lines(scored, pair, tmp_path):

@@ -92,6 +92,7 @@ class ReportWriter:
         self._first = True
         self.config = config
         self.run_inputs: dict = {"files": 0, "unreadable": [], "no_tables": [], "same_department": []}
+        self.review: dict | None = None  # the reviewers' dispositions: how many, which are stale
 
     def add(self, rendered: Rendered) -> None:
         self.scorecards.append(rendered.entry.file)
@@ -114,12 +115,35 @@ class ReportWriter:
         }
         self.index.inputs = self.run_inputs
 
+    def dispositions(self, given: int, stale: list) -> None:
+        """The reviewers' dispositions of this run (auditor/dispositions.py): ``given`` read, of
+        which ``stale`` (Disposition records) named a finding that no longer exists. The stale
+        ones are listed in index.html, in findings.xlsx's sheet 过期处理意见 and in scores.json,
+        so a reviewer finds them after the run."""
+        from auditor.report.excel import STALE_SHEET, stale_rows
+
+        self.review = {
+            "given": given,
+            "applied": given - len(stale),
+            "stale": [
+                {"id": d.id, "disposition": d.disposition, "reason": d.reason, "file": d.file, "sheet": d.sheet,
+                 "line": d.line, "where": d.where}
+                for d in stale
+            ],
+        }  # fmt: skip
+        self.index.review = self.review
+        if stale:
+            self.xlsx.add(self.xlsx.add_sheet(STALE_SHEET), stale_rows(stale))
+
     def close(self) -> list[Path]:
         """Finish every file. findings.xlsx is zipped in a thread while index.html renders
         (zlib works outside the GIL, so the two overlap)."""
         from concurrent.futures import ThreadPoolExecutor
 
         extra = {**self.run_inputs, "config": self.config.describe() if self.config is not None else None}
+        if self.review is not None:
+            extra["dispositions"] = {**self.review, "stale": [{k: v for k, v in d.items() if k != "where"}
+                                                             for d in self.review["stale"]]}  # fmt: skip
         self.json.write("\n],\n" + json.dumps(extra, ensure_ascii=False)[1:] + "\n")
         self._stack.close()
         self.xlsx.add(0, self.index.worklist.xlsx_rows())

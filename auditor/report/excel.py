@@ -111,6 +111,21 @@ def department_rows(dept: Department, findings: list[Finding], scores: list[Scor
 
 SHEETS = [WORKLIST_SHEET, FINDINGS_SHEET, SCORES_SHEET]  # department_rows fill sheets 1 and 2
 
+# Reviewers' dispositions whose finding no longer exists (auditor/dispositions.py), added as a last
+# sheet when there are any. Its id and disposition columns are named apart from 问题编号 and 处理意见
+# on purpose: reading this workbook back as the next round's dispositions must not revive them.
+STALE_SHEET = Sheet(
+    "过期处理意见",
+    ["问题编号（已不存在）", "原处理意见", "理由", "来源文件", "工作表", "行"],
+    [24, 10, 40, 28, 14, 6],
+    {"理由"},
+)
+
+
+def stale_rows(stale) -> list[str]:
+    """The rows of STALE_SHEET for ``stale`` (dispositions.Disposition records)."""
+    return [STALE_SHEET.row([d.id, d.disposition, d.reason, d.file, d.sheet, d.line or None]) for d in stale]
+
 
 def findings_book(path: Path) -> Workbook:
     """findings.xlsx being written: add each department's ``department_rows`` to sheets 1 and 2

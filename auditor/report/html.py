@@ -21,7 +21,7 @@ from typing import NamedTuple
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
-from auditor.dispositions import ACCEPTED, accepted_label
+from auditor.dispositions import ACCEPTED, accepted_label, is_accepted
 from auditor.model import SEVERITY_CN, Department, Finding, Project, Score
 from auditor.report import svg
 from auditor.report.atomic import atomic_open
@@ -67,6 +67,7 @@ def _env() -> Environment:
     env.filters["num"] = _num
     env.globals["GRADE_COLORS"] = GRADE_COLORS
     env.globals.update(badge=badge, dec=decision_badge, severity_badge=severity_badge)
+    env.globals.update(is_accepted=is_accepted, accepted_label=accepted_label)
     env.filters["css_string"] = css_string
     return env
 
@@ -546,6 +547,7 @@ class IndexBuilder:
         self._spans: list[tuple[int, int]] = []  # each department's row in _rows: offset, length
         self.worklist = Worklist()
         self.inputs: dict = {"files": 0, "unreadable": [], "no_tables": [], "same_department": []}
+        self.review: dict | None = None  # the reviewers' dispositions (ReportWriter.dispositions)
 
     def add(self, entry: IndexEntry) -> None:
         """One department: its ``index_entry``."""
@@ -600,6 +602,7 @@ class IndexBuilder:
             "top_chart": _rule_chart(top, self.rule_severity, "最常见问题（按规则）"),
             "cfg": settings(self.config),
             "inputs": self.inputs,
+            "review": self.review,
             "config": self.config.describe() if self.config is not None else None,
             "config_name": self.config.name() if self.config is not None else "默认配置",
         }

@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from auditor.dispositions import accepted_label, is_accepted
 from auditor.model import Finding
 from auditor.report.atomic import atomic_open
 
@@ -36,6 +37,7 @@ PLACEHOLDERS = {
     "closing": "特此函告。",
 }
 MAX_RULES = 8  # problems listed per project (one per rule), the rest summed up in one line
+MAX_ACCEPTED = 50  # findings accepted as they are, listed one a line; the rest summed up in one line
 BODY_FONT, TITLE_FONT = "仿宋_GB2312", "方正小标宋简体"
 _DROP = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
 
@@ -189,6 +191,21 @@ def problems(findings: list[Finding], limit: int = MAX_RULES) -> list[str]:
     return lines
 
 
+def accepted_lines(card, accepted: list[Finding], limit: int = MAX_ACCEPTED) -> list[str]:
+    """One line per finding a reviewer accepted as it is (dispositions.is_accepted): where it
+    is, what it says, and “已接受（理由）”."""
+    from auditor.report.html import short_title
+
+    names = {x.project.no: x.project.name or f"项目{x.project.no}" for x in card.projects}
+    lines = []
+    for f in accepted[:limit]:
+        place = names.get(f.project_no, "部门整体") + (f"（第{f.row}行）" if f.row is not None else "")
+        lines.append(f"{place}，{short_title(f.rule)}：{f.message.rstrip('。')}。{accepted_label(f)}。")
+    if len(accepted) > limit:
+        lines.append(f"另有{len(accepted) - limit}处已接受的问题，详见评分卡。")
+    return lines
+
+
 def _cn_number(n: int) -> str:
     digits = "零一二三四五六七八九"
     if n <= 10:
@@ -267,7 +284,7 @@ def build(card, values: dict[str, str], today: date) -> list[str]:
             )
             para(f"（{_cn_number(n)}）{p.name or f'项目{p.no}'}（{facts}）", bold=True)
             para(f"审核结论：{s.decision}（{s.reason}）。{ask}")
-            for i, line in enumerate(problems([f for f in x.findings if not f.disposition]) or [s.reason], 1):
+            for i, line in enumerate(problems([f for f in x.findings if not is_accepted(f)]) or [s.reason], 1):
                 para(f"{i}. {line}")
     passed = [x.project.name or f"项目{x.project.no}" for x in card.projects if x.score.decision == "通过"]
     if passed:
@@ -277,6 +294,13 @@ def build(card, values: dict[str, str], today: date) -> list[str]:
             "、".join(f"“{n}”" for n in passed)
             + "绩效目标设置基本规范，予以通过，请在执行中一并完善评分卡所列提示事项。"
         )
+    accepted = [f for f in card.findings if is_accepted(f)]
+    if accepted:
+        para(f"{_cn_number(section)}、已接受的问题（{len(accepted)}处）", bold=True, font="黑体")
+        section += 1
+        para("下列问题经审核沟通，按原表予以接受，不计入评分，本次无需修改：")
+        for i, line in enumerate(accepted_lines(card, accepted), 1):
+            para(f"{i}. {line}")
     para(f"{_cn_number(section)}、有关要求", bold=True, font="黑体")
     if card.decisions.get("退回", 0) or card.decisions.get("修改后通过", 0):
         para(

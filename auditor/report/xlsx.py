@@ -231,7 +231,7 @@ class Workbook:
         self.path = Path(path)
         self.stream = stream  # the sheet whose rows go straight into the zip (the long one)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.sheets = sheets
+        self.sheets = list(sheets)
         fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent)
         os.close(fd)
         self.folder = tempfile.mkdtemp(prefix=".xlsx-", dir=self.path.parent)
@@ -261,6 +261,12 @@ class Workbook:
             text.append(row.replace(ROW_MARK, str(n)))
         part.out.write("".join(text))
         part.rows = n
+
+    def add_sheet(self, sheet: Sheet) -> int:
+        """A further (spooled) sheet after the others; returns its number for ``add``."""
+        self.sheets.append(sheet)
+        self._parts.append([_Part(self, sheet, 1, streamed=False)])
+        return len(self.sheets) - 1
 
     def close(self) -> Path:
         """Finish the package and move it in place; the spool files are removed."""
