@@ -34,6 +34,12 @@ _CLICK_CN = [  # click's English usage messages, as one Chinese line
         r"Invalid value for '([^']*)': '([^']*)' is not one of (.*)\.",
         lambda m: f"{m[1]} 的值“{m[2]}”无效，可选：{m[3]}",
     ),
+    (r"Invalid value for '([^']*)': File '([^']*)' is a directory\.", lambda m: f"{m[1]}：“{m[2]}”是文件夹，应为文件"),
+    (r"Invalid value for '([^']*)': Directory '([^']*)' is a file\.", lambda m: f"{m[1]}：“{m[2]}”是文件，应为文件夹"),
+    (
+        r"Invalid value for '([^']*)': (\S+) is not in the range (.*?)\.?$",
+        lambda m: f"{m[1]} 的值 {m[2]} 超出范围（{m[3]}）",
+    ),
     (r"Invalid value for '([^']*)': (.*)", lambda m: f"{m[1]} 的值无效：{m[2]}"),
 ]
 
@@ -43,6 +49,7 @@ def _usage_line(err: click.UsageError) -> str:
     import re
 
     message = err.format_message().replace("\n", " ").strip()
+    message = re.sub(r"'[^']*' / ('[^']*')", r"\1", message)  # '-o' / '--output': the long name
     for pattern, render in _CLICK_CN:
         match = re.match(pattern, message)
         if match:
@@ -453,7 +460,15 @@ def _report_stale(config, used: set[str]) -> None:
 @main.command()
 @click.argument("old", type=click.Path(exists=True))
 @click.argument("new", type=click.Path(exists=True))
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default="diff", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default="diff",
+    show_default=True,
+    help="输出文件夹：写入 diff.html 和 diff.xlsx。",
+)
 @click.option(
     "--threshold",
     type=click.FloatRange(0, 100),
@@ -496,6 +511,9 @@ def diff(old, new, out_dir, threshold, config_path, jobs, quiet):
         loaded = document_states(documents, config, jobs or default_jobs(), on_loaded=notices)
         sides = [side if side is not None else states for side, states in zip(sides, loaded, strict=True)]
         status = notices.done(quiet)
+        for label, path, files, states in zip(("OLD", "NEW"), (old, new), documents, sides, strict=True):
+            if files and not states:
+                raise click.UsageError(f"{label}（{path}）中没有可对比的部门：文件都无法读取或没有项目支出绩效目标表")
     diffs = diff_runs(sides[0], sides[1], threshold)
     written = write_diff(diffs, Path(out_dir), old, new, config)
     if not quiet:

@@ -88,8 +88,10 @@ def load(path: str | Path) -> dict[str, Disposition]:
 def _from_text(path: Path) -> list[Disposition]:
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(f"处理意见文件 {path} 无法读取：{err}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"处理意见文件 {path} 既不是 xlsx 工作簿，也不是 UTF-8 编码的文本文件") from None
+    except OSError as err:
+        raise ConfigError(f"处理意见文件 {path} 无法读取：{err.strerror or err}") from None
     out = []
     for n, line in enumerate(text.splitlines(), 1):
         line = line.split("#", 1)[0].strip()
@@ -120,7 +122,9 @@ def _from_workbook(path: Path) -> list[Disposition]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # noqa: BLE001 - any damage is one clear message
-        raise ConfigError(f"处理意见文件 {path} 无法读取：{type(err).__name__}: {err}") from None
+        raise ConfigError(
+            f"处理意见文件 {path} 不是有效的 xlsx 工作簿（文件已损坏？{type(err).__name__}: {err}）"
+        ) from None
     out: list[Disposition] = []
     found = False
     try:

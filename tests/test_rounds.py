@@ -373,3 +373,33 @@ def test_the_worklist_leaves_out_accepted_findings(scored, pair, tmp_path):
         lines[name] = " ".join(str(c) for r in rows if "高标准农田建设项目" in r for c in r if c)
     assert "VAGUE 指标值不可衡量 2处（第4、5行）" in lines["before"]  # 亩均建设成本 and 粮食产能提升
     assert "VAGUE 指标值不可衡量 1处（第4行）" in lines["after"]
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def test_diff_and_dispositions_mistakes_are_one_chinese_line_each(pair, tmp_path):
+    def line(*args):
+        result = CliRunner().invoke(main, [str(a) for a in args])
+        assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+        (text,) = result.stderr.strip().splitlines()[-1:]
+        assert text.startswith("错误：")
+        return text
+
+    help_text = CliRunner().invoke(main, ["diff", "--help"]).output
+    assert "对比两轮报送" in help_text and "输出文件夹：写入 diff.html 和 diff.xlsx" in help_text
+    (tmp_path / "plain.csv").write_text("部门,预算数\n民政局,12\n", encoding="utf-8")
+    assert "OLD（" in line("diff", tmp_path / "plain.csv", pair / "new", "-o", tmp_path / "d")
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    assert "“" + str(tmp_path / "a-file") + "”是文件，应为文件夹" in line(
+        "diff", pair / "old", pair / "new", "-o", tmp_path / "a-file"
+    )
+    assert "--threshold 的值 200.0 超出范围" in line("diff", pair / "old", pair / "new", "--threshold", "200")
+    (tmp_path / "binary.txt").write_bytes(b"\xff\xfe\x00\x81")
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    for bad, says in (
+        (tmp_path, "是文件夹，应为文件"),
+        (tmp_path / "binary.txt", "既不是 xlsx 工作簿，也不是 UTF-8 编码的文本文件"),
+        (tmp_path / "broken.xlsx", "不是有效的 xlsx 工作簿"),
+    ):
+        assert says in line("score", pair / "old", "-o", tmp_path / "r", "--dispositions", bad)
