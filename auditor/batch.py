@@ -217,6 +217,42 @@ def _with_across(docs: list[Doc], across: Iterator[tuple[int, bytes]]) -> Iterat
         yield Finishing(doc.ref, found, doc.file, doc.path)
 
 
+class Loading:
+    """Stage 1's bookkeeping for one run, fed one ``Checked`` at a time (in input order): good
+    documents spilled and their Table records passed to the cross-document check, the others
+    listed on the run. ``done`` returns the good ones."""
+
+    def __init__(self, run: Run, spill: Spill, name_file: Callable[[Checked], str], cross: CrossCheck):
+        self.run, self.spill, self.name_file, self.cross = run, spill, name_file, cross
+        self.docs: list[Doc] = []
+        self.seen: dict[tuple, list[str]] = {}  # (code or name, year) -> [its name, its files...]
+
+    def add(self, checked: Checked) -> None:
+        run = self.run
+        run.on_loaded(checked)
+        path = run.relative(checked.path)
+        if checked.error is not None:
+            run.unread.append((path, checked.error.reason))
+            return
+        if not checked.projects:  # no 绩效目标表: listed as such, never scored as a department
+            run.no_tables.append((path, "；".join(checked.warnings) or "未识别到项目支出绩效目标表"))
+            return
+        key = (checked.code or checked.name, checked.year)
+        if key[0]:
+            self.seen.setdefault(key, [checked.name or checked.code]).append(path)
+        self.docs.append(Doc(checked.index, self.spill.put(checked.blob), self.name_file(checked), path))
+        self.cross.add(checked.tables)
+
+    def done(self) -> list[Doc]:
+        self.spill.seal()
+        self.run.same_department = [  # one department, one year, several files: named as such
+            (f"{name}{f'（{year}年）' if year else ''}", files)
+            for (_, year), (name, *files) in self.seen.items()
+            if len(files) > 1
+        ]
+        return self.docs
+
+
 @dataclass
 class Run:
     """A batch over some files: ``check`` or ``score`` it, with callbacks for progress and notices."""
@@ -259,31 +295,12 @@ class Run:
         self, spill: Spill, name_file: Callable[[Checked], str], workers: Workers, cross: CrossCheck
     ) -> list[Doc]:
         """Stage 1: every document checked and spilled, its Table records passed to ``cross``; returns the good ones."""
-        docs: list[Doc] = []
+        loading = Loading(self, spill, name_file, cross)
         stage = partial(checked_stage, config=self.config)
-        seen: dict[tuple, list[str]] = {}  # (code or name, year) -> [its name, its files...]
         items = enumerate(self.files)
         for checked in ordered_map(stage, items, scheduler=self.scheduler, workers=workers, fault=_failed):
-            self.on_loaded(checked)
-            path = self.relative(checked.path)
-            if checked.error is not None:
-                self.unread.append((path, checked.error.reason))
-                continue
-            if not checked.projects:  # no 绩效目标表: listed as such, never scored as a department
-                self.no_tables.append((path, "；".join(checked.warnings) or "未识别到项目支出绩效目标表"))
-                continue
-            key = (checked.code or checked.name, checked.year)
-            if key[0]:
-                seen.setdefault(key, [checked.name or checked.code]).append(path)
-            docs.append(Doc(checked.index, spill.put(checked.blob), name_file(checked), path))
-            cross.add(checked.tables)
-        spill.seal()
-        self.same_department = [  # one department, one year, several files: named as such
-            (f"{name}{f'（{year}年）' if year else ''}", files)
-            for (_, year), (name, *files) in seen.items()
-            if len(files) > 1
-        ]
-        return docs
+            loading.add(checked)
+        return loading.done()
 
     def _finish(
         self, stage: Callable[[Finishing], R], docs: list[Doc], cross: CrossCheck, workers: Workers
@@ -321,18 +338,6 @@ class Run:
                 self.files_with_findings += result.count > 0
         return severities
 
-    def states(self, workers: Workers) -> Iterator:
-        """`diff`: each good document's ``diff.DeptState`` (findings and scores), in input order, on
-        a running pool (both sides of a diff share one)."""
-        spill = Spill()
-        cross = CrossCheck(self.config)  # in this process: the pool is running already
-        try:
-            docs = self._load(spill, lambda checked: "", workers, cross)
-            yield from self._finish(partial(finish_state, config=self.config), docs, cross, workers)
-        finally:
-            cross.close()
-            spill.close()
-
     def score(self, out_dir: Path) -> tuple[list[Line], list[Path]]:
         """Scores and every report in ``out_dir``; returns the departments' summary lines and the paths written.
 
@@ -366,3 +371,54 @@ class Run:
                     lines, written = writer.index.lines, writer.close()
             target = publication.commit([path.name for path in written])
             return lines, [target / path.name for path in written]
+
+
+# --------------------------------------------------------------------------- `diff`: two runs at once
+
+
+def paired_stage(item: tuple, config=None) -> tuple:
+    """Stage 1 of `diff` for the n-th document of each side (either may be missing), in one call:
+    the second is checked in the worker whose text caches hold the first's rows, and a
+    resubmission repeats most of its rows."""
+    return tuple(None if doc is None else checked_stage(doc, config) for doc in item)
+
+
+def _pair_failed(item: tuple, reason: str) -> tuple:
+    return tuple(None if doc is None else _failed(doc, reason) for doc in item)
+
+
+def paired_states(runs: tuple[Run, Run], workers: Workers) -> list[list]:
+    """`diff`: each side's good documents as ``diff.DeptState`` (findings and scores), in input
+    order, both sides on one running pool. Stage 1 takes the sides' documents in pairs
+    (``paired_stage``); stage 3 runs both sides in one stream, so the pool never waits for
+    one side to drain before the other starts. Each side keeps its own spill file and its
+    own cross-document check (the rules compare documents of one side only)."""
+    import itertools
+
+    spills = [Spill() for _ in runs]
+    crosses = [CrossCheck(run.config) for run in runs]  # in this process: the pool is running already
+    try:
+        loadings = [
+            Loading(run, spill, lambda checked: "", cross)
+            for run, spill, cross in zip(runs, spills, crosses, strict=True)
+        ]
+        old, new = runs
+        pairs = itertools.zip_longest(enumerate(old.files), enumerate(new.files))
+        stage = partial(paired_stage, config=old.config)
+        size = max(len(old.files), len(new.files))
+        for pair in ordered_map(stage, pairs, workers=workers, size=size, fault=_pair_failed):
+            for loading, checked in zip(loadings, pair, strict=True):
+                if checked is not None:
+                    loading.add(checked)
+        docs = [loading.done() for loading in loadings]
+        items = itertools.chain.from_iterable(
+            _with_across(side, cross.results()) for side, cross in zip(docs, crosses, strict=True) if side
+        )
+        states = list(
+            ordered_map(partial(finish_state, config=old.config), items, workers=workers, size=sum(map(len, docs)))
+        )
+        return [states[: len(docs[0])], states[len(docs[0]) :]]
+    finally:
+        for cross, spill in zip(crosses, spills, strict=True):
+            cross.close()
+            spill.close()

@@ -24,6 +24,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from auditor.identity import department_key, norm_name, project_key
@@ -323,8 +324,9 @@ class ProjectDiff:
     new: ProjectState | None
     findings: FindingsDiff
 
-    @property
+    @cached_property
     def status(self) -> str:
+        """新增 / 撤回, or what changed (改名、改编码、调序), or 保留; worked out once (the reports ask often)."""
         if self.old is None:
             return "新增"
         if self.new is None:
@@ -345,6 +347,7 @@ class DeptDiff:
     new: DeptState | None
     projects: list[ProjectDiff]
     findings: FindingsDiff  # department-level findings
+    _counts: dict[str, int] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def status(self) -> str:
@@ -360,7 +363,10 @@ class DeptDiff:
         return (self.new or self.old).code
 
     def counts(self) -> dict[str, int]:
-        """fixed / open / new / withdrawn findings, projects added / removed / renamed."""
+        """fixed / open / new / withdrawn findings, projects added / removed / renamed (counted once:
+        a DeptDiff does not change once made, and the summary and both reports ask for them)."""
+        if self._counts is not None:
+            return self._counts
         out = {"fixed": len(self.findings.fixed), "open": len(self.findings.open), "new": len(self.findings.new)}
         out.update(withdrawn=0, added=0, removed=0, renamed=0)
         for p in self.projects:
@@ -379,6 +385,7 @@ class DeptDiff:
             out["new"] += len(self.new.findings)
         if self.new is None:
             out["withdrawn"] += len(self.old.findings)
+        self._counts = out
         return out
 
     @property
@@ -438,20 +445,18 @@ def diff_runs(old: list[DeptState], new: list[DeptState], threshold: float = THR
 
 
 def document_states(sides: list[list[Path]], config=None, jobs: int = 1, on_loaded=None) -> list[list[DeptState]]:
-    """Check and score each side's documents, all on one pool of workers (started once)."""
-    from auditor.batch import Run
+    """Check and score both sides' documents (old, new) on one pool of workers (started once);
+    the n-th documents of the two sides are checked together (batch.paired_states)."""
+    from auditor.batch import Run, paired_states
     from auditor.checks import prepare
     from auditor.pipeline import Workers
 
     jobs = max(1, min(jobs, max((len(files) for files in sides), default=1)))
     if jobs > 1:
         prepare(config)  # before the workers fork: they inherit the catalog and the classifier
-    out = []
+    old, new = (Run(files, config, jobs, on_loaded=on_loaded or (lambda checked: None)) for files in sides)
     with Workers(jobs) as workers:
-        for files in sides:
-            run = Run(files, config, jobs, on_loaded=on_loaded or (lambda checked: None))
-            out.append(list(run.states(workers)) if files else [])
-    return out
+        return paired_states((old, new), workers)
 
 
 def totals(diffs: list[DeptDiff]) -> dict[str, int]:

@@ -151,6 +151,27 @@ def test_departments_added_and_removed_are_reported(pair, tmp_path):
     assert t["fixed"] == 0 and t["new"] == 1 and t["withdrawn"] == 6  # 学生营养健康状况 VAGUE; all six old
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_sides_of_different_lengths_with_an_unreadable_file_are_checked_in_pairs_and_kept_apart(pair, tmp_path, jobs):
+    new = tmp_path / "new"
+    new.mkdir()
+    (new / "455-平山县民政局.txt").write_text(
+        rounds_docs.render("455", "平山县民政局", 2025, rounds_docs.ORIGINAL["projects"][2:]), encoding="utf-8"
+    )
+    (new / "812-青川县农业农村局.txt").write_text(rounds_docs.resubmitted(), encoding="utf-8")
+    (new / "900-损坏.docx").write_bytes(b"PK\x03\x04 not a document")
+    loaded = []
+    old_states, new_states = document_states(
+        [sorted((pair / "old").iterdir()), sorted(new.iterdir())], None, jobs, on_loaded=loaded.append
+    )
+    assert [s.name for s in old_states] == ["青川县农业农村局"]
+    assert [s.name for s in new_states] == ["平山县民政局", "青川县农业农村局"]  # each side in its input order
+    assert [c.path.name for c in loaded if c.error is not None] == ["900-损坏.docx"]
+    (bureau,) = [d for d in diff_runs(old_states, new_states) if d.code == "812"]
+    assert (bureau.counts()["fixed"], bureau.counts()["open"], bureau.counts()["new"]) == (3, 3, 1)
+    assert [d.status for d in diff_runs(old_states, new_states)] == ["新增", "保留"]
+
+
 # --------------------------------------------------------------------------- dispositions
 
 
