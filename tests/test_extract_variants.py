@@ -879,3 +879,33 @@ def test_goal_lines_that_look_like_headings_stay_in_the_goal(tmp_path, originals
     dept = load_text(tmp_path, name, text.replace(line, line + "\n" + extra, 1))
     assert rows_of(dept) == rows_of(originals[name])
     assert dept.projects[0].goal.endswith(extra)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("农田灌溉保证程度", "明显提高"), ("河道水环境质量", "持续改善"), ("村级管护制度", "逐步完善")],
+)
+def test_a_trend_value_beside_a_centred_level_label_is_the_value(tmp_path, name, value):
+    """A row carrying the centred 一级 label (merged cell) is wider than its neighbours: its last
+    cell, a trend phrase, is the 指标值, not the basis column's text."""
+    doc = tmp_path / "水利局项目.md"
+    doc.write_text(
+        "\n".join(
+            [
+                "项目支出绩效目标表 | |||||",
+                "项目名称 | 小型农田水利设施维修养护 | |||||",
+                "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | 指标标准或依据 |",
+                "数量指标 | 维修养护渠道长度 | 12公里 | ||||",
+                "产出指标 | 质量指标 | 养护工程验收合格率 | 100% | |||",
+                "时效指标 | 养护任务完成时间 | 2024年10月底前 | ||||",
+                f"效益指标 | 社会效益指标 | {name} | {value} | |||",
+                "可持续影响指标 | 带动当地务工人数 | 35人 | ||||",
+                "满意度指标 | 服务对象满意度指标 | 受益农户满意度 | ≥90% | |||",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    rows = {r["name"]: r for r in rows_of(load(doc))}
+    assert rows[name]["value"] == value
+    assert rows[name]["basis"] == ""
+    assert rows["带动当地务工人数"]["value"] == "35人"  # a name that opens with 带动 stays a name

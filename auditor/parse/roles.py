@@ -42,6 +42,21 @@ _VALUE_WORDS = re.compile(
 )
 
 
+@lru_cache(maxsize=1)
+def _trend_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    from auditor.resources import lexicon
+
+    return tuple(lexicon("vague")), tuple(lexicon("name_measures"))
+
+
+def _trend(key: str) -> bool:
+    """A short degree or trend phrase (明显减少, 有所提高, 逐步完善): it opens with a word of
+    lexicons/vague.txt and does not end in a measure of lexicons/name_measures.txt, as a
+    三级指标 name would (有效投诉率, 带动务工人数)."""
+    vague, measures = _trend_words()
+    return len(key) <= 6 and key.startswith(vague) and not key.endswith(measures)
+
+
 @lru_cache(maxsize=TEXT_CACHE)
 def kind_of(text: str) -> str:
     """The kind of a cell's text, without context (a level label is ``l1``, ``l2`` or ``l12``)."""
@@ -65,8 +80,8 @@ def kind_of(text: str) -> str:
         return ORG
     if _DIGIT.search(key) and len(key) <= 24:
         return VALUE
-    if len(key) <= 8 and _VALUE_WORDS.search(key):
-        return VALUE
+    if len(key) <= 8 and (_VALUE_WORDS.search(key) or _trend(key)):
+        return VALUE  # 不超过20, 年底前, and a short trend phrase (明显减少, 有所提高, 逐步完善)
     if len(key) <= 2:
         return WORD
     return TEXT
