@@ -100,22 +100,26 @@ def check_rows(rules: list, dept: Department, ctx: Context) -> Iterator[tuple[An
                 hit = shared.pop("hit", _NO_HIT) if records else _NO_HIT  # it goes into the copy only
                 if unless and any((source, no, row, code) in fired for code in unless):
                     continue
-                facts = dict(shared)
-                if hit is not _NO_HIT:
-                    facts["hit"] = hit
                 if not cases:
-                    yield rule, (project, ind, facts, {})
+                    yield rule, (project, ind, _copy(shared, hit, _NO_HIT), {})
                     continue
-                for case_holds, case in cases:
-                    if case_holds(facts):
+                for case_holds, case in cases:  # tested on the shared facts: a copy only for a finding
+                    held = case_holds(shared)
+                    case_hit = shared.pop("hit", _NO_HIT)
+                    if held:
                         if case.get("fire", True):
-                            yield rule, (project, ind, facts, case)
+                            yield rule, (project, ind, _copy(shared, hit, case_hit), case)
                         break
-                    # a case that did not hold leaves no word behind for the next one's message
-                    if hit is _NO_HIT:
-                        facts.pop("hit", None)
-                    else:
-                        facts["hit"] = hit
+
+
+def _copy(shared: dict[str, Any], hit: Any, case_hit: Any) -> dict[str, Any]:
+    """A finding's own facts: the row's, with the word its case (else its condition) recorded."""
+    facts = dict(shared)
+    if case_hit is not _NO_HIT:
+        facts["hit"] = case_hit
+    elif hit is not _NO_HIT:
+        facts["hit"] = hit
+    return facts
 
 
 def check_row(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
