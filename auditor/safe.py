@@ -42,8 +42,13 @@ def csv_cell(value):
     return value
 
 
+_FORMULA_FIRST = frozenset(_FORMULA_START)
+
+
 def csv_row(values) -> list:
-    return [csv_cell(value) for value in values]
+    """``csv_cell`` of every value, in one pass (a findings file has hundreds of thousands of cells)."""
+    first = _FORMULA_FIRST
+    return ["'" + v if isinstance(v, str) and v[:1] in first else v for v in values]
 
 
 def bounded(stem: str, limit: int = MAX_NAME_BYTES) -> str:
