@@ -20,10 +20,10 @@ from auditor.errors import AuditError
 _END = b""
 
 
-def _compare(tables: list, config) -> Iterator[tuple[int, bytes]]:
+def _compare(index, config) -> Iterator[tuple[int, bytes]]:
     from auditor.checks import iter_across
 
-    for doc, findings in iter_across(tables, config):
+    for doc, findings in iter_across(index, config):
         yield doc, pickle.dumps(findings, pickle.HIGHEST_PROTOCOL)
 
 
@@ -31,11 +31,13 @@ def _child(tables_in, tables_out, results_in, results_out, config) -> None:
     """The child: take table records until the end mark, then send every document's findings."""
     tables_out.close()  # the parent's ends, inherited
     results_in.close()
-    tables: list = []
+    from auditor.checks.dup import TableIndex
+
+    index = TableIndex(keep=False)  # arrays, not the records: a few dozen bytes per table
     while (blob := tables_in.recv_bytes()) != _END:
-        tables += pickle.loads(blob)
+        index.add(pickle.loads(blob))
     tables_in.close()
-    for doc, found in _compare(tables, config):
+    for doc, found in _compare(index, config):
         results_out.send_bytes(doc.to_bytes(8, "little") + found)
     results_out.send_bytes(_END)
     results_out.close()
@@ -69,9 +71,13 @@ class CrossCheck:
     def results(self) -> Iterator[tuple[int, bytes]]:
         """(document index, its cross-document findings pickled) for the documents with any, in order."""
         if self.process is None:
-            tables = [t for blob in self.blobs for t in pickle.loads(blob)]
+            from auditor.checks.dup import TableIndex
+
+            index = TableIndex(keep=False)
+            for blob in self.blobs:
+                index.add(pickle.loads(blob))
             self.blobs = []
-            yield from _compare(tables, self.config)
+            yield from _compare(index, self.config)
             return
         self._tables.send_bytes(_END)
         self._tables.close()

@@ -108,7 +108,8 @@ def test_prefix_filtering_finds_every_pair_a_full_comparison_finds(seed):
             tables.append(_table(doc, no, rng.sample(vocabulary, rng.randint(2, 7))))
     threshold = rng.choice([0.6, 0.7, 0.8, 1.0])
     index = TableIndex(tables)
-    found = {(t.doc, t.no): share for t, _, share in similar_tables(tables, index, threshold, 100, cross=True)}
+    pairs = similar_tables(range(len(tables)), index, threshold, 100, cross=True)
+    found = {(tables[t].doc, tables[t].no): share for t, _, share in pairs}
     assert found == _brute_force(tables, threshold, cross=True)
 
 
@@ -118,7 +119,7 @@ def test_common_names_alone_do_not_make_every_table_a_candidate():
     index = TableIndex(tables)
     # 5 names at 80%: a match must hold one of the two rarest names, held by this table alone
     assert index.candidates(tables[0].names, 0.8) == [0]
-    assert list(similar_tables(tables, index, 0.8, 100, cross=True)) == []
+    assert list(similar_tables(range(len(tables)), index, 0.8, 100, cross=True)) == []
 
 
 def test_each_document_gets_its_own_cross_document_findings_even_after_a_failed_one():
@@ -169,10 +170,10 @@ def test_a_template_copied_into_many_tables_is_still_found_when_posting_lists_ar
         tables.append(_table(doc, 1, _TEMPLATE))  # copied everywhere: every name in 40 tables
         tables.append(_table(doc, 2, [f"乡镇卫生院{doc}号诊疗人次", "门诊患者满意度", f"基本药物配备率{doc}"]))
     late = _table(99, 1, [*_TEMPLATE[:4], "营养餐供应天数"])  # the last department edits one name
-    index = TableIndex([*tables, late])
-    found = {
-        (t.doc, t.no): (o.doc, share) for t, o, share in similar_tables([*tables, late], index, 0.8, 100, cross=True)
-    }
+    tables.append(late)
+    index = TableIndex(tables)
+    pairs = similar_tables(range(len(tables)), index, 0.8, 100, cross=True)
+    found = {(tables[t].doc, tables[t].no): (tables[o].doc, share) for t, o, share in pairs}
     assert found[(99, 1)] == (0, 0.8)  # 4 of 5 names, from the earliest copy
     assert found[(39, 1)] == (0, 1.0)
     assert (5, 2) not in found  # the health tables share one name only

@@ -11,7 +11,6 @@ accepted exceptions) and return findings sorted by source, project, row and rule
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import groupby
 from typing import Any
 
 from auditor.checks.facts import LATER
@@ -186,28 +185,29 @@ def _groups(rules: list) -> list[list]:
     return groups
 
 
-def iter_across(tables: list, config=None) -> Iterator[tuple[int, list[Finding]]]:
+def iter_across(tables, config=None) -> Iterator[tuple[int, list[Finding]]]:
     """Findings of the rules that compare documents, over every document's ``Table`` records.
 
-    ``tables`` come grouped by document (``Table.doc``), as a run collects them; yields
-    ``(doc, findings)`` for each document with findings, in that order, each list in a stable
-    order, so a caller can put them away as they come.
+    ``tables`` (a list, or a ``dup.TableIndex`` already fed them) come grouped by document
+    (``Table.doc``), as a run collects them; yields ``(doc, findings)`` for each document with
+    findings, in that order, each list in a stable order, so a caller can put them away as they come.
     """
     from auditor.checks.dup import TableIndex
     from auditor.checks.kinds import ACROSS
 
     rules = [r for r in _rules(config) if is_across(r)]
-    if not rules or len({t.doc for t in tables}) < 2:
+    if not rules:
+        return
+    index = tables if isinstance(tables, TableIndex) else TableIndex(tables)
+    if index.documents() < 2:
         return
     for rule in rules:
         if rule.kind not in ACROSS:
             raise ValueError(f"rule {rule.code}: kind {rule.kind!r} cannot compare documents")
-    index = TableIndex(tables)
-    for doc, group in groupby(tables, key=lambda t: t.doc):
-        group = list(group)
+    for doc, numbers in index.by_document():
         findings: list[Finding] = []
         for rule in rules:
-            for table, facts, extra in ACROSS[rule.kind](rule, group, index):
+            for table, facts, extra in ACROSS[rule.kind](rule, numbers, index):
                 if _keep(rule, table.code, config):
                     findings.append(
                         _finding(

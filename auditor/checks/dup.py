@@ -18,6 +18,7 @@ candidate).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import sys
@@ -146,57 +147,239 @@ def _first_of_groups(groups: np.ndarray) -> np.ndarray:
     return mask
 
 
-class TableIndex:
-    """Project tables indexed by normalised 三级指标 name, in numpy arrays.
+def _rank_in_groups(groups: np.ndarray) -> np.ndarray:
+    """In an array sorted by group: each element's position within its group."""
+    start = np.flatnonzero(_first_of_groups(groups))
+    return np.arange(len(groups)) - np.repeat(start, np.diff(np.append(start, len(groups))))
 
-    Each name gets a number; the tables' distinct name numbers lie end to end in ``names``
-    (table ``t``'s at ``starts[t]:starts[t + 1]``), and so do the posting lists (the tables
-    holding name ``v``, in table order, at ``post_starts[v]:post_starts[v + 1]``). The tables
-    of one document are compared with their candidates in a few array operations together,
-    and memory is a few bytes per name of a table besides the Table records themselves.
+
+# the columns of TableIndex.info, one row per table: compared for every candidate, so read together
+DOC, KEY, BARE, YEAR, CODE, DEPARTMENT = range(6)
+
+
+class TableIndex:
+    """Project tables as numbered rows of numpy arrays, and an inverted index of their names.
+
+    Each table is a number (its position in the run); its distinct 三级指标 names are numbers
+    too (``vocabulary``), end to end in ``names`` (table ``t``'s at ``starts[t]:starts[t + 1]``,
+    how often each occurs in ``mult``), and so are the posting lists (the tables holding name
+    ``v``, in table order, at ``post_starts[v]:post_starts[v + 1]``). What comparing two tables
+    needs (document, project keys, year, department) is one row of ``info``. The tables of one
+    document are compared with their candidates in a few array operations together.
+
+    ``TableIndex(tables)`` keeps the ``Table`` records themselves (one document's, or a test's);
+    ``TableIndex(keep=False)`` fed document by document with ``add`` keeps only the arrays and
+    the strings a report needs, a few dozen bytes per table, and rebuilds a ``Table`` on demand
+    (``table``): what a run over a hundred thousand documents holds. Queries start once all
+    tables are in (``add`` after a query is an error).
     """
 
-    def __init__(self, tables: Iterable[Table]):
-        self.tables: list[Table] = list(tables)
+    def __init__(self, tables: Iterable[Table] = (), keep: bool = True):
+        self.tables: list[Table] | None = [] if keep else None
         self.vocabulary: dict[str, int] = {}
-        keys: dict[str, int] = {}
-        ids, lengths, key, bare = array("q"), array("q"), array("q"), array("q")
-        year, code, department = array("q"), array("q"), array("q")
-        for table in self.tables:
-            distinct = dict.fromkeys(table.names)
-            ids.extend(self.vocabulary.setdefault(n, len(self.vocabulary)) for n in distinct)
-            lengths.append(len(distinct))
-            key.append(keys.setdefault(table.key, len(keys)))
-            bare.append(keys.setdefault(table.key_without_year, len(keys)))
-            year.append(-1 if table.year is None else table.year)
-            code.append(keys.setdefault(table.department_code, len(keys)) if table.department_code else -1)
-            department.append(keys.setdefault(table.department, len(keys)) if table.department else -1)
-        self._keys = keys
-        self.names = np.array(ids, np.int64)
-        self.starts = np.zeros(len(self.tables) + 1, np.int64)
-        np.cumsum(np.array(lengths, np.int64), out=self.starts[1:])
-        self.doc = np.fromiter((t.doc for t in self.tables), np.int64, len(self.tables))
-        self.key, self.bare = np.array(key, np.int64), np.array(bare, np.int64)
-        self.year, self.code = np.array(year, np.int64), np.array(code, np.int64)
-        self.department = np.array(department, np.int64)
-        holder = np.repeat(np.arange(len(self.tables), dtype=np.int64), np.diff(self.starts))
-        self.postings = holder[np.argsort(self.names, kind="stable")]
-        df = np.bincount(self.names, minlength=len(self.vocabulary))
-        self.post_starts = np.zeros(len(self.vocabulary) + 1, np.int64)
-        np.cumsum(df, out=self.post_starts[1:])
-        self.df: list[int] = df.tolist()  # how many tables hold each name
+        self._strings: dict[str, int] = {}  # project keys, departments, sources: stored once
+        self._owners: dict[tuple[str, str], int] = {}  # (department code, name) -> whose document (YEAR_COPY)
+        self._columns: dict[str, array] | None = {
+            "names": array("i"),
+            "mult": array("i"),
+            "count": array("q"),
+            "size": array("i"),
+            "info": array("q"),
+            "no": array("q"),
+            "line": array("q"),
+            "source": array("i"),
+            "owner": array("i"),
+            "content": array("Q"),
+            "text": array("q"),  # ends of each table's code and name in _text
+        }
+        self._text = bytearray()
+        self.add(tables)
+
+    def add(self, tables: Iterable[Table]) -> None:
+        """Tables of the run, in run order (a document's together)."""
+        c = self._columns
+        if c is None:
+            raise RuntimeError("TableIndex.add after the index was queried")
+        vocabulary, strings = self.vocabulary, self._strings
+        names, mult, count, size, info = c["names"], c["mult"], c["count"], c["size"], c["info"]
+        keep = self.tables
+        for t in tables:
+            counts: dict[str, int] = {}
+            for n in t.names:
+                counts[n] = counts.get(n, 0) + 1
+            names.extend(vocabulary.setdefault(n, len(vocabulary)) for n in counts)
+            mult.extend(counts.values())
+            count.append(len(counts))
+            size.append(len(t.names))
+            info.extend(
+                (
+                    t.doc,
+                    strings.setdefault(t.key, len(strings)),
+                    strings.setdefault(t.key_without_year, len(strings)),
+                    -1 if t.year is None else t.year,
+                    strings.setdefault(t.department_code, len(strings)) if t.department_code else -1,
+                    strings.setdefault(t.department, len(strings)) if t.department else -1,
+                )
+            )
+            if keep is not None:
+                keep.append(t)
+                continue
+            c["owner"].append(self._owner(t))
+            c["content"].append(int(t.content, 16) if t.content else 0)
+            c["no"].append(t.no)
+            c["line"].append(t.line)
+            c["source"].append(strings.setdefault(t.source, len(strings)))
+            self._text += t.code.encode("utf-8")
+            c["text"].append(len(self._text))
+            self._text += t.name.encode("utf-8")
+            c["text"].append(len(self._text))
+
+    def _owner(self, t: Table) -> int:
+        """The number of the department a table belongs to for YEAR_COPY: its code, else its name."""
+        owner = self._owners.get((t.department_code, t.department))
+        if owner is None:
+            owner = self._owners[t.department_code, t.department] = self._strings.setdefault(
+                t.department_code or norm_text(t.department), len(self._strings)
+            )
+        return owner
+
+    def __len__(self) -> int:
+        return len(self.size) if self._columns is None else len(self._columns["size"])
+
+    def _build(self) -> None:
+        c = self._columns
+        if c is None:
+            return
+        self._columns = None
+        n = len(c["size"])
+        # numpy views of the arrays filled by ``add`` (no copies); the arrays stay for reading one table
+        self.names = np.frombuffer(c["names"], np.int32)
+        self.mult = np.frombuffer(c["mult"], np.int32)
+        self.count = np.frombuffer(c["count"], np.int64)
+        self.starts = np.zeros(n + 1, np.int64)
+        np.cumsum(self.count, out=self.starts[1:])
+        c["starts"] = array("q", self.starts.tobytes())
+        self.size = np.frombuffer(c["size"], np.int32).astype(np.int64)
+        self.info = np.frombuffer(c["info"], np.int64).reshape(n, 6)
+        if self.tables is None:
+            self._owner_numbers = np.frombuffer(c["owner"], np.int32).astype(np.int64)
+            self._content = np.frombuffer(c["content"], np.uint64)
+        self._py = c
+        self.df = np.bincount(self.names, minlength=len(self.vocabulary))  # how many tables hold each name
+        self._postings: tuple[np.ndarray, np.ndarray] | None = None
+        self._rare: np.ndarray | None = None
+        self._words: list[str] | None = None
+        self._string_list: list[str] | None = None
+        self._recent: dict[int, tuple[str, ...]] = {}
+        self._made: dict[int, Table] = {}
+
+    def _ready(self) -> TableIndex:
+        if self._columns is not None:
+            self._build()
+        return self
+
+    @property
+    def owner(self) -> np.ndarray:
+        """Each table's department for YEAR_COPY (``_owner``), by number."""
+        self._ready()
+        if self.tables is not None and not hasattr(self, "_owner_numbers"):
+            self._owner_numbers = np.array([self._owner(t) for t in self.tables], np.int64)
+        return self._owner_numbers
+
+    @property
+    def content(self) -> np.ndarray:
+        """Each table's ``content`` as a number (0: none)."""
+        self._ready()
+        if self.tables is not None and not hasattr(self, "_content"):
+            self._content = np.array([int(t.content, 16) if t.content else 0 for t in self.tables], np.uint64)
+        return self._content
+
+    @property
+    def words(self) -> list[str]:
+        """The names by number."""
+        if self._words is None:
+            self._words = list(self.vocabulary)
+        return self._words
+
+    @property
+    def postings(self) -> tuple[np.ndarray, np.ndarray]:
+        """(tables holding each name end to end, where each name's list starts)."""
+        self._ready()
+        if self._postings is None:
+            holder = np.repeat(np.arange(len(self), dtype=np.int32), self.count)
+            post_starts = np.zeros(len(self.vocabulary) + 1, np.int64)
+            np.cumsum(self.df, out=post_starts[1:])
+            self._postings = holder[np.argsort(self.names, kind="stable")], post_starts
+        return self._postings
+
+    @property
+    def rare(self) -> np.ndarray:
+        """Each name's place from rarest to commonest (fewest tables first, then in text order)."""
+        self._ready()
+        if self._rare is None:
+            words, order = self.words, np.empty(len(self.vocabulary), np.int64)
+            order[sorted(range(len(words)), key=words.__getitem__)] = np.arange(len(words))
+            self._rare = self.df.astype(np.int64) * len(words) + order
+        return self._rare
+
+    def table(self, k: int) -> Table:
+        """Table number ``k`` (rebuilt from the arrays when the records were not kept: its
+        ``names`` then hold the same names as often, not in table order)."""
+        self._ready()
+        if self.tables is not None:
+            return self.tables[k]
+        made = self._made.get(k)
+        if made is not None:
+            return made
+        if len(self._made) > 4096:  # the tables of the last few documents and the others they name
+            self._made.clear()
+        if self._string_list is None:
+            self._string_list = list(self._strings)
+        strings, py = self._string_list, self._py
+        info, text = py["info"][6 * k : 6 * k + 6], py["text"]
+        start = text[2 * k - 1] if k else 0
+        content = py["content"][k]
+        t = object.__new__(Table)
+        put = object.__setattr__
+        put(t, "doc", info[DOC])
+        put(t, "source", strings[py["source"][k]])
+        put(t, "department", strings[info[DEPARTMENT]] if info[DEPARTMENT] >= 0 else "")
+        put(t, "department_code", strings[info[CODE]] if info[CODE] >= 0 else "")
+        put(t, "year", None if info[YEAR] < 0 else info[YEAR])
+        put(t, "no", py["no"][k])
+        put(t, "code", self._text[start : text[2 * k]].decode("utf-8"))
+        put(t, "name", self._text[text[2 * k] : text[2 * k + 1]].decode("utf-8"))
+        put(t, "line", py["line"][k])
+        put(t, "names", self.names_of(k))
+        put(t, "content", f"{content:016x}" if content else "")
+        put(t, "key", strings[info[KEY]])
+        put(t, "key_without_year", strings[info[BARE]])
+        self._made[k] = t
+        return t
+
+    def by_document(self) -> Iterator[tuple[int, range]]:
+        """(document, its tables' numbers) for each run of tables of one document."""
+        doc = self._ready().info[:, DOC]
+        bounds = [*np.flatnonzero(_first_of_groups(doc)).tolist(), len(doc)]
+        for lo, hi in itertools.pairwise(bounds):
+            yield int(doc[lo]), range(lo, hi)
+
+    def documents(self) -> int:
+        """How many documents the tables come from."""
+        return len(np.unique(self._ready().info[:, DOC]))
 
     def holders(self, name: str) -> np.ndarray:
         """The tables holding ``name``, in table order."""
+        postings, post_starts = self.postings
         v = self.vocabulary.get(name)
-        return self.postings[self.post_starts[v] : self.post_starts[v + 1]] if v is not None else self.postings[:0]
+        return postings[post_starts[v] : post_starts[v + 1]] if v is not None else postings[:0]
 
     def prefix(self, names: tuple[str, ...], threshold: float) -> list[str]:
         """The rarest distinct names that cover more than ``1 - threshold`` of ``names``."""
         counts: dict[str, int] = defaultdict(int)
         for n in names:
             counts[n] += 1
-        vocabulary, df = self.vocabulary, self.df
+        vocabulary, df = self.vocabulary, self._ready().df
         rare_first = sorted(counts, key=lambda n: (df[vocabulary[n]] if n in vocabulary else 0, n))
         # a table lacking every name of the prefix keeps at most len(names) - covered < min_hits
         min_hits = math.ceil(threshold * len(names) - 1e-9)
@@ -207,6 +390,40 @@ class TableIndex:
             if len(names) - covered < min_hits:
                 break
         return out
+
+    def _prefixes(self, queries: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+        """``prefix`` of the tables ``queries`` at once: pairs (query position, name number), each
+        query's rarest first."""
+        where, _ = _ranges(self.starts[queries], self.count[queries])
+        of = np.repeat(np.arange(len(queries)), self.count[queries])
+        ids, mult = self.names[where], self.mult[where]
+        order = np.lexsort((self.rare[ids], of))
+        of, ids, mult = of[order], ids[order], mult[order]
+        covered = np.cumsum(mult) - mult  # before each name, within its query:
+        covered -= np.repeat(covered[_first_of_groups(of)], self.count[queries])
+        size = self.size[queries]
+        # the loop of ``prefix``: a name is taken while those before it cover at most len - min_hits
+        room = size - np.ceil(threshold * size - 1e-9).astype(np.int64)
+        keep = covered <= room[of]
+        return of[keep], ids[keep]
+
+    def _count(self, of: np.ndarray, ids: np.ndarray, limit: int | None) -> tuple[np.ndarray, np.ndarray]:
+        """The candidates of queries given as pairs (query, prefix name), grouped by query."""
+        postings, post_starts = self.postings
+        begin = post_starts[ids]
+        lengths = np.minimum(post_starts[ids + 1] - begin, POSTING_LIMIT)
+        where, _ = _ranges(begin, lengths)
+        found = postings[where].astype(np.int64)
+        of = np.repeat(of, lengths)
+        # one entry per (query, table): how many of the query's prefix lists hold it, and when first met
+        _, first, count = np.unique(of * len(self) + found, return_index=True, return_counts=True)
+        of, found = of[first], found[first]
+        order = np.lexsort((first, -count, of))
+        of, found = of[order], found[order]
+        if limit is not None and len(of):
+            keep = _rank_in_groups(of) < limit
+            of, found = of[keep], found[keep]
+        return of, found
 
     def candidates_of(
         self, queries: list[tuple[str, ...]], threshold: float, limit: int | None = None
@@ -219,87 +436,86 @@ class TableIndex:
         Only the first ``POSTING_LIMIT`` tables of each name's list are looked at, and ``limit``
         keeps only that many candidates per query, so the work per table does not grow with the run.
         """
-        vocabulary, post_starts = self.vocabulary, self.post_starts
-        query, name_ids = [], []
-        for q, names in enumerate(queries):
-            for n in self.prefix(names, threshold):
-                if n in vocabulary:
-                    query.append(q)
-                    name_ids.append(vocabulary[n])
-        v = np.array(name_ids, np.int64)
-        begin = post_starts[v]
-        lengths = np.minimum(post_starts[v + 1] - begin, POSTING_LIMIT)
-        where, ends = _ranges(begin, lengths)
-        found = self.postings[where]
-        of = np.repeat(np.array(query, np.int64), lengths)
-        # one entry per (query, table): how many of the query's prefix lists hold it, and when first met
-        pair, first, count = np.unique(of * len(self.tables) + found, return_index=True, return_counts=True)
-        of, found = of[first], found[first]
-        order = np.lexsort((first, -count, of))
-        of, found = of[order], found[order]
-        if limit is not None and len(of):
-            group_start = np.flatnonzero(_first_of_groups(of))
-            rank = np.arange(len(of)) - np.repeat(group_start, np.diff(np.append(group_start, len(of))))
-            keep = rank < limit
-            of, found = of[keep], found[keep]
-        return of, found
+        vocabulary = self._ready().vocabulary
+        pairs = [(q, vocabulary[n]) for q, names in enumerate(queries) for n in self.prefix(names, threshold)
+                 if n in vocabulary]  # fmt: skip
+        of, ids = (np.array(x, np.int64).reshape(-1) for x in zip(*pairs, strict=True)) if pairs else (
+            np.zeros(0, np.int64), np.zeros(0, np.int64))  # fmt: skip
+        return self._count(of, ids, limit)
 
     def candidates(self, names: tuple[str, ...], threshold: float, limit: int | None = None) -> list[int]:
         """``candidates_of`` for one name list: its candidate tables, closest first."""
         return self.candidates_of([names], threshold, limit)[1].tolist()
 
-    def hits(self, queries: list[tuple[str, ...]], of: np.ndarray, keys: np.ndarray) -> np.ndarray:
-        """For each pair (query ``of[i]``, table ``keys[i]``): how many of the query's names
-        (repeats counted) the table holds."""
-        vocabulary, size = self.vocabulary, len(self.vocabulary) + 1
-        counts: dict[int, int] = defaultdict(int)
-        for q, names in enumerate(queries):
-            for n in names:
-                counts[q * size + vocabulary.get(n, size - 1)] += 1
-        code = np.fromiter(counts, np.int64, len(counts))
+    def hits(self, queries: np.ndarray, of: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        """For each pair (table ``queries[of[i]]``, table ``keys[i]``): how many of the first one's
+        names (repeats counted) the second one holds."""
+        width = len(self.vocabulary)
+        where, _ = _ranges(self.starts[queries], self.count[queries])
+        code = np.repeat(np.arange(len(queries)), self.count[queries]) * width + self.names[where]
         order = np.argsort(code)
-        code, weight = code[order], np.fromiter(counts.values(), np.int64, len(counts))[order]
-        where, ends = _ranges(self.starts[keys], self.starts[keys + 1] - self.starts[keys])
+        code, weight = code[order], self.mult[where][order]
+        where, ends = _ranges(self.starts[keys], self.count[keys])
         # every name of every candidate, as (its query, name): looked up among the queries' names
-        wanted = np.repeat(of, np.diff(np.append(0, ends))) * size + self.names[where]
+        wanted = np.repeat(of, self.count[keys]) * width + self.names[where]
         at = np.minimum(np.searchsorted(code, wanted), len(code) - 1)
         weights = np.where(code[at] == wanted, weight[at], 0)
         total = np.zeros(len(weights) + 1, np.int64)
         np.cumsum(weights, out=total[1:])
         return total[ends] - total[np.append(0, ends[:-1])]
 
-    def comparable(self, queries: list[Table], of: np.ndarray, keys: np.ndarray, cross: bool) -> np.ndarray:
-        """Which pairs may be compared: a table of another document (``cross``) or of the same one,
-        and not the same project (see ``_same_project``); across documents not one of the same
-        department and year either (a resubmission beside the original, named as such in the
-        reports, not a copy; see ``_same_department``)."""
-        mine = np.array([t.doc for t in queries], np.int64)[of]
-        same_doc = self.doc[keys] == mine
+    def comparable(self, queries: np.ndarray, of: np.ndarray, keys: np.ndarray, cross: bool) -> np.ndarray:
+        """Which pairs (table ``queries[of[i]]``, table ``keys[i]``) may be compared: a table of
+        another document (``cross``) or of the same one, and not the same project (see
+        ``_same_project``); across documents not one of the same department and year either (a
+        resubmission beside the original, named as such in the reports, not a copy; see
+        ``_same_department``)."""
+        mine, theirs = self.info[queries[of]], self.info[keys]
+        same_doc = theirs[:, DOC] == mine[:, DOC]
         if cross:
-            project = np.array([self._keys.get(t.key_without_year, -1) for t in queries], np.int64)[of]
-            year = np.array([-1 if t.year is None else t.year for t in queries], np.int64)[of]
-            code = np.array([self._keys.get(t.department_code, -1) if t.department_code else -1 for t in queries])[of]
-            name = np.array([self._keys.get(t.department, -1) if t.department else -1 for t in queries])[of]
-            their_code = self.code[keys]
+            code, their_code = mine[:, CODE], theirs[:, CODE]
+            name = mine[:, DEPARTMENT]
             same_department = np.where(
-                (code >= 0) & (their_code >= 0), code == their_code, (name >= 0) & (self.department[keys] == name)
+                (code >= 0) & (their_code >= 0), code == their_code, (name >= 0) & (theirs[:, DEPARTMENT] == name)
             )
-            resubmitted = (self.year[keys] == year) & same_department
-            return ~same_doc & (self.bare[keys] != project) & ~resubmitted
-        project = np.array([self._keys.get(t.key, -1) for t in queries], np.int64)[of]
-        itself = np.array([self.tables[k] is queries[q] for q, k in zip(of.tolist(), keys.tolist(), strict=True)], bool)
-        return same_doc & (self.key[keys] != project) & ~itself
+            resubmitted = (theirs[:, YEAR] == mine[:, YEAR]) & same_department
+            return ~same_doc & (theirs[:, BARE] != mine[:, BARE]) & ~resubmitted
+        return same_doc & (theirs[:, KEY] != mine[:, KEY]) & (keys != queries[of])
 
+    def names_of(self, k: int) -> tuple[str, ...]:
+        """Table ``k``'s names (repeats kept; in table order only when the records are kept)."""
+        if self.tables is not None:
+            return self.tables[k].names
+        names = self._recent.get(k)
+        if names is None:
+            if len(self._recent) > 4096:  # the tables of the last few documents and their candidates
+                self._recent.clear()
+            words, py = self.words, self._py
+            lo, hi = py["starts"][k], py["starts"][k + 1]
+            ids, mult = py["names"][lo:hi], py["mult"][lo:hi]
+            if mult.count(1) == len(mult):
+                names = tuple(map(words.__getitem__, ids))
+            else:
+                names = tuple(words[i] for i, m in zip(ids, mult, strict=True) for _ in range(m))
+            self._recent[k] = names
+        return names
 
-def _fuzzy_hits(missing: list[str], other: tuple[str, ...], similarity: float) -> int:
-    """How many of ``missing`` have a name in ``other`` at least ``similarity`` alike (rapidfuzz ratio)."""
-    return sum(1 for n in missing if process.extractOne(n, other, scorer=fuzz.ratio, score_cutoff=similarity))
+    def fuzzy_hits(self, a: int, b: int, similarity: float) -> int:
+        """How many of table ``a``'s names that table ``b`` lacks (repeats counted) have a name in
+        ``b`` at least ``similarity`` alike (rapidfuzz ratio)."""
+        mine, other = self.names_of(a), self.names_of(b)
+        return sum(
+            1
+            for n in mine
+            if n not in other and process.extractOne(n, other, scorer=fuzz.ratio, score_cutoff=similarity)
+        )
 
 
 def similar_tables(
-    tables: list[Table], index: TableIndex, threshold: float = 0.8, similarity: float = 100, cross: bool = False
-) -> Iterator[tuple[Table, Table, float]]:
-    """For each of ``tables``, the most similar other table in ``index`` at or above ``threshold``.
+    queries: Iterable[int], index: TableIndex, threshold: float = 0.8, similarity: float = 100, cross: bool = False
+) -> Iterator[tuple[int, int, float]]:
+    """For each of the tables numbered ``queries``, the most similar other table in ``index`` at or
+    above ``threshold``: (table, other, share), tables by number.
 
     ``cross`` False: other projects of the same document (every one is a candidate). True:
     projects of other documents (another department, or the same one in another year).
@@ -308,42 +524,41 @@ def similar_tables(
     ``similarity`` below 100 the ``FUZZY_REFINE`` candidates with most exact hits are also given
     their near-identical names (rapidfuzz), and the largest share wins (the first of equals).
     """
-    queries = [t for t in tables if len(t.names) >= 2]
-    if not queries:
+    index._ready()
+    queries = np.fromiter(queries, np.int64)
+    queries = queries[index.size[queries] >= 2]
+    if not len(queries):
         return
-    names = [t.names for t in queries]
     if cross or similarity >= 100:
-        of, keys = index.candidates_of(names, threshold, MAX_CANDIDATES)
+        of, keys = index._count(*index._prefixes(queries, threshold), MAX_CANDIDATES)
     else:  # within one document every other table is a candidate
-        of = np.repeat(np.arange(len(queries)), len(index.tables))
-        keys = np.tile(np.arange(len(index.tables)), len(queries))
+        of = np.repeat(np.arange(len(queries)), len(index))
+        keys = np.tile(np.arange(len(index)), len(queries))
     ok = index.comparable(queries, of, keys, cross)
     of, keys = of[ok], keys[ok]
-    hits = index.hits(names, of, keys)
-    size = np.array([len(n) for n in names], np.int64)
+    hits = index.hits(queries, of, keys)
+    size = index.size[queries]
     full = np.flatnonzero(hits == size[of])
     winner = dict(zip(of[full].tolist()[::-1], keys[full].tolist()[::-1], strict=True))  # the first per query
     # the others' candidates, most exact hits first (then in candidate order), FUZZY_REFINE each (1 without fuzz)
     order = np.lexsort((np.arange(len(of)), -hits, of))
     of, keys, hits = of[order], keys[order], hits[order]
-    rank = np.arange(len(of)) - np.repeat(np.flatnonzero(_first_of_groups(of)), np.bincount(of)[np.unique(of)])
     fuzzy = similarity < 100
-    keep = rank < (FUZZY_REFINE if fuzzy else 1)
+    keep = _rank_in_groups(of) < (FUZZY_REFINE if fuzzy else 1)
     refine: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for q, k, h in zip(of[keep].tolist(), keys[keep].tolist(), hits[keep].tolist(), strict=True):
         if q not in winner:
             refine[q].append((k, h))
-    for q, table in enumerate(queries):
+    for q, (table, length) in enumerate(zip(queries.tolist(), size.tolist(), strict=True)):
         if q in winner:
-            yield table, index.tables[winner[q]], 1.0
+            yield table, winner[q], 1.0
             continue
-        best: tuple[Table, float] | None = None
+        best: tuple[int, float] | None = None
         for key, exact in refine.get(q, ()):
-            other = index.tables[key]
             if fuzzy:
-                exact += _fuzzy_hits([x for x in table.names if x not in other.names], other.names, similarity)
-            share = exact / len(table.names)
+                exact += index.fuzzy_hits(table, key, similarity)
+            share = exact / length
             if share >= threshold and (best is None or share > best[1]):
-                best = (other, share)
+                best = (key, share)
         if best:
             yield table, best[0], best[1]

@@ -207,10 +207,10 @@ def _related(other: Table) -> dict[str, str]:
     return {"related": f"{other.source}#{other.no} {other.name}"}
 
 
-def _dup_pairs(rule, tables: list[Table], index: TableIndex, cross: bool):
+def _dup_pairs(rule, queries, index: TableIndex, cross: bool):
     params = rule.params
     return similar_tables(
-        tables,
+        queries,
         index,
         threshold=float(params.get("threshold", 0.8)),
         similarity=float(params.get("name_similarity", 100)),
@@ -222,16 +222,17 @@ def check_dup_table(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
     """Projects of one document whose names mostly repeat another project's of the same document."""
     tables = tables_of(dept)
     projects = {p.no: p for p in dept.projects}
-    for table, other, share in _dup_pairs(rule, tables, TableIndex(tables), cross=False):
-        project = projects[table.no]
+    for table, other, share in _dup_pairs(rule, range(len(tables)), TableIndex(tables), cross=False):
+        project = projects[tables[table].no]
         facts = project_facts(project, dept)
-        facts.update(_dup_facts(share, other))
-        yield project, None, facts, _related(other)
+        facts.update(_dup_facts(share, tables[other]))
+        yield project, None, facts, _related(tables[other])
 
 
-def check_dup_across(rule, tables: list[Table], index: TableIndex) -> Iterator[tuple[Table, dict, dict]]:
-    """Tables whose names mostly repeat a table of another document (department or year)."""
-    for table, other, share in _dup_pairs(rule, tables, index, cross=True):
+def check_dup_across(rule, tables: range, index: TableIndex) -> Iterator[tuple[Table, dict, dict]]:
+    """Tables (numbers in ``index``) whose names mostly repeat a table of another document (department or year)."""
+    for number, other_number, share in _dup_pairs(rule, tables, index, cross=True):
+        table, other = index.table(number), index.table(other_number)
         facts = {"project": table.name, "project_code": table.code, "budget_year": table.year}
         facts.update(_dup_facts(share, other))
         yield table, facts, _related(other)
