@@ -418,8 +418,10 @@ class TableIndex:
         # one entry per (query, table): how many of the query's prefix lists hold it, and when first met
         _, first, count = np.unique(of * len(self) + found, return_index=True, return_counts=True)
         of, found = of[first], found[first]
-        order = np.lexsort((first, -count, of))
-        of, found = of[order], found[order]
+        if len(of):  # ordered by (query, most lists first, first met): one sort of one number per pair
+            most = int(count.max())
+            order = np.argsort((of * (most + 1) + most - count) * len(where) + first)
+            of, found = of[order], found[order]
         if limit is not None and len(of):
             keep = _rank_in_groups(of) < limit
             of, found = of[keep], found[keep]
@@ -541,8 +543,10 @@ def similar_tables(
     full = np.flatnonzero(hits == size[of])
     winner = dict(zip(of[full].tolist()[::-1], keys[full].tolist()[::-1], strict=True))  # the first per query
     # the others' candidates, most exact hits first (then in candidate order), FUZZY_REFINE each (1 without fuzz)
-    order = np.lexsort((np.arange(len(of)), -hits, of))
-    of, keys, hits = of[order], keys[order], hits[order]
+    if len(of):  # by (query, most exact hits, candidate order): one sort of one number per pair
+        most = int(hits.max())
+        order = np.argsort((of * (most + 1) + most - hits) * len(of) + np.arange(len(of)))
+        of, keys, hits = of[order], keys[order], hits[order]
     fuzzy = similarity < 100
     keep = _rank_in_groups(of) < (FUZZY_REFINE if fuzzy else 1)
     refine: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -560,5 +564,7 @@ def similar_tables(
             share = exact / length
             if share >= threshold and (best is None or share > best[1]):
                 best = (key, share)
+                if exact >= length:  # nothing can beat every name
+                    break
         if best:
             yield table, best[0], best[1]
