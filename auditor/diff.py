@@ -47,6 +47,10 @@ class FindingState:
         if not self.key and self.indicator:
             self.key = norm_name(self.indicator)
 
+    def __reduce__(self):  # sent back by the workers by the ten thousand: as a plain tuple (twice as fast)
+        return FindingState, (self.id, self.rule, self.severity, self.indicator, self.message, self.row,
+                              self.disposition, self.key)  # fmt: skip
+
 
 @dataclass(slots=True)
 class ProjectState:
@@ -453,7 +457,10 @@ def document_states(sides: list[list[Path]], config=None, jobs: int = 1, on_load
 
     jobs = max(1, min(jobs, max((len(files) for files in sides), default=1)))
     if jobs > 1:
+        import gc
+
         prepare(config)  # before the workers fork: they inherit the catalog and the classifier
+        gc.freeze()  # as batch.Run does: what they inherit is left out of their garbage collections
     old, new = (Run(files, config, jobs, on_loaded=on_loaded or (lambda checked: None)) for files in sides)
     with Workers(jobs) as workers:
         return paired_states((old, new), workers)

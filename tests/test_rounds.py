@@ -172,6 +172,21 @@ def test_sides_of_different_lengths_with_an_unreadable_file_are_checked_in_pairs
     assert [d.status for d in diff_runs(old_states, new_states)] == ["新增", "保留"]
 
 
+def test_a_finding_state_comes_back_from_a_worker_unchanged():
+    import pickle
+
+    from auditor.diff import FindingState
+
+    for state in (
+        FindingState(
+            "VAGUE-3fa29c1b07d2", "VAGUE", "warning", "1. 粮食产能 提升", "指标值“显著提升”不可衡量", 5, "已沟通"
+        ),
+        FindingState("GOAL_EMPTY-0123456789ab", "GOAL_EMPTY", "error", "", "绩效目标为空"),
+    ):
+        back = pickle.loads(pickle.dumps(state, pickle.HIGHEST_PROTOCOL))
+        assert back == state and back.key == state.key
+
+
 # --------------------------------------------------------------------------- dispositions
 
 
