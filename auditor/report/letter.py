@@ -8,7 +8,7 @@ audit.toml's ``[letter]`` table; what is not set stays a visible placeholder to 
 
 Writing hundreds of letters must stay cheap (python-docx spends ~100 ms on one letter, which
 would double `audit score` on a large run): the package (page setup, styles, running header,
-page-number footer) is built with python-docx once per process, and each letter writes only its
+page-number footer) is built with python-docx once and kept in the cache folder (auditor.cache), and each letter writes only its
 body paragraphs as WordprocessingML text (every document text escaped) between the cached head
 and section properties of ``word/document.xml``, appended to the other parts, which were
 compressed once (a letter is ≈36 KB, not the 830 KB of python-docx's styles stored as they are).
