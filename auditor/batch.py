@@ -399,16 +399,15 @@ def _pair_failed(item: tuple, reason: str) -> tuple:
     return tuple(None if doc is None else _failed(doc, reason) for doc in item)
 
 
-def paired_states(runs: tuple[Run, Run], workers: Workers) -> list[list]:
+def paired_states(runs: tuple[Run, Run], workers: Workers, crosses: tuple[CrossCheck, CrossCheck]) -> list[list]:
     """`diff`: each side's good documents as ``diff.DeptState`` (findings and scores), in input
     order, both sides on one running pool. Stage 1 takes the sides' documents in pairs
     (``paired_stage``); stage 3 runs both sides in one stream, so the pool never waits for
     one side to drain before the other starts. Each side keeps its own spill file and its
-    own cross-document check (the rules compare documents of one side only)."""
+    own cross-document check (``crosses``: the rules compare documents of one side only), closed here."""
     import itertools
 
     spills = [Spill() for _ in runs]
-    crosses = [CrossCheck(run.config) for run in runs]  # in this process: the pool is running already
     try:
         loadings = [
             Loading(run, spill, lambda checked: "", cross)
