@@ -4,7 +4,8 @@ Each file is named by a hash of everything it is made of, so a changed input mak
 and a stale one is never read. ``AUDITOR_CACHE_DIR`` sets the folder ("" turns the cache off;
 default ``~/.cache/auditor``). Files are written whole (a temp file, then a rename), so several
 processes may make the same file at once. A file that cannot be read is made again; a folder
-that cannot be written only costs the time to make the data each run.
+that cannot be written only costs the time to make the data each run. When a file is made, the
+files of the same kind not modified for ``KEEP_DAYS`` days (other versions' data) are removed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+KEEP_DAYS = 30
 
 
 def folder() -> Path | None:
@@ -62,4 +65,18 @@ def pickled(stem: str, key: Any, make: Callable[[], T]) -> T:
     value = make()
     if path is not None:
         write_whole(path, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+        prune(path.parent, stem, keep=path)
     return value
+
+
+def prune(base: Path, stem: str, keep: Path) -> None:
+    """Remove ``stem`` files other than ``keep`` that were not modified for ``KEEP_DAYS`` days."""
+    import time
+
+    cutoff = time.time() - KEEP_DAYS * 86400
+    for old in base.glob(f"{stem}-*"):
+        try:
+            if old != keep and old.stat().st_mtime < cutoff:
+                old.unlink()
+        except OSError:
+            pass  # gone already, or not ours to remove

@@ -76,3 +76,21 @@ def test_the_cached_tokenizer_reads_names_as_a_fresh_one(folder, monkeypatch):
     assert again[3][0] == ()  # 发放人数 names no object
     nlp.tokenizer.cache_clear()
     nlp.name_words.cache_clear()
+
+
+def test_old_files_of_the_same_kind_are_removed_when_a_new_one_is_made(folder):
+    import os
+    import time
+
+    cache.pickled("tags", "v1", lambda: 1)
+    cache.pickled("tags", "v2", lambda: 2)
+    cache.pickled("letter", "v1", lambda: 3)
+    month_ago = time.time() - 40 * 86400
+    for path in folder.glob("*-*.pickle"):
+        os.utime(path, (month_ago, month_ago))
+    recent = cache.path_for("tags", "v2", ".pickle")
+    os.utime(recent, None)  # v2 was written lately: kept
+    cache.pickled("tags", "v3", lambda: 4)
+    names = sorted(p.name.split("-")[0] for p in folder.glob("*.pickle"))
+    assert names == ["letter", "tags", "tags"]  # v1 gone, v2 and v3 kept; another kind untouched
+    assert cache.pickled("tags", "v2", lambda: 99) == 2
