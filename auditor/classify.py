@@ -56,11 +56,10 @@ def row_text(name: str, description: str = "") -> str:
 
 @lru_cache(maxsize=1)
 def _level2_aliases() -> dict[str, tuple[str, str]]:
-    from auditor.resources import lexicon
+    from auditor.resources import lexicon_rows
 
     table = {}
-    for line in lexicon("level2"):
-        parts = [p.strip() for p in line.split("\t")]
+    for parts in lexicon_rows("level2"):
         if len(parts) >= 3:
             table[parts[0]] = (parts[1], parts[2])
     return table

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from auditor.chars import TEXT_CACHE, WordTable
 from auditor.model import Value
-from auditor.resources import lexicon
+from auditor.resources import lexicon, lexicon_rows
 
 KINDS = ("satisfaction", "rate", "money", "time", "count")
 
@@ -56,10 +56,9 @@ def polarity(name: str) -> str | None:
 @lru_cache(maxsize=1)
 def _direction_words() -> dict[str, str]:
     table = {}
-    for line in lexicon("direction_words"):
-        parts = line.split("\t")
+    for parts in lexicon_rows("direction_words"):
         if len(parts) >= 2:
-            table[parts[0].strip()] = parts[1].strip()
+            table[parts[0]] = parts[1]
     return table
 
 
@@ -71,8 +70,7 @@ def stated_polarity(direction: str) -> str | None:
 @lru_cache(maxsize=1)
 def _kind_words() -> list[tuple[str, str, bool]]:
     out = []
-    for line in lexicon("indicator_kind"):
-        parts = [p.strip() for p in line.split("\t")]
+    for parts in lexicon_rows("indicator_kind"):
         if len(parts) >= 2:
             out.append((parts[0], parts[1], len(parts) > 2 and parts[2] == "first"))
     return out

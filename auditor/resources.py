@@ -31,6 +31,11 @@ def lexicon(name: str) -> list[str]:
     return words
 
 
+def lexicon_rows(name: str) -> list[tuple[str, ...]]:
+    """``lexicon(name)`` for a tab-separated list: each entry's fields, stripped."""
+    return [tuple(part.strip() for part in line.split("\t")) for line in lexicon(name)]
+
+
 def read_yaml(path: Path):
     """A YAML file's data, parsed safely; with libyaml's C parser when PyYAML has it (ten times faster)."""
     import yaml

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from auditor.chars import TEXT_CACHE
 from auditor.model import Value
-from auditor.resources import lexicon
+from auditor.resources import lexicon, lexicon_rows
 
 SYMBOLS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
 
@@ -107,8 +107,7 @@ def units() -> dict[str, Unit]:
 @lru_cache(maxsize=1)
 def _comparators() -> tuple[dict[str, str], dict[str, str]]:
     pre, post = {}, {}
-    for line in lexicon("comparators"):
-        parts = [p.strip() for p in line.split("\t")]
+    for parts in lexicon_rows("comparators"):
         if len(parts) >= 3:
             (pre if parts[2] == "pre" else post)[unicodedata.normalize("NFKC", parts[0])] = parts[1]
     return pre, post

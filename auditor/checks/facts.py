@@ -14,9 +14,9 @@ import unicodedata
 from functools import cache, lru_cache, partial
 from typing import Any
 
-from auditor.chars import TEXT_CACHE, WordList, WordTable
+from auditor.chars import TEXT_CACHE, WordList
 from auditor.model import Department, Indicator, Project, Value
-from auditor.resources import data_dir, lexicon
+from auditor.resources import data_dir, lexicon, lexicon_rows
 from auditor.values import fmt_number, format_value, parse_value
 
 # The facts a rule condition may name, with a one-line doc each (`audit explain` and the loader
@@ -187,8 +187,7 @@ def official_levels(level1: str, level2: str) -> tuple[str, str]:
 @lru_cache(maxsize=1)
 def _name_classes() -> tuple[tuple[str, str, str], ...]:
     out = []
-    for line in words("name_class"):
-        parts = [p.strip() for p in line.split("\t")]
+    for parts in lexicon_rows("name_class"):
         if len(parts) >= 2:
             out.append((parts[0], parts[1], parts[2] if len(parts) > 2 else "suffix"))
     return tuple(out)
@@ -203,36 +202,6 @@ def expected_unit(name: str) -> str | None:
     for part, kind, where in _name_classes():
         if (where == "contains" and part in n) or (where != "contains" and n.endswith(part)):
             return kind
-    return None
-
-
-@lru_cache(maxsize=TEXT_CACHE)
-def polarity(name: str) -> str | None:
-    """'up' (higher is better), 'down' (lower is better) or None, from the polarity lexicons.
-
-    The word nearest the end is the head of the name (故障维护及时率 is a 及时率: up); of two
-    words ending there the longer wins.
-    """
-    return _polarity_table().find(norm_text(name), longest_first=False)
-
-
-@cache
-def _polarity_table():
-    lists = (
-        (("@polarity_neutral",), "up"),
-        (("@polarity_down", "@rule_polarity_down"), "down"),
-        (("@polarity_up",), "up"),
-    )
-    return WordTable([(word, pol) for names, pol in lists for word in resolve(names)])
-
-
-@lru_cache(maxsize=TEXT_CACHE)
-def indicator_kind(name: str) -> str | None:
-    n = norm_text(name)
-    for line in words("indicator_kind"):
-        parts = [p.strip() for p in line.split("\t")]
-        if len(parts) >= 2 and parts[0] in n:
-            return parts[1]
     return None
 
 

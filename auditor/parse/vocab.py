@@ -12,7 +12,7 @@ import re
 from functools import cache, lru_cache
 
 from auditor.chars import TEXT_CACHE, Translation
-from auditor.resources import lexicon
+from auditor.resources import lexicon, lexicon_rows
 
 _HALF_WIDTH = Translation(
     {"（": "(", "）": ")", "：": ":", "【": "[", "】": "]", **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad")}
@@ -26,7 +26,7 @@ def norm(text: str) -> str:
 
 
 def _pairs(name: str) -> list[tuple[str, ...]]:
-    return [tuple(part.strip() for part in line.split("\t")) for line in lexicon(name)]
+    return lexicon_rows(name)
 
 
 @cache

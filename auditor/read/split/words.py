@@ -12,7 +12,7 @@ import re
 from functools import cache, lru_cache
 
 from auditor.chars import TEXT_CACHE
-from auditor.resources import lexicon
+from auditor.resources import lexicon, lexicon_rows
 from auditor.values import parse_value, units
 
 # Template notes a level label may carry: (50分), (0-20)分, (必填硬性指标), (选填).
@@ -44,10 +44,9 @@ def _sections() -> dict[str, list[str]]:
 def level2_frame() -> dict[str, str]:
     """二级 spelling (any alias, spaces removed) → the 一级 it belongs to."""
     frame = {}
-    for line in lexicon("level2"):
-        parts = line.split("\t")
+    for parts in lexicon_rows("level2"):
         if len(parts) >= 3:
-            frame[parts[0].strip()] = parts[2].strip()
+            frame[parts[0]] = parts[2]
     for line in _sections().get("level2", []):
         alias, _, level1 = line.partition("\t")
         frame.setdefault(alias.strip(), level1.strip())
