@@ -28,15 +28,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
-from rapidfuzz import fuzz, process
 
 from auditor.checks.facts import norm_text
+from auditor.checks.within import FUZZY_REFINE, near_hits
 from auditor.model import Department
 
 _YEAR = re.compile(r"(?:19|20)\d{2}年?")
 POSTING_LIMIT = 500  # tables counted per prefix name, the first in the run (see TableIndex.candidates_of)
 MAX_CANDIDATES = 100  # other tables compared with one table, closest first
-FUZZY_REFINE = 5  # of those, how many (most exact hits first) are also compared name by name with rapidfuzz
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,22 +89,24 @@ class Table:
 
 def tables_of(dept: Department, doc: int = 0) -> list[Table]:
     """The ``Table`` records of a department's projects."""
-    return [
-        Table(
-            doc=doc,
-            source=dept.source,
-            department=dept.name,
-            department_code=dept.code,
-            year=dept.year,
-            no=p.no,
-            code=p.code,
-            name=p.name,
-            line=p.line,
-            names=tuple(n for n in (norm_text(i.name) for i in p.indicators) if n),
-            content=content_key(p),
-        )
-        for p in dept.projects
-    ]
+    return [table_of(dept, p, doc) for p in dept.projects]
+
+
+def table_of(dept: Department, project, doc: int = 0) -> Table:
+    """One project's ``Table`` record."""
+    return Table(
+        doc=doc,
+        source=dept.source,
+        department=dept.name,
+        department_code=dept.code,
+        year=dept.year,
+        no=project.no,
+        code=project.code,
+        name=project.name,
+        line=project.line,
+        names=tuple(n for n in (norm_text(i.name) for i in project.indicators) if n),
+        content=content_key(project),
+    )
 
 
 def content_key(project) -> str:
@@ -504,13 +505,8 @@ class TableIndex:
 
     def fuzzy_hits(self, a: int, b: int, similarity: float) -> int:
         """How many of table ``a``'s names that table ``b`` lacks (repeats counted) have a name in
-        ``b`` at least ``similarity`` alike (rapidfuzz ratio)."""
-        mine, other = self.names_of(a), self.names_of(b)
-        return sum(
-            1
-            for n in mine
-            if n not in other and process.extractOne(n, other, scorer=fuzz.ratio, score_cutoff=similarity)
-        )
+        ``b`` at least ``similarity`` alike (within.near_hits)."""
+        return near_hits(self.names_of(a), self.names_of(b), similarity)
 
 
 def similar_tables(

@@ -22,8 +22,9 @@ from typing import Any
 
 from auditor.chars import WordList
 from auditor.checks.conditions import compiled, holds
-from auditor.checks.dup import Table, TableIndex, similar_tables, tables_of
-from auditor.checks.facts import official_levels, project_facts, resolve, row_facts
+from auditor.checks.dup import Table, TableIndex, similar_tables, table_of
+from auditor.checks.facts import norm_text, official_levels, project_facts, resolve, row_facts
+from auditor.checks.within import similar_within
 from auditor.checks.yearcopy import check_year_copy
 from auditor.model import Department, Indicator, Project
 
@@ -220,13 +221,15 @@ def _dup_pairs(rule, queries, index: TableIndex, cross: bool):
 
 def check_dup_table(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
     """Projects of one document whose names mostly repeat another project's of the same document."""
-    tables = tables_of(dept)
-    projects = {p.no: p for p in dept.projects}
-    for table, other, share in _dup_pairs(rule, range(len(tables)), TableIndex(tables), cross=False):
-        project = projects[tables[table].no]
+    params = rule.params
+    projects = dept.projects
+    tables = [(norm_text(p.name), tuple(n for n in (norm_text(i.name) for i in p.indicators) if n)) for p in projects]
+    threshold, similarity = float(params.get("threshold", 0.8)), float(params.get("name_similarity", 100))
+    for number, other_number, share in similar_within(tables, threshold, similarity):
+        project, other = projects[number], table_of(dept, projects[other_number])
         facts = project_facts(project, dept)
-        facts.update(_dup_facts(share, tables[other]))
-        yield project, None, facts, _related(tables[other])
+        facts.update(_dup_facts(share, other))
+        yield project, None, facts, _related(other)
 
 
 def check_dup_across(rule, tables: range, index: TableIndex) -> Iterator[tuple[Table, dict, dict]]:
