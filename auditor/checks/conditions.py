@@ -107,7 +107,12 @@ def compile_condition(cond: dict[str, Any] | None) -> Test:
             parts.append(f"((x := get({name!r})) is not None and x {_COMPARE[op]} c{i})")
         else:
             namespace[f"t{i}"] = _compile_entry(key, expected)
-            parts.append(f"t{i}(facts)")
+            if op == "has":  # an empty fact holds no word: no call (most rows have no problems)
+                parts.append(f"(get({name!r}) and t{i}(facts))")
+            elif op == "has_not":
+                parts.append(f"(not get({name!r}) or t{i}(facts))")
+            else:
+                parts.append(f"t{i}(facts)")
     exec(_code(" and ".join(parts) or "True"), namespace)  # noqa: S102 - source built from fixed pieces
     return namespace["every"]
 
