@@ -55,11 +55,8 @@ Test = Callable[[dict[str, Any]], bool]
 
 
 def _compile_entry(key: str, expected: Any) -> Test:
-    """An ``any``, ``__has``, ``__has_not``, ``__is`` or ``__re`` entry as a function of the facts
-    (the other entries are written out inline by ``compile_condition``)."""
-    if key == "any":
-        subs = [compile_condition(sub) for sub in _as_list(expected)]
-        return lambda facts: any(sub(facts) for sub in subs)
+    """A ``__has``, ``__has_not``, ``__is`` or ``__re`` entry as a function of the facts (the other
+    entries are written out inline by ``compile_condition``)."""
     name, op = _split(key)
     if op in ("has", "has_not"):
         words = WordList(list(resolve(expected)))
@@ -105,12 +102,17 @@ def compile_condition(cond: dict[str, Any] | None) -> Test:
         elif op in _COMPARE:
             namespace[f"c{i}"] = float(expected)
             parts.append(f"((x := get({name!r})) is not None and x {_COMPARE[op]} c{i})")
+        elif op == "any":
+            subs = [compile_condition(sub) for sub in _as_list(expected)]
+            namespace.update({f"a{i}_{j}": sub for j, sub in enumerate(subs)})
+            parts.append("(" + (" or ".join(f"a{i}_{j}(facts)" for j in range(len(subs))) or "False") + ")")
         else:
-            namespace[f"t{i}"] = _compile_entry(key, expected)
-            if op == "has":  # an empty fact holds no word: no call (most rows have no problems)
-                parts.append(f"(get({name!r}) and t{i}(facts))")
-            elif op == "has_not":
+            test = namespace[f"t{i}"] = _compile_entry(key, expected)
+            # an empty fact (most rows have no problems, no unit, ...) is decided here, without a call
+            if op == "has_not":
                 parts.append(f"(not get({name!r}) or t{i}(facts))")
+            elif op == "has" or not test({}):
+                parts.append(f"(get({name!r}) and t{i}(facts))")
             else:
                 parts.append(f"t{i}(facts)")
     exec(_code(" and ".join(parts) or "True"), namespace)  # noqa: S102 - source built from fixed pieces
