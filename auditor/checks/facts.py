@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache, lru_cache, partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from auditor.chars import TEXT_CACHE, WordList
 from auditor.model import Department, Indicator, Project, Value
@@ -382,6 +382,44 @@ def _name_date_year(name: str) -> int | None:
     return v.year if v.unit_kind == "date" else None
 
 
+class _NameFacts(NamedTuple):
+    """What a row's facts take from its 三级指标 name alone: worked out once per distinct name."""
+
+    name_n: str
+    name_raw_n: str
+    expected: str | None
+    question: bool
+    outcome: bool
+    generic_words: bool
+    generic: bool
+    residue_text: str
+    name_empty: bool
+    name_unit: str | None
+    name_quantity: Value | None
+    name_date_year: int | None
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _name_facts(name: str, clean: str, residue: tuple, objects: tuple, actions: tuple) -> _NameFacts:
+    name_n = norm_text(clean)
+    question = bool(_QUESTION.search(name_n))
+    outcome = bool(first_hit(name_n[:2], "@name_outcome_verbs")) and not question
+    return _NameFacts(
+        name_n=name_n,
+        name_raw_n=norm_text(name),
+        expected=expected_unit(clean),
+        question=question,
+        outcome=outcome,
+        generic_words=is_generic_name(clean),
+        generic=_generic(clean, name_n, objects, actions, question, outcome),
+        residue_text="".join(residue),
+        name_empty=not _HAS_TEXT.search(clean),
+        name_unit=_name_unit(clean, residue),
+        name_quantity=_name_quantity(clean),
+        name_date_year=_name_date_year(clean),
+    )
+
+
 def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, Any]:
     """Every fact a row condition or message template may name (see FACTS), read from the analysis."""
     v = parsed(ind)
@@ -393,17 +431,20 @@ def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, A
     wan = v.amount_wan
     clean = features.get("name_clean", ind.name)
     residue = tuple(features.get("residue") or ())
-    name_n = norm_text(clean)
+    objects = tuple(features.get("objects") or ())
+    actions = tuple(features.get("actions") or ())
+    named = _name_facts(ind.name, clean, residue, objects, actions)
+    name_n = named.name_n
     text = norm_text(clean + ind.description)
     value_text = features.get("value_text", ind.value)
     per_unit = v.unit_kind == "unit_cost" or bool(first_hit(text, "@rule_per_unit"))
     number = v.number
-    objects = tuple(features.get("objects") or ())
-    expected = expected_unit(clean)
+    expected = named.expected
     if expected is None and not name_n and first_hit(norm_text(ind.level2), ["满意"]):
         expected = "percent"  # a row with no name under a 满意度 二级 measures satisfaction
-    question = bool(_QUESTION.search(name_n))
-    outcome = bool(first_hit(name_n[:2], "@name_outcome_verbs")) and not question
+    description_n = norm_text(ind.description)
+    level2_pred = features.get("level2_pred")
+    proba = features.get("level2_proba")
     f: dict[str, Any] = {
         "name": ind.name.strip(),
         "name_clean": clean,
@@ -411,8 +452,8 @@ def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, A
         "value": value_text.strip(),
         "basis": ind.basis.strip(),
         "name_n": name_n,
-        "name_raw_n": norm_text(ind.name),
-        "description_n": norm_text(ind.description),
+        "name_raw_n": named.name_raw_n,
+        "description_n": description_n,
         "value_n": norm_text(value_text),
         "text_n": text,
         "level1": level1,
@@ -433,49 +474,54 @@ def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, A
         # 比2023年有所提高: a year is not a target quantity
         "quantified": (number is not None and not _is_year(v)) or v.unit_kind in ("date", "frequency") or bool(v.date),
         "value_empty": not norm_text(value_text),
-        "name_empty": not _HAS_TEXT.search(clean),
+        "name_empty": named.name_empty,
         "polarity": features.get("polarity"),
         "kind": features.get("kind"),
         "expected_unit": expected,
         "objects": list(objects),
         "has_object": bool(objects),
-        "question": question,
-        "outcome_name": outcome,
-        "generic_words": is_generic_name(clean),
-        "actions": list(features.get("actions") or ()),
-        "generic": _generic(clean, name_n, objects, tuple(features.get("actions") or ()), question, outcome),
+        "question": named.question,
+        "outcome_name": named.outcome,
+        "generic_words": named.generic_words,
+        "actions": list(actions),
+        "generic": named.generic,
         "residue": list(residue),
-        "residue_text": "".join(residue),
+        "residue_text": named.residue_text,
         "level_note": features.get("level_note"),
-        "name_unit": _name_unit(clean, residue),
+        "name_unit": named.name_unit,
         "unit_column": ind.unit_column.strip() or None,
-        "name_quantity": _name_quantity(clean) is not None,
-        "desc_dup": bool(name_n) and name_n == norm_text(ind.description),
+        "name_quantity": named.name_quantity is not None,
+        "desc_dup": bool(name_n) and name_n == description_n,
         "per_unit": per_unit,
         "budget": project.budget,
-        "budget_text": fmt_number(project.budget) if project.budget is not None else "",
+        "budget_text": _money_text(project.budget),
         "budget_year": dept.year,
         "table_unit": dept.unit or "万元",
-        "level2_pred": features.get("level2_pred"),
-        "level1_pred": official_levels("", features.get("level2_pred") or "")[0] or None,
-        "proba_text": f"{features['level2_proba']:.0%}" if features.get("level2_proba") is not None else "",
-        "level2_proba": features.get("level2_proba"),
+        "level2_pred": level2_pred,
+        "level1_pred": official_levels("", level2_pred or "")[0] or None,
+        "proba_text": f"{proba:.0%}" if proba is not None else "",
+        "level2_proba": proba,
         "project": project.name,
     }
-    nq = _name_quantity(clean)
+    nq = named.name_quantity
     f["name_value_differs"] = bool(
         nq is not None
         and number is not None
         and (v.unit_kind in (None, nq.unit_kind))
         and abs(nq.number - number) > 1e-9
     )
-    name_year = _name_date_year(clean)
+    name_year = named.name_date_year
     f["name_date_year"] = name_year
     f["name_years_before"] = (dept.year - name_year) if (name_year and dept.year) else None
     f["level1_mismatch"] = bool(f["level1_pred"]) and f["level1_pred"] != level1
     f["years_before"] = (dept.year - v.year) if (v.year and dept.year) else None
     f[LATER] = partial(_fixes, ind, v, level2, dept, per_unit, project.name)  # only a finding's message needs them
     return f
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _money_text(budget: float | None) -> str:
+    return fmt_number(budget) if budget is not None else ""
 
 
 @lru_cache(maxsize=TEXT_CACHE)
