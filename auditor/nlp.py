@@ -106,7 +106,12 @@ def indicator_kind(name: str, description: str = "", value: Value | None = None)
     """rate|count|money|time|satisfaction for a row: from the name's head word (lexicon), else
     from the value's unit kind, else from the description. When the name holds words of several
     kinds and one of them agrees with the value's unit, that one wins."""
-    hinted = _UNIT_KIND_TO_KIND.get(value.unit_kind) if value is not None and value.unit_kind else None
+    return _row_kind(name, description, value.unit_kind if value is not None else None)
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _row_kind(name: str, description: str, unit_kind: str | None) -> str | None:
+    hinted = _UNIT_KIND_TO_KIND.get(unit_kind) if unit_kind else None
     text = _squeeze(name)
     if hinted and any(kind == hinted and word in text for word, kind, _ in _kind_words()):
         return hinted  # 费用总数 ≥30.75万元: the name names money too, and the value is money
