@@ -126,6 +126,8 @@ class LinearModel:
         self._coef_t = None
         self._scores: dict[str, object] = {}  # text -> its score contribution (see _text_scores)
         self._columns: dict[str, tuple[int, ...]] = {}  # word -> its n-grams' columns (see _word_columns)
+        self._outcomes: dict[str, tuple[str, float, list[float]]] = {}  # text -> see outcomes
+        self.class_index = {c: i for i, c in enumerate(self.classes_)}
 
     @classmethod
     def from_pipeline(cls, pipeline, fitted_to: str = "") -> LinearModel:
@@ -163,8 +165,9 @@ class LinearModel:
         new = [t for t in dict.fromkeys(texts) if t not in self._scores]
         if not new:
             return
-        if len(self._scores) + len(new) > _SCORES_KEPT:
+        if len(self._scores) + len(new) > _SCORES_KEPT:  # start afresh, keeping what this batch needs
             self._scores.clear()
+            new = list(dict.fromkeys(texts))
         cols: list[int] = []
         counts: list[int] = []
         starts: list[int] = []
@@ -207,6 +210,21 @@ class LinearModel:
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
         return scores / scores.sum(axis=1, keepdims=True)
+
+    def outcomes(self, texts: list[str]) -> list[tuple[str, float, list[float]]]:
+        """Per text: (the most probable class, its probability, every class's probability in
+        ``classes_`` order), remembered per text (the new ones worked out in one batch)."""
+        known = self._outcomes
+        new = [t for t in dict.fromkeys(texts) if t not in known]
+        if new:
+            if len(known) + len(new) > _SCORES_KEPT:  # start afresh, keeping what this batch needs
+                known.clear()
+                new = list(dict.fromkeys(texts))
+            probs = self.predict_proba(new)
+            best = probs.argmax(axis=1)
+            for r, text in enumerate(new):
+                known[text] = (str(self.classes_[best[r]]), float(probs[r, best[r]]), probs[r].tolist())
+        return [known[t] for t in texts]
 
     def save(self, path: Path) -> None:
         """Write the arrays (compressed, written whole or not at all)."""
@@ -273,19 +291,13 @@ def predict_filed(rows: list[tuple[str, str, str]]) -> list[tuple[str, float, fl
     if not rows:
         return []
     clf = model()
-    probs = clf.predict_proba([row_text(n, d) for n, d, _ in rows])
-    best = probs.argmax(axis=1)
-    index = {c: i for i, c in enumerate(clf.classes_)}
+    index = clf.class_index
     out = []
-    for r, (_, _, filed) in enumerate(rows):
+    for (label, proba, row), (_, _, filed) in zip(
+        clf.outcomes([row_text(n, d) for n, d, _ in rows]), rows, strict=True
+    ):
         column = index.get(filed)
-        out.append(
-            (
-                str(clf.classes_[best[r]]),
-                float(probs[r, best[r]]),
-                float(probs[r, column]) if column is not None else 0.0,
-            )
-        )
+        out.append((label, proba, row[column] if column is not None else 0.0))
     return out
 
 

@@ -128,3 +128,24 @@ def test_a_run_imports_no_training_or_unused_library(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
     assert (tmp_path / "index.html").is_file()
+
+
+def test_a_full_memory_never_changes_a_prediction(monkeypatch, tmp_path):
+    """What a model remembers per text is bounded; when it is full it starts afresh, and the
+    texts of the batch being predicted are all worked out again (none is taken as unknown)."""
+    rows = [
+        ("义务教育学生资助人数", "", "数量指标"),
+        ("困难群众救助金发放及时率", "", "时效指标"),
+        ("病媒生物防制覆盖率", "", "质量指标"),
+        ("服务对象满意度", "", "服务对象满意度指标"),
+        ("林木良种苗木成活率", "", "质量指标"),
+    ]
+    roomy = classify.LinearModel.load(classify.model_path())
+    monkeypatch.setattr(classify, "model", lambda: roomy)
+    expected = classify.predict_filed(rows)
+    cramped = classify.LinearModel.load(classify.model_path())
+    monkeypatch.setattr(classify, "model", lambda: cramped)
+    monkeypatch.setattr(classify, "_SCORES_KEPT", 3)
+    classify.predict_filed(rows[:2])  # remembered, then the next batch overflows the memory
+    assert classify.predict_filed(rows) == expected
+    assert classify.predict_filed(rows[3:] + rows[:3]) == expected[3:] + expected[:3]
