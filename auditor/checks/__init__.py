@@ -153,7 +153,7 @@ def check_document(dept: Department, config=None) -> list[Finding]:
             hits = ((group[0], hit) for hit in checker(group[0], dept, ctx))
         for rule, (project, ind, facts, extra) in hits:
             row = ind.row if ind is not None else None
-            ctx.mark(dept, project, row, rule.code)
+            ctx.mark(project, row, rule.code)
             if not _keep(rule, project.code, config):
                 continue
             found = _finding(

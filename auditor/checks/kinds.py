@@ -36,7 +36,7 @@ class Context:
     """Shared state while checking one document: cached row facts, which rules fired where."""
 
     def __init__(self):
-        self.fired: set[tuple[str, int, int | None, str]] = set()
+        self.fired: dict[tuple[int, int | None], set[str]] = {}  # (project no, row) -> codes fired there
         self._facts: dict[int, dict[str, Any]] = {}
 
     def row(self, ind: Indicator, project: Project, dept: Department) -> dict[str, Any]:
@@ -50,13 +50,11 @@ class Context:
         """A copy of the row's facts that a finding may add to."""
         return dict(self.row(ind, project, dept))
 
-    def mark(self, dept: Department, project: Project, row: int | None, code: str) -> None:
-        self.fired.add((dept.source, project.no, row, code))
-
-    def has_fired(self, dept: Department, project: Project, row: int | None, codes: list[str]) -> bool:
-        return any((dept.source, project.no, row, code) in self.fired for code in codes)
+    def mark(self, project: Project, row: int | None, code: str) -> None:
+        self.fired.setdefault((project.no, row), set()).add(code)
 
 
+_NONE: frozenset[str] = frozenset()
 _plans: dict[int, tuple] = {}
 
 
@@ -70,14 +68,22 @@ def _records_hit(cond: Any) -> bool:
 
 
 def _row_plan(rule) -> tuple:
-    """(rule, its compiled ``when``, whether that records a hit, its compiled cases, its ``unless``
-    codes), compiled once per rule."""
+    """(rule, its compiled ``when`` or None, whether that records a hit, its cases as (compiled
+    test, case, whether it records a hit), its ``unless`` codes), compiled once per rule."""
     plan = _plans.get(id(rule))
     if plan is None or plan[0] is not rule:
         params = rule.params
-        cases = tuple((compiled(case.get("when")), case) for case in params.get("cases") or [])
+        cases = tuple(
+            (compiled(case.get("when")), case, _records_hit(case.get("when"))) for case in params.get("cases") or []
+        )
         when = params.get("when")
-        plan = (rule, compiled(when), _records_hit(when), cases, frozenset(params.get("unless") or ()))
+        plan = (
+            rule,
+            compiled(when) if when else None,
+            _records_hit(when),
+            cases,
+            frozenset(params.get("unless") or ()),
+        )
         _plans[id(rule)] = plan
     return plan
 
@@ -87,26 +93,26 @@ def check_rows(rules: list, dept: Department, ctx: Context) -> Iterator[tuple[An
     row in the rules' order. A rule's ``unless`` sees what the rules before it found on the row
     (``ctx.fired``: the caller marks each hit before asking for the next)."""
     plans = [_row_plan(rule) for rule in rules]
-    fired, source = ctx.fired, dept.source
+    fired = ctx.fired
     for project in dept.projects:
         no = project.no
         for ind in project.indicators:
             shared = ctx.row(ind, project, dept)
-            row = ind.row
+            key = (no, ind.row)
             for rule, when, records, cases, unless in plans:
-                if not when(shared):
+                if when is not None and not when(shared):
                     if records:
                         shared.pop("hit", None)  # a word recorded by a test that then failed
                     continue
                 hit = shared.pop("hit", _NO_HIT) if records else _NO_HIT  # it goes into the copy only
-                if unless and any((source, no, row, code) in fired for code in unless):
+                if unless and not unless.isdisjoint(fired.get(key, _NONE)):
                     continue
                 if not cases:
                     yield rule, (project, ind, _copy(shared, hit, _NO_HIT), {})
                     continue
-                for case_holds, case in cases:  # tested on the shared facts: a copy only for a finding
+                for case_holds, case, case_records in cases:  # tested on the shared facts: a copy only for a finding
                     held = case_holds(shared)
-                    case_hit = shared.pop("hit", _NO_HIT)
+                    case_hit = shared.pop("hit", _NO_HIT) if case_records else _NO_HIT
                     if held:
                         if case.get("fire", True):
                             yield rule, (project, ind, _copy(shared, hit, case_hit), case)
