@@ -66,7 +66,7 @@ def _env() -> Environment:
     )
     env.filters["num"] = _num
     env.globals["GRADE_COLORS"] = GRADE_COLORS
-    env.globals.update(badge=badge, dec=decision_badge, severity_badge=severity_badge)
+    env.globals.update(badge=badge, dec=decision_badge, severity_badge=severity_badge, deductions=deductions_table)
     env.globals.update(is_accepted=is_accepted, accepted_label=accepted_label)
     env.filters["css_string"] = css_string
     return env
@@ -172,23 +172,35 @@ def _cell_flags(findings: list[Finding]) -> dict[int, dict[str, str]]:
     return flags
 
 
-def indicator_rows(project: Project, flags: dict[int, dict[str, str]]) -> Markup:
+_PLAIN_CELLS = ("<td>",) * len(CELL_FIELDS)  # the cells' opening tags of a row without a flag
+
+
+def indicator_rows(project: Project, flags: dict[int, dict[str, str]]) -> str:
     """The ``<tr>`` rows of a project's indicator table, each flagged cell with its severity class.
 
     Built here rather than in the template: a scorecard has thousands of cells, and this loop
-    is most of the time spent writing one. Every document text is escaped.
+    is most of the time spent writing one. Every document text is escaped; a row's six texts
+    are searched for HTML's special characters at once, and each row is one format.
     """
     no = project.no
+    special = _HTML_SPECIAL.search
     out = []
     for ind in project.indicators:
-        fl = flags.get(ind.row, {})
-        row_class = f' class="flag-{fl["*"]}"' if "*" in fl else ""
-        out.append(f'<tr id="p{no}-r{ind.row}"{row_class}>\n<td class="num">{ind.row}</td>\n')
-        for name in CELL_FIELDS:
-            cls = f' class="flag-{fl[name]}"' if name in fl else ""
-            out.append(f"<td{cls}>{_esc(getattr(ind, name))}</td>\n")
-        out.append("</tr>\n")
-    return Markup("".join(out))
+        c = (ind.level1, ind.level2, ind.name, ind.description, ind.value, ind.basis)
+        if special("".join(c)) is not None:
+            c = tuple(map(_esc, c))
+        row = ind.row
+        fl = flags.get(row)
+        if fl is None:
+            t, row_class = _PLAIN_CELLS, ""
+        else:
+            t = tuple(f'<td class="flag-{fl[name]}">' if name in fl else "<td>" for name in CELL_FIELDS)
+            row_class = f' class="flag-{fl["*"]}"' if "*" in fl else ""
+        out.append(
+            f'<tr id="p{no}-r{row}"{row_class}>\n<td class="num">{row}</td>\n{t[0]}{c[0]}</td>\n{t[1]}{c[1]}</td>\n'
+            f"{t[2]}{c[2]}</td>\n{t[3]}{c[3]}</td>\n{t[4]}{c[4]}</td>\n{t[5]}{c[5]}</td>\n</tr>\n"
+        )
+    return "".join(out)
 
 
 GROUP_FROM = 3  # this many findings of one rule in one project are shown as one grouped row
@@ -204,7 +216,14 @@ def _place(f: Finding) -> str:
     return row + (f'<br><small class="meta">{_esc(f.where)}</small>' if f.where else "")
 
 
-def finding_rows(findings: list[Finding]) -> Markup:
+@cache
+def _rule_cell(code: str) -> str:
+    """A findings table's rule cell: the code, and its short title below when there is one."""
+    title = short_title(code)
+    return _code(code) + (f'<br><small class="meta">{_esc(title)}</small>' if title != code else "")
+
+
+def finding_rows(findings: list[Finding]) -> str:
     """The ``<tr>`` rows of a project's findings table (built here for speed, like indicator_rows).
 
     ``GROUP_FROM`` or more findings of one rule (not accepted ones) are one row: their rows, the
@@ -217,10 +236,10 @@ def finding_rows(findings: list[Finding]) -> Markup:
     out = []
     done: set[str] = set()
     for f in findings:
-        title = short_title(f.rule)
-        rule = _code(f.rule) + (f'<br><small class="meta">{_esc(title)}</small>' if title != f.rule else "")
-        group = by_rule.get(f.rule, [])
-        if len(group) >= GROUP_FROM and f.disposition not in ACCEPTED:
+        rule = _rule_cell(f.rule)
+        accepted = f.disposition in ACCEPTED
+        group = by_rule.get(f.rule, ())
+        if len(group) >= GROUP_FROM and not accepted:
             if f.rule in done:
                 continue
             done.add(f.rule)
@@ -233,7 +252,6 @@ def finding_rows(findings: list[Finding]) -> Markup:
             )
             continue
         message = _esc(f.message) + (_esc(f"（相关：{f.related}）") if f.related else "")
-        accepted = f.disposition in ACCEPTED
         if accepted:  # a reviewer accepted it as it is: shown, not counted in the score
             message += f'<br><b class="accepted">{_esc(accepted_label(f))}</b>'
         out.append(
@@ -241,7 +259,50 @@ def finding_rows(findings: list[Finding]) -> Markup:
             + f"{_place(f)}</td><td>{severity_badge(f.severity)}</td>"
             f'<td>{rule}</td><td>{message}</td><td class="fix">{_esc(f.suggestion)}</td></tr>\n'
         )
-    return Markup("".join(out))
+    return "".join(out)
+
+
+def deductions_table(score: Score, label: str) -> Markup:
+    """A score's deductions as a table, its total at the foot (a scorecard has one per project)."""
+    rows = "".join(
+        f'<tr><td class="num">{_num(d.points)}</td><td>{_esc(d.reason)}</td></tr>\n' for d in score.deductions
+    )
+    return Markup(
+        '<table class="deductions"><colgroup><col style="width:10%"><col style="width:90%"></colgroup>\n'
+        f'<thead><tr><th class="num">扣分</th><th>{_esc(label)}</th></tr></thead>\n<tbody>\n'
+        + (rows or '<tr><td class="num">0</td><td>无扣分</td></tr>')
+        + f'<tr><th class="num">{_num(score.score)}</th><th>得分 = 100 − 扣分合计</th></tr>\n</tbody>\n</table>\n'
+    )
+
+
+_INDICATOR_HEAD = (
+    '<table class="indicators">\n<colgroup><col style="width:4%"><col style="width:10%"><col style="width:11%">'
+    '<col style="width:16%"><col style="width:24%"><col style="width:14%"><col style="width:21%"></colgroup>\n'
+    '<thead><tr><th class="num">行</th><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>指标描述</th>'
+    "<th>指标值</th><th>确定依据</th></tr></thead>\n<tbody>\n"
+)
+_FINDING_HEAD = (
+    '<table class="findings">\n<colgroup><col style="width:6%"><col style="width:7%"><col style="width:16%">'
+    '<col style="width:40%"><col style="width:31%"></colgroup>\n'
+    "<thead><tr><th>行</th><th>级别</th><th>规则</th><th>问题</th><th>修改建议</th></tr></thead>\n<tbody>\n"
+)
+
+
+def project_section(x: ProjectCard) -> str:
+    """A project's ``<section>`` of the scorecard: heading, facts, indicator and findings tables,
+    deductions and opinion (built here for speed, like indicator_rows)."""
+    p, s = x.project, x.score
+    fiscal = f"（财政资金 {_num(p.fiscal_funds)}）" if p.fiscal_funds is not None else ""
+    goal = f'<p class="meta">绩效目标：{_esc(p.goal)}</p>' if p.goal else ""
+    findings = f"{_FINDING_HEAD}{x.finding_rows}</tbody>\n</table>\n" if x.findings else ""
+    return (
+        f'<section class="project" id="project-{p.no}">\n'
+        f"<h3>{p.no}. {_esc(p.name or '（未命名项目）')}　{badge(s.grade)} {_num(s.score)} 分　{decision_badge(s.decision)}</h3>\n"
+        f'<p class="meta">审核结论理由：{_esc(s.reason)}</p>\n'
+        f'<p class="meta">项目编码 {_esc(p.code or "—")}　预算数 {_num(p.budget) or "—"} 万元{fiscal}</p>\n'
+        f"{goal}{_INDICATOR_HEAD}{x.rows}</tbody>\n</table>\n{findings}"
+        f'{deductions_table(s, "扣分明细")}\n<p class="opinion">{_esc(x.opinion)}</p>\n</section>\n'
+    )
 
 
 def css_string(text: str) -> Markup:
@@ -308,8 +369,8 @@ class ProjectCard:
     project: Project
     score: Score
     findings: list[Finding]
-    rows: Markup  # its indicator table's rows (indicator_rows)
-    finding_rows: Markup  # its findings table's rows (finding_rows)
+    rows: str  # its indicator table's rows, HTML (indicator_rows)
+    finding_rows: str  # its findings table's rows, HTML (finding_rows)
     opinion: str
 
 
@@ -507,11 +568,18 @@ def index_entry(card: Card) -> IndexEntry:
 
 
 def render_scorecard(card: Card, config=None) -> str:
+    """The scorecard page: its frame from scorecard.html, its project sections from ``project_section``."""
     rules = {f.rule for f in card.findings}
     return (
         _env()
         .get_template("scorecard.html")
-        .render(card=card, decisions=DECISIONS, rule_titles={c: short_title(c) for c in rules}, cfg=settings(config))
+        .render(
+            card=card,
+            sections=Markup("".join(map(project_section, card.projects))),
+            decisions=DECISIONS,
+            rule_titles={c: short_title(c) for c in rules},
+            cfg=settings(config),
+        )
     )
 
 
