@@ -46,9 +46,10 @@ _FORMULA_FIRST = frozenset(_FORMULA_START)
 
 
 def csv_row(values) -> list:
-    """``csv_cell`` of every value, in one pass (a findings file has hundreds of thousands of cells)."""
+    """``csv_cell`` of every value, in one pass (a findings file has hundreds of thousands of cells);
+    None becomes an empty cell."""
     first = _FORMULA_FIRST
-    return ["'" + v if isinstance(v, str) and v[:1] in first else v for v in values]
+    return ["" if v is None else "'" + v if isinstance(v, str) and v[:1] in first else v for v in values]
 
 
 def bounded(stem: str, limit: int = MAX_NAME_BYTES) -> str:

@@ -9,6 +9,7 @@ departments streams to disk instead of holding every cell in memory.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from pathlib import Path
 
 from auditor.model import SEVERITY_CN, Department, Finding, Score
@@ -65,13 +66,15 @@ SCORE_COLUMNS = [
 SCORE_WIDTHS = [22, 9, 20, 6, 8, 22, 30, 12, 8, 6, 10, 36, 60]
 WRAPPED = {"问题", "修改建议", "扣分明细", "项目名称", "理由", "结论理由"}  # long text: wrapped in its cell
 _KEYS = [key for key, _ in FINDING_COLUMNS]
+_GET = attrgetter(*_KEYS)
+_SEVERITY, _FIELD = _KEYS.index("severity"), _KEYS.index("field")
 
 
 def _finding_values(f: Finding) -> list:
     """A finding's cells, severity and field in Chinese."""
-    values = [getattr(f, key) for key in _KEYS]
-    values[_KEYS.index("severity")] = SEVERITY_CN.get(f.severity, f.severity)
-    values[_KEYS.index("field")] = FIELD_CN.get(f.field, f.field)
+    values = list(_GET(f))
+    values[_SEVERITY] = SEVERITY_CN.get(f.severity, f.severity)
+    values[_FIELD] = FIELD_CN.get(f.field, f.field)
     return values
 
 

@@ -14,6 +14,7 @@ import io
 import json
 from collections.abc import Iterable
 from dataclasses import fields
+from operator import attrgetter
 
 from auditor.model import SEVERITY_CN, Finding
 from auditor.report.atomic import atomic_open
@@ -22,6 +23,7 @@ from auditor.safe import csv_row, terminal
 # output.md fields first, then the rest of Finding.
 FIELDS = ["source", "project_no", "project_code", "row", "rule", "severity", "message", "suggestion"]
 FIELDS += [f.name for f in fields(Finding) if f.name not in FIELDS]
+_values = attrgetter(*FIELDS)  # a finding's FIELDS, as a tuple
 
 
 def text_line(f: Finding) -> str:
@@ -46,13 +48,11 @@ def render(findings: Iterable[Finding], fmt: str) -> str:
     """``findings`` as text in ``fmt`` (text|jsonl|csv, without the csv header)."""
     if fmt == "text":
         return "".join(text_line(f) + "\n" for f in findings)
-    records = (f.to_dict() for f in findings)
     if fmt == "jsonl":
+        records = (f.to_dict() for f in findings)
         return "".join(json.dumps({k: r[k] for k in FIELDS}, ensure_ascii=False) + "\n" for r in records)
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(
-        csv_row("" if r[k] is None else r[k] for k in FIELDS) for r in records
-    )
+    csv.writer(buffer, lineterminator="\n").writerows(map(csv_row, map(_values, findings)))
     return buffer.getvalue()
 
 

@@ -110,16 +110,20 @@ class Sheet:
         """One row of values (str, int, float; None or "" for an empty cell) as a ``<row>`` element."""
         parts = [_ROW_OPEN]
         string, number = self._string, self._number
+        special = _SPECIAL.search
         for col, value in enumerate(values):
             kind = value.__class__
             if kind is str:
-                body = text(value)
-                if not body:
+                if len(value) > MAX_CHARS or special(value) is not None:  # else: the cell's text as it is
+                    value = text(value)
+                if not value:
                     continue
-                space = _PRESERVE if body[0].isspace() or body[-1].isspace() else ">"
-                parts += (string[col], space, body, _STRING_CLOSE)
+                # leading or trailing white space is kept only when the cell says so
+                parts += (string[col], ">" if value.strip() == value else _PRESERVE, value, _STRING_CLOSE)
             elif value is None:
                 continue
+            elif kind is int:
+                parts += (number[col], repr(value), _NUMBER_CLOSE)
             elif kind is bool:
                 parts += (number[col], str(int(value)), _NUMBER_CLOSE)
             elif isinstance(value, int | float):
