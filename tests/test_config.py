@@ -57,3 +57,21 @@ def test_unknown_rule_code_is_a_config_error():
         _codes(Config(raw={"rules": {"disable": ["GENRIC"]}}))
     with pytest.raises(ConfigError, match="级别"):
         _codes(Config(raw={"rules": {"severity": {"VAGUE": "fatal"}}}))
+
+
+def test_a_config_received_afresh_reuses_the_applied_catalog():
+    """A worker gets the run's config unpickled with every document: an equal config must not
+    rebuild the rules (nor make and keep new compiled plans for them) document after document,
+    while a different audit.toml still takes effect."""
+    import pickle
+
+    from auditor.checks import kinds
+
+    config = Config(raw={"rules": {"severity": {"COST_DIRECTION": "warning"}}})
+    first = _codes(config)
+    plans = len(kinds._plans)
+    for _ in range(5):
+        again = _codes(pickle.loads(pickle.dumps(config)))
+        assert again["COST_DIRECTION"].severity == first["COST_DIRECTION"].severity == "warning"
+    assert len(kinds._plans) == plans
+    assert _codes(Config())["COST_DIRECTION"].severity == "error"

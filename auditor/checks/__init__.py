@@ -10,6 +10,7 @@ accepted exceptions) and return findings sorted by source, project, row and rule
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -59,7 +60,14 @@ def _validate(config, codes: list[str]) -> None:
         raise ConfigError(f"{where}中的级别只能是 error、warning、info：{'、'.join(bad)}")
 
 
-_applied: tuple[Any, list] | None = None  # (config, its rules): one run uses one config
+_applied: tuple[Any, str, list] | None = None  # (config, its fingerprint, its rules): one run uses one config
+
+
+def _fingerprint(config) -> str:
+    """What the applied catalog depends on in ``config``: its audit.toml contents."""
+    if config is None:
+        return ""
+    return json.dumps(config.raw, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def validate_config(config) -> None:
@@ -70,16 +78,23 @@ def validate_config(config) -> None:
 
 
 def _rules(config) -> list:
-    """The catalog with audit.toml applied, validated once per config."""
+    """The catalog with audit.toml applied, validated once per config. A worker receives the
+    run's config afresh (unpickled) with every document: an equal one reuses the applied catalog,
+    so rules are not rebuilt, and the plans compiled for them (kinds._row_plan) not made again
+    and kept, for every document."""
     global _applied
     if _applied is not None and _applied[0] is config:
-        return _applied[1]
+        return _applied[2]
+    key = _fingerprint(config)
+    if _applied is not None and _applied[1] == key:
+        _applied = (config, key, _applied[2])
+        return _applied[2]
     from auditor.checks.catalog import load_rules
 
     rules = load_rules()
     _validate(config, [r.code for r in rules])
     applied = [r.with_config(config) for r in rules]
-    _applied = (config, applied)
+    _applied = (config, key, applied)
     return applied
 
 
