@@ -27,7 +27,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 from auditor.crosscheck import CrossCheck
 from auditor.errors import InputError
 from auditor.model import Department, Finding
-from auditor.pipeline import Workers, document_stage, ordered_map
+from auditor.pipeline import Workers, document_stage, ordered_map, shared
 
 if TYPE_CHECKING:
     from auditor.report import Rendered
@@ -172,7 +172,7 @@ def _all_findings(item: Finishing, config=None) -> tuple[Department, list[Findin
         for f in findings:
             f.path = item.path
     identity.assign(dept, findings)
-    dispositions.apply(findings, getattr(config, "dispositions", None))
+    dispositions.apply(findings, getattr(config, "dispositions", None) or shared("dispositions"))
     return dept, findings
 
 
@@ -301,14 +301,26 @@ class Run:
         if jobs > 1:
             prepare(self.config)  # once here rather than once in every worker
         _collect_less(freeze=jobs > 1)
-        return Workers(jobs, self.time_limit)
+        given = getattr(self.config, "dispositions", None)
+        return Workers(jobs, self.time_limit, shared={"dispositions": given} if jobs > 1 and given else None)
+
+    def _for_items(self, workers: Workers | None = None):
+        """The config sent with each item: the reviewers' dispositions left out when the workers
+        were given them once (``Workers.shared``) or the stage never reads them (stage 1). With
+        thousands of dispositions, pickling them with every document cost more than the document."""
+        config = self.config
+        if config is None or not getattr(config, "dispositions", None):
+            return config
+        if workers is None or workers.pool is not None:
+            return replace(config, dispositions={})
+        return config
 
     def _load(
         self, spill: Spill, name_file: Callable[[Checked], str], workers: Workers, cross: CrossCheck
     ) -> list[Doc]:
         """Stage 1: every document checked and spilled, its Table records passed to ``cross``; returns the good ones."""
         loading = Loading(self, spill, name_file, cross)
-        stage = partial(checked_stage, config=self.config)
+        stage = partial(checked_stage, config=self._for_items())
         items = enumerate(self.files)
         for checked in ordered_map(stage, items, scheduler=self.scheduler, workers=workers, fault=_failed):
             loading.add(checked)
@@ -371,7 +383,7 @@ class Run:
             stage_dir = publication.folder
             with self._stages() as (spill, workers, cross):
                 docs = self._load(spill, name_file, workers, cross)
-                stage = partial(finish_score, out_dir=str(stage_dir), config=self.config)
+                stage = partial(finish_score, out_dir=str(stage_dir), config=self._for_items(workers))
                 with ReportWriter(stage_dir, self.config) as writer:
                     for rendered in self._finish(stage, docs, cross, workers):
                         writer.add(rendered)

@@ -191,16 +191,18 @@ class Workers:
     ``renew``; leaving the block kills whatever still runs, so an interrupt never waits for it.
     """
 
-    def __init__(self, jobs: int, time_limit: float | None = None):
+    def __init__(self, jobs: int, time_limit: float | None = None, shared: dict | None = None):
         self.jobs = jobs
         self.time_limit = time_limit
+        self.shared = shared or {}  # what every item reads: handed to each worker once (see ``shared``)
         self.pool = None
 
     def _start(self):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init)
+        context = multiprocessing.get_context("fork")
+        return ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_worker_init, initargs=(self.shared,))
 
     def renew(self) -> None:
         """Kill the pool (broken, or busy with a stuck item) and start a fresh one."""
@@ -237,9 +239,21 @@ class Workers:
         self._stop()
 
 
-def _worker_init() -> None:
+_shared: dict = {}  # in a worker: what its pool was given to share (Workers(shared=...))
+
+
+def shared(name: str, default: Any = None) -> Any:
+    """In a pool's worker, the value ``name`` the pool was started with (``Workers(shared=...)``):
+    data every item needs, handed over once per worker (inherited by the fork) instead of being
+    pickled with each item; ``default`` elsewhere."""
+    return _shared.get(name, default)
+
+
+def _worker_init(given: dict | None = None) -> None:
     """In each worker: Ctrl-C is the main process's business (no traceback per worker), and
     SIGTERM ends the worker quietly whatever handler the main process installed."""
+    global _shared
+    _shared = given or {}
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 

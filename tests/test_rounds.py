@@ -439,3 +439,32 @@ def test_diff_and_dispositions_mistakes_are_one_chinese_line_each(pair, tmp_path
         (tmp_path / "broken.xlsx", "不是有效的 xlsx 工作簿"),
     ):
         assert says in line("score", pair / "old", "-o", tmp_path / "r", "--dispositions", bad)
+
+
+def _dispositions_seen(_) -> int:
+    from auditor.pipeline import shared
+
+    return len(shared("dispositions") or {})
+
+
+def test_dispositions_reach_the_workers_once_not_with_every_document(tmp_path):
+    """With thousands of dispositions the config sent with each document carries none (pickled
+    with every item they cost more than the document): the workers are given them once, when
+    they start, and every worker has them all."""
+    import pickle
+
+    from auditor.batch import Run
+    from auditor.config import Config
+    from auditor.dispositions import Disposition
+    from auditor.pipeline import ordered_map
+
+    config = Config()
+    config.dispositions = {f"VAGUE-{i:012x}": Disposition(f"VAGUE-{i:012x}", "已沟通", "已核实") for i in range(20_000)}
+    run = Run(files=[tmp_path / "a.txt", tmp_path / "b.txt"], config=config, jobs=2)
+    with run._workers() as workers:
+        sent = run._for_items(workers)
+        assert sent.dispositions == {} and sent.raw == config.raw
+        assert len(pickle.dumps(sent)) < 2_000
+        assert list(ordered_map(_dispositions_seen, range(4), workers=workers)) == [20_000] * 4
+    assert run._for_items().dispositions == {}  # stage 1 never reads them
+    assert len(config.dispositions) == 20_000  # the run's own config keeps them (stale ones are listed)
