@@ -9,6 +9,7 @@ index.html at ``close``. ``write_reports`` does the same for departments held in
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,7 +147,9 @@ class ReportWriter:
                                                              for d in self.review["stale"]]}  # fmt: skip
         self.json.write("\n],\n" + json.dumps(extra, ensure_ascii=False)[1:] + "\n")
         self._stack.close()
-        self.xlsx.add(0, self.index.worklist.xlsx_rows())
+        worklist = self.index.worklist.xlsx_rows()
+        while rows := list(itertools.islice(worklist, 4096)):  # a few thousand rows at a time, not all at once
+            self.xlsx.add(0, rows)
         with ThreadPoolExecutor(1) as background:
             xlsx = background.submit(self.xlsx.close)
             index = self.index.write(self.out_dir)
