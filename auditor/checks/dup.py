@@ -477,8 +477,9 @@ class TableIndex:
                 np.cumsum(x, out=total[1:])  # ... and summed per table (wrapping): the order does not matter
                 keys.append(total[self.starts[1:]] - total[self.starts[:-1]])
             pairs = np.stack(keys, axis=1)
-            unique, inverse, counts = np.unique(pairs, axis=0, return_inverse=True, return_counts=True)
-            shared = {tuple(u): int(c) for u, c in zip(unique.tolist(), counts.tolist(), strict=True) if c > 1}
+            unique, counts = np.unique(pairs, axis=0, return_counts=True)
+            many = counts > 1
+            shared = dict(zip(map(tuple, unique[many].tolist()), counts[many].tolist(), strict=True))
             self._lists = (keys[0], keys[1], shared)
         return self._lists
 
