@@ -24,7 +24,7 @@ from markupsafe import Markup
 from auditor.dispositions import ACCEPTED, accepted_label, is_accepted
 from auditor.model import SEVERITY_CN, Department, Finding, Project, Score
 from auditor.report import svg
-from auditor.report.atomic import atomic_open
+from auditor.report.atomic import atomic_open, write_whole
 from auditor.report.worklist import ACTION, WORKLIST_SHEET, Entry, Worklist, deciding, deciding_text, sort_key
 from auditor.safe import bounded
 from auditor.scoring import DECISION_ORDER, rule_title, settings
@@ -585,8 +585,7 @@ def render_scorecard(card: Card, config=None) -> str:
 
 def write_scorecard(card: Card, out_dir: Path, config=None) -> Path:
     path = Path(out_dir) / card.file
-    with atomic_open(path) as out:
-        out.write(render_scorecard(card, config))
+    write_whole(path, render_scorecard(card, config).encode("utf-8"))
     return path
 
 

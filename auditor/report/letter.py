@@ -19,15 +19,19 @@ from __future__ import annotations
 
 import io
 import re
+import struct
+import sys
 import zipfile
+import zlib
 from collections import defaultdict
 from datetime import date
+from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from auditor.dispositions import accepted_label, is_accepted
 from auditor.model import Finding
-from auditor.report.atomic import atomic_open
+from auditor.report.atomic import write_whole
 
 PLACEHOLDERS = {
     "number": "〔　　〕　号",
@@ -40,6 +44,7 @@ MAX_RULES = 8  # problems listed per project (one per rule), the rest summed up 
 MAX_ACCEPTED = 50  # findings accepted as they are, listed one a line; the rest summed up in one line
 BODY_FONT, TITLE_FONT = "仿宋_GB2312", "方正小标宋简体"
 _DROP = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
+_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # anything paragraph() must change
 
 
 def letter_name(scorecard: str) -> str:
@@ -131,19 +136,37 @@ class _Package:
                 if name != "word/document.xml":
                     zf.writestr(zipfile.ZipInfo(name, date_time=_EPOCH), data, zipfile.ZIP_DEFLATED, 9)
         self.prefix = prefix.getvalue()
+        # the ready-made members and their central directory, apart: each letter's body goes between
+        *_, count, size, offset, _ = struct.unpack(_END_RECORD, self.prefix[-struct.calcsize(_END_RECORD) :])
+        self.members, self.directory, self.count = self.prefix[:offset], self.prefix[offset : offset + size], count
+
+    def zipped(self, document: bytes) -> bytes:
+        """The package with ``document`` as word/document.xml, deflated (level 1) after the other
+        members, byte for byte as ``zipfile`` appends it, without reading the package again."""
+        deflate = zlib.compressobj(1, zlib.DEFLATED, -15)
+        body = deflate.compress(document) + deflate.flush()
+        crc, at, name = zlib.crc32(document), len(self.members), _BODY
+        sizes = (crc, len(body), len(document), len(name))
+        local = struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, 0, zipfile.ZIP_DEFLATED, 0, _DOS_DATE, *sizes, 0)
+        entry = struct.pack(
+            "<4s4B4HL2L5H2L", b"PK\x01\x02", 20, _SYSTEM, 20, 0, 0, zipfile.ZIP_DEFLATED, 0, _DOS_DATE, *sizes,
+            0, 0, 0, 0, 0o600 << 16, at,
+        )  # fmt: skip
+        directory = self.directory + entry + name
+        end = struct.pack(_END_RECORD, b"PK\x05\x06", 0, 0, self.count + 1, self.count + 1, len(directory),
+                          at + len(local) + len(name) + len(body), 0)  # fmt: skip
+        return b"".join((self.members, local, name, body, directory, end))
 
     def write(self, path: Path, paragraphs: list[str]) -> None:
         """The package with ``paragraphs`` (``<w:p>`` texts) as its body, written whole to ``path``."""
-        document = (self.head + "".join(paragraphs) + self.tail).encode("utf-8")
-        data = io.BytesIO(self.prefix)
-        data.seek(0, io.SEEK_END)
-        with zipfile.ZipFile(data, "a") as zf:  # the body after the ready-made parts, then the directory
-            zf.writestr(zipfile.ZipInfo("word/document.xml", date_time=_EPOCH), document, zipfile.ZIP_DEFLATED, 1)
-        with atomic_open(path, "wb") as out:
-            out.write(data.getbuffer())
+        write_whole(path, self.zipped((self.head + "".join(paragraphs) + self.tail).encode("utf-8")))
 
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # zip member times: the same bytes for the same letter
+_DOS_DATE = 1 << 5 | 1  # _EPOCH as a zip header's date (its time is 0)
+_BODY = b"word/document.xml"
+_END_RECORD = "<4s4H2LH"  # a zip's end of central directory record (no comment)
+_SYSTEM = 0 if sys.platform == "win32" else 3  # the "made by" system zipfile writes
 
 
 _package: _Package | None = None
@@ -215,11 +238,9 @@ def _cn_number(n: int) -> str:
     return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
 
 
-def paragraph(
-    text: str = "", *, bold: bool = False, align: str = "", indent: bool = True, size: float = 0, font: str = ""
-) -> str:
-    """One ``<w:p>``: first line indented two characters unless ``indent`` is False, ``align``
-    left|center|right, the run bold, in ``size`` points and ``font`` when given."""
+@cache
+def _style(bold: bool, align: str, indent: bool, size: float, font: str) -> tuple[str, str]:
+    """A paragraph style's opening tags: of the ``<w:p>`` (with its properties) and of its run."""
     ppr = ('<w:ind w:firstLineChars="200" w:firstLine="640"/>' if indent else "") + (
         f'<w:jc w:val="{align}"/>' if align else ""
     )
@@ -228,10 +249,22 @@ def paragraph(
         + ("<w:b/>" if bold else "")
         + (f'<w:sz w:val="{round(size * 2)}"/>' if size else "")
     )
-    run = ""
-    if text:
-        run = f'<w:r>{f"<w:rPr>{rpr}</w:rPr>" if rpr else ""}<w:t xml:space="preserve">{escape(_DROP.sub("", text))}</w:t></w:r>'
-    return f"<w:p>{f'<w:pPr>{ppr}</w:pPr>' if ppr else ''}{run}</w:p>"
+    return f"<w:p>{f'<w:pPr>{ppr}</w:pPr>' if ppr else ''}", (
+        f'<w:r>{f"<w:rPr>{rpr}</w:rPr>" if rpr else ""}<w:t xml:space="preserve">'
+    )
+
+
+def paragraph(
+    text: str = "", *, bold: bool = False, align: str = "", indent: bool = True, size: float = 0, font: str = ""
+) -> str:
+    """One ``<w:p>``: first line indented two characters unless ``indent`` is False, ``align``
+    left|center|right, the run bold, in ``size`` points and ``font`` when given."""
+    start, run = _style(bold, align, indent, size, font)
+    if not text:
+        return start + "</w:p>"
+    if _SPECIAL.search(text) is not None:
+        text = escape(_DROP.sub("", text))
+    return f"{start}{run}{text}</w:t></w:r></w:p>"
 
 
 def build(card, values: dict[str, str], today: date) -> list[str]:
