@@ -370,10 +370,11 @@ class Run:
         (report.publish); on any failure or interrupt ``out_dir`` keeps the previous run.
         """
         from auditor.dispositions import stale
-        from auditor.report import ReportWriter
+        from auditor.report import ReportWriter, prepare
         from auditor.report.html import safe_name
         from auditor.report.publish import Publication
 
+        prepare()  # before the workers fork
         taken = {"index.html"}
 
         def name_file(checked: Checked) -> str:

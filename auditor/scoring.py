@@ -86,7 +86,8 @@ def decide(score: float, findings: list[Finding], cfg: dict[str, Any]) -> tuple[
         reasons.append(f"得分{_fmt(score)}分，低于{_fmt(ret['below_score'])}分")
     if errors >= ret.get("min_errors", float("inf")):
         reasons.append(f"错误级问题{errors}处，达到{_fmt(ret['min_errors'])}处")
-    blocking = sorted({f.rule for f in findings if f.rule in set(ret.get("rules", []))})
+    returning = set(ret.get("rules", ()))
+    blocking = sorted({f.rule for f in findings if f.rule in returning})
     if blocking:
         reasons.append("存在" + "、".join(f"“{rule_title(c) or c}”（{c}）" for c in blocking) + "问题")
     if reasons:
@@ -112,9 +113,13 @@ def decide(score: float, findings: list[Finding], cfg: dict[str, Any]) -> tuple[
 def template_reason(findings: list[Finding], cfg: dict[str, Any]) -> str:
     """Why a project's table is a copied template (cfg['template']), or ''."""
     tp = cfg.get("template") or {}
-    copied = sorted({f.rule for f in findings if f.rule in set(tp.get("copied", []))})
-    generic = sum(1 for f in findings if f.rule in set(tp.get("generic", [])))
-    if not copied or generic < tp.get("min_generic", 1):
+    copied_rules = set(tp.get("copied", ()))
+    copied = sorted({f.rule for f in findings if f.rule in copied_rules})
+    if not copied:
+        return ""
+    generic_rules = set(tp.get("generic", ()))
+    generic = sum(1 for f in findings if f.rule in generic_rules)
+    if generic < tp.get("min_generic", 1):
         return ""
     return f"套用模板：指标表与其他项目雷同（{'、'.join(copied)}），且{generic}个三级指标名称空泛"
 
@@ -141,16 +146,22 @@ def rule_deductions(findings: list[Finding], cfg: dict[str, Any]) -> list[Deduct
     for f in findings:
         by_rule[f.rule].append(f)
     out = []
+    rule_points, severity_points, rule_cap, cap_per_rule = (
+        cfg["rule_points"],
+        cfg["severity_points"],
+        cfg["rule_cap"],
+        cfg["cap_per_rule"],
+    )
     for code in sorted(by_rule, key=lambda c: (-len(by_rule[c]), c)):
         items = by_rule[code]
-        each = cfg["rule_points"].get(code, cfg["severity_points"].get(items[0].severity, 0))
-        cap = cfg["rule_cap"].get(code, cfg["cap_per_rule"])
+        each = rule_points.get(code, severity_points.get(items[0].severity, 0))
+        cap = rule_cap.get(code, cap_per_rule)
         raw = each * len(items)
         points = min(raw, cap)
         if points <= 0:
             continue
         rows = sorted({f.row for f in items if f.row is not None})
-        where = f"（第{'、'.join(str(r) for r in rows)}行）" if rows else ""
+        where = f"（第{'、'.join(map(str, rows))}行）" if rows else ""
         title = rule_title(code)
         reason = f"{code}{' ' + title if title else ''}：{len(items)} 处{where}，每处 {_fmt(each)} 分"
         if raw > cap:
@@ -238,7 +249,8 @@ def score_department(
                 )
         n = len(dept.projects)
         bp = dc.get("boilerplate", {})
-        flagged = {f.project_no for f in all_findings if f.rule in set(bp.get("rules", [])) and f.project_no}
+        boilerplate = set(bp.get("rules", ()))
+        flagged = {f.project_no for f in all_findings if f.rule in boilerplate and f.project_no}
         if bp and len(flagged) / n > bp.get("share", 1):
             deductions.append(
                 Deduction(

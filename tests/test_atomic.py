@@ -5,7 +5,7 @@ import stat
 
 import pytest
 
-from auditor.report.atomic import atomic_open
+from auditor.report.atomic import atomic_open, write_whole
 from auditor.report.xlsx import Sheet, Workbook
 
 
@@ -30,3 +30,25 @@ def test_failure_leaves_no_file(tmp_path):
         handle.write("partial")
         raise RuntimeError("boom")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_write_whole_replaces_the_file_and_leaves_no_temp(tmp_path):
+    target = tmp_path / "110101-北京市东城区教育委员会.html"
+    target.write_text("旧的评分卡", encoding="utf-8")
+    old = os.umask(0o022)
+    try:
+        write_whole(target, "<h1>东城区教育委员会 绩效目标表审核评分卡</h1>".encode())
+    finally:
+        os.umask(old)
+    assert target.read_text(encoding="utf-8") == "<h1>东城区教育委员会 绩效目标表审核评分卡</h1>"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_write_whole_failure_keeps_the_old_file(tmp_path):
+    target = tmp_path / "卫生健康委员会-审核意见书.docx"
+    target.write_bytes(b"old")
+    with pytest.raises(TypeError):
+        write_whole(target, "not bytes")  # type: ignore[arg-type]
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]

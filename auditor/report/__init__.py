@@ -49,6 +49,17 @@ class Rendered:
     used: tuple = ()  # ids of its findings that a reviewer's disposition named (dispositions.apply)
 
 
+def prepare() -> None:
+    """Load what ``render_department`` uses (jinja2, the scorecard template, the letter's package,
+    the other writers' modules) now, before worker processes fork: each would load them again."""
+    from auditor.report import excel, findings  # noqa: F401
+    from auditor.report.html import _env
+    from auditor.report.letter import _get_package
+
+    _env().get_template("scorecard.html")
+    _get_package()
+
+
 def render_department(
     dept: Department, findings: list[Finding], scores: list[Score], file: str, out_dir: Path, config=None
 ) -> Rendered:
