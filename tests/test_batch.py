@@ -180,41 +180,6 @@ def test_a_template_copied_into_many_tables_is_still_found_when_posting_lists_ar
     assert max(len(index.holders(n)) for n in _TEMPLATE) == 41  # the index itself is whole
 
 
-@pytest.mark.parametrize("similarity", [100, 90])
-def test_a_name_list_shared_by_many_tables_is_searched_once_with_the_same_result(monkeypatch, similarity):
-    import auditor.checks.dup as dup
-
-    rng = random.Random(3)
-    health = ["门诊患者满意度", "基本药物配备率", "家庭医生签约率", "乡镇卫生院诊疗人次", "传染病报告及时率"]
-    tables = []
-    for doc in range(30):  # the education template copied as is, in another order, or with a name edited
-        names = rng.sample(_TEMPLATE, len(_TEMPLATE))
-        if doc % 4 == 3:
-            names[rng.randrange(5)] = rng.choice(["学生资助人次", "营养餐供应天数", "资助资金发放及时性"])
-        tables.append(_table(doc, 1, names))
-        tables.append(_table(doc, 2, rng.sample(health, 4) + [f"村卫生室{doc}号巡诊次数"]))
-    searches = []
-    real = dup.TableIndex._count
-
-    def counted(self, of, ids, limit):
-        searches.append(len(set(of.tolist())))
-        return real(self, of, ids, limit)
-
-    monkeypatch.setattr(dup.TableIndex, "_count", counted)
-    index = TableIndex(tables)
-    shared = []
-    for doc in range(30):  # as iter_across asks: one document's tables at a time
-        shared += similar_tables([2 * doc, 2 * doc + 1], index, 0.8, similarity, cross=True)
-    searched = sum(searches)
-    alone = []
-    for t in range(len(tables)):  # every table searched by itself, in a fresh index: nothing shared
-        alone += similar_tables([t], TableIndex(tables), 0.8, similarity, cross=True)
-    assert shared == alone
-    assert (1 * 2, 0, 1.0) in shared  # the second department's template: the first department's, every name
-    assert searched < 40  # of 60 tables (30 health lists, the template, at most 8 edits): each list once
-    assert index._searched == {}  # nothing kept once the last table of a list was asked
-
-
 def test_candidates_of_several_tables_at_once_are_each_tables_own(monkeypatch):
     rng = random.Random(7)
     vocabulary = ["水质达标率", "供水管网漏损率", "农田灌溉面积", "河道保洁覆盖率"] + [f"专项{i}" for i in range(10)]

@@ -26,7 +26,6 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import numpy as np
 
@@ -155,15 +154,6 @@ def _rank_in_groups(groups: np.ndarray) -> np.ndarray:
     return np.arange(len(groups)) - np.repeat(start, np.diff(np.append(start, len(groups))))
 
 
-class Searched(NamedTuple):
-    """One name list's candidate search (TableIndex.search): its candidates in order, how many of
-    its names each holds, and the fuzzy comparisons made so far (other table -> names found alike)."""
-
-    keys: np.ndarray
-    hits: np.ndarray
-    fuzzy: dict[tuple[int, float], int]
-
-
 # the columns of TableIndex.info, one row per table: compared for every candidate, so read together
 DOC, KEY, BARE, YEAR, CODE, DEPARTMENT = range(6)
 
@@ -283,8 +273,6 @@ class TableIndex:
         self._string_list: list[str] | None = None
         self._recent: dict[int, tuple[str, ...]] = {}
         self._made: dict[int, Table] = {}
-        self._lists: tuple[np.ndarray, np.ndarray, dict] | None = None
-        self._searched: dict[tuple, Searched] = {}
 
     def _ready(self) -> TableIndex:
         if self._columns is not None:
@@ -462,72 +450,6 @@ class TableIndex:
         """``candidates_of`` for one name list: its candidate tables, closest first."""
         return self.candidates_of([names], threshold, limit)[1].tolist()
 
-    def _name_lists(self) -> tuple[np.ndarray, np.ndarray, dict]:
-        """Each table's name list (its distinct names and how often each occurs, in any order) as
-        two 64-bit numbers, equal for equal lists; and how many tables share each list."""
-        if self._lists is None:
-            ids, mult = self.names.astype(np.uint64), self.mult.astype(np.uint64)
-            keys = []
-            for a, b in ((0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9), (0x94D049BB133111EB, 0xD6E8FEB86659FD93)):
-                x = ids * np.uint64(a) + mult * np.uint64(b) + np.uint64(1)  # one number per (name, count) ...
-                x ^= x >> np.uint64(31)  # ... mixed (splitmix64's finaliser) ...
-                x *= np.uint64(0x94D049BB133111EB)
-                x ^= x >> np.uint64(29)
-                total = np.zeros(len(x) + 1, np.uint64)
-                np.cumsum(x, out=total[1:])  # ... and summed per table (wrapping): the order does not matter
-                keys.append(total[self.starts[1:]] - total[self.starts[:-1]])
-            pairs = np.stack(keys, axis=1)
-            unique, counts = np.unique(pairs, axis=0, return_counts=True)
-            many = counts > 1
-            shared = dict(zip(map(tuple, unique[many].tolist()), counts[many].tolist(), strict=True))
-            self._lists = (keys[0], keys[1], shared)
-        return self._lists
-
-    def search(
-        self, queries: np.ndarray, threshold: float
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Searched]]:
-        """``_count`` with ``MAX_CANDIDATES`` and ``hits`` of the tables ``queries``: pairs (query
-        position, candidate table) grouped by query, and how many of the query's names each
-        candidate holds. Both depend only on the query's name list, so a list that several tables
-        share (a copied template) is searched once: kept until the last table holding it asks.
-        Also returns each query's ``Searched`` (where its fuzzy comparisons are kept)."""
-        first, second, shared = self._name_lists()
-        lists = list(zip(first[queries].tolist(), second[queries].tolist(), strict=True))
-        found: list[Searched | None] = [self._searched.get((threshold, *x)) for x in lists]
-        todo: dict[tuple, int] = {}  # each name list not searched yet, once: -> its first query here
-        for q, (x, hit) in enumerate(zip(lists, found, strict=True)):
-            if hit is None:
-                todo.setdefault(x, q)
-        if todo:
-            new = np.fromiter(todo.values(), np.int64, len(todo))
-            of, keys = self._count(*self._prefixes(queries[new], threshold), MAX_CANDIDATES)
-            hits = self.hits(queries[new], of, keys)
-            bounds = np.searchsorted(of, np.arange(len(new) + 1)).tolist()
-            made = {
-                x: Searched(keys[bounds[i] : bounds[i + 1]], hits[bounds[i] : bounds[i + 1]], {})
-                for i, x in enumerate(todo)
-            }
-            for q, x in enumerate(lists):
-                if found[q] is None:
-                    found[q] = made[x]
-        for x, hit in zip(lists, found, strict=True):  # keep a shared list's search for its other tables
-            left = shared.get(x)
-            if left is None:
-                continue
-            key = (threshold, *x)
-            if left > 1:
-                shared[x] = left - 1
-                self._searched[key] = hit
-            else:
-                del shared[x]
-                self._searched.pop(key, None)
-        lengths = [len(hit.keys) for hit in found]
-        of = np.repeat(np.arange(len(queries)), lengths)
-        if not of.size:
-            return of, np.zeros(0, np.int64), np.zeros(0, np.int64), found
-        keys, hits = np.concatenate([hit.keys for hit in found]), np.concatenate([hit.hits for hit in found])
-        return of, keys, hits, found
-
     def hits(self, queries: np.ndarray, of: np.ndarray, keys: np.ndarray) -> np.ndarray:
         """For each pair (table ``queries[of[i]]``, table ``keys[i]``): how many of the first one's
         names (repeats counted) the second one holds."""
@@ -605,20 +527,14 @@ def similar_tables(
     queries = queries[index.size[queries] >= 2]
     if not len(queries):
         return
-    if cross:  # each name list searched once (TableIndex.search)
-        of, keys, hits, searched = index.search(queries, threshold)
-        ok = index.comparable(queries, of, keys, cross)
-        of, keys, hits = of[ok], keys[ok], hits[ok]
-    else:
-        searched = []
-        if similarity >= 100:
-            of, keys = index._count(*index._prefixes(queries, threshold), MAX_CANDIDATES)
-        else:  # within one document every other table is a candidate
-            of = np.repeat(np.arange(len(queries)), len(index))
-            keys = np.tile(np.arange(len(index)), len(queries))
-        ok = index.comparable(queries, of, keys, cross)
-        of, keys = of[ok], keys[ok]
-        hits = index.hits(queries, of, keys)
+    if cross or similarity >= 100:
+        of, keys = index._count(*index._prefixes(queries, threshold), MAX_CANDIDATES)
+    else:  # within one document every other table is a candidate
+        of = np.repeat(np.arange(len(queries)), len(index))
+        keys = np.tile(np.arange(len(index)), len(queries))
+    ok = index.comparable(queries, of, keys, cross)
+    of, keys = of[ok], keys[ok]
+    hits = index.hits(queries, of, keys)
     size = index.size[queries]
     full = np.flatnonzero(hits == size[of])
     winner = dict(zip(of[full].tolist()[::-1], keys[full].tolist()[::-1], strict=True))  # the first per query
@@ -639,13 +555,7 @@ def similar_tables(
             continue
         best: tuple[int, float] | None = None
         for key, exact in refine.get(q, ()):
-            if fuzzy and cross:  # the same for every table of this name list
-                known = searched[q].fuzzy
-                alike = known.get((key, similarity))
-                if alike is None:
-                    alike = known[key, similarity] = index.fuzzy_hits(table, key, similarity)
-                exact += alike
-            elif fuzzy:
+            if fuzzy:
                 exact += index.fuzzy_hits(table, key, similarity)
             share = exact / length
             if share >= threshold and (best is None or share > best[1]):
