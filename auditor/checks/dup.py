@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from auditor.checks.facts import norm_text
-from auditor.checks.within import FUZZY_REFINE, near_hits
+from auditor.checks.within import FUZZY_REFINE, best_share, near_hits
 from auditor.model import Department
 
 _YEAR = re.compile(r"(?:19|20)\d{2}年?")
@@ -553,14 +553,7 @@ def similar_tables(
         if q in winner:
             yield table, winner[q], 1.0
             continue
-        best: tuple[int, float] | None = None
-        for key, exact in refine.get(q, ()):
-            if fuzzy:
-                exact += index.fuzzy_hits(table, key, similarity)
-            share = exact / length
-            if share >= threshold and (best is None or share > best[1]):
-                best = (key, share)
-                if exact >= length:  # nothing can beat every name
-                    break
+        near = (lambda key, exact, table=table: index.fuzzy_hits(table, key, similarity)) if fuzzy else None
+        best = best_share(refine.get(q, ()), length, threshold, near)
         if best:
             yield table, best[0], best[1]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -39,6 +39,28 @@ def _least(threshold: float, size: int) -> int:
     while least / size < threshold:
         least += 1
     return least
+
+
+def best_share(
+    candidates: Iterable[tuple[int, int]],
+    size: int,
+    threshold: float,
+    near: Callable[[int, int], int] | None = None,
+) -> tuple[int, float] | None:
+    """Of ``candidates`` (other table, exact hits), in order, the one whose share of the ``size``
+    names is largest and at least ``threshold`` (the first of equals), as (other, share);
+    ``near(other, exact)`` adds the names matched by near spelling. A candidate holding every
+    name ends the search: nothing can beat it."""
+    best: tuple[int, float] | None = None
+    for other, exact in candidates:
+        if near is not None:
+            exact += near(other, exact)
+        share = exact / size
+        if share >= threshold and (best is None or share > best[1]):
+            best = (other, share)
+            if exact >= size:
+                break
+    return best
 
 
 def similar_within(
@@ -75,15 +97,11 @@ def similar_within(
             continue
         ranked.sort()
         least = _least(threshold, size)
-        best: tuple[int, float] | None = None
-        for minus, k in ranked[:refine]:
-            exact = -minus
-            if similarity < 100:
-                exact += near_hits(names, tables[k][1], similarity, least - exact)
-            share = exact / size
-            if share >= threshold and (best is None or share > best[1]):
-                best = (k, share)
-                if exact >= size:  # nothing can beat every name
-                    break
+        near = (
+            (lambda k, exact, names=names, least=least: near_hits(names, tables[k][1], similarity, least - exact))
+            if similarity < 100
+            else None
+        )
+        best = best_share(((k, -minus) for minus, k in ranked[:refine]), size, threshold, near)
         if best:
             yield q, best[0], best[1]
