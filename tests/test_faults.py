@@ -257,7 +257,7 @@ def _corpus(tmp_path: Path, copies: int) -> Path:
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_an_interrupt_while_writing_leaves_the_previous_reports_and_no_temporary_files(tmp_path, signum):
-    docs = _corpus(tmp_path, 14)
+    docs = _corpus(tmp_path, 48)  # enough departments that writing lasts well past the first scorecard, even under load
     out = tmp_path / "out"
     assert _audit("score", str(docs), "-o", str(out), "-q", "--jobs", "2").returncode == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
@@ -274,7 +274,7 @@ def test_an_interrupt_while_writing_leaves_the_previous_reports_and_no_temporary
         stages = [p for p in tmp_path.glob(".out.audit-tmp-*") if any(p.glob("*.html"))]
         if stages:
             break
-        time.sleep(0.02)
+        time.sleep(0.005)
     assert stages, "the run never started writing"
     os.killpg(process.pid, signum) if signum == signal.SIGINT else process.send_signal(signum)
     _, stderr = process.communicate(timeout=30)
