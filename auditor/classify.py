@@ -104,7 +104,7 @@ def make_model():
 
 
 _SPACES = re.compile(r"\s\s+")
-_SCORES_KEPT = TEXT_CACHE  # texts (and words) whose score contribution a model remembers
+_SCORES_KEPT = TEXT_CACHE  # texts whose outcome (and words whose n-gram columns) a model remembers
 
 
 class LinearModel:
@@ -124,7 +124,6 @@ class LinearModel:
         self.ngrams = tuple(ngrams)
         self.fitted_to = fitted_to  # fingerprint() of the corpus and settings it was fitted with
         self._coef_t = None
-        self._scores: dict[str, object] = {}  # text -> its score contribution (see _text_scores)
         self._columns: dict[str, tuple[int, ...]] = {}  # word -> its n-grams' columns (see _word_columns)
         self._outcomes: dict[str, tuple[str, float, list[float]]] = {}  # text -> see outcomes
         self.class_index = {c: i for i, c in enumerate(self.classes_)}
@@ -156,28 +155,22 @@ class LinearModel:
             self._columns[word] = found
         return found
 
-    def _remember(self, texts: list[str]) -> None:
-        """Work out what each text not seen before adds to the intercepts (None: no known n-gram),
-        all of them in a few array operations; remembered per text, as the same indicator texts
-        recur across rows and documents."""
+    def _contributions(self, texts: list[str]) -> dict[str, object]:
+        """What each distinct text adds to the intercepts (None: no known n-gram), all of them in
+        a few array operations (``outcomes`` remembers the results per text)."""
         import numpy as np
 
-        new = [t for t in dict.fromkeys(texts) if t not in self._scores]
-        if not new:
-            return
-        if len(self._scores) + len(new) > _SCORES_KEPT:  # start afresh, keeping what this batch needs
-            self._scores.clear()
-            new = list(dict.fromkeys(texts))
+        found: dict[str, object] = {}
         cols: list[int] = []
         counts: list[int] = []
         starts: list[int] = []
         known: list[str] = []
-        for text in new:
+        for text in dict.fromkeys(texts):
             columns: list[int] = []
             for word in _SPACES.sub(" ", text.lower()).split():
                 columns += self._word_columns(word)
             if not columns:
-                self._scores[text] = None
+                found[text] = None
                 continue
             starts.append(len(cols))
             known.append(text)
@@ -185,15 +178,15 @@ class LinearModel:
             cols += tally
             counts += tally.values()
         if not known:
-            return
+            return found
         col = np.asarray(cols, dtype=np.int64)
         at = np.asarray(starts, dtype=np.int64)
         weights = (1 + np.log(np.asarray(counts, dtype=float))) * self.idf[col]
         norms = np.sqrt(np.add.reduceat(weights * weights, at))
         weights /= np.repeat(norms, np.diff(np.append(at, len(col))))
         contributions = np.add.reduceat(weights[:, None] * self._coef_t[col], at, axis=0)
-        for text, row in zip(known, contributions, strict=True):
-            self._scores[text] = row
+        found.update(zip(known, contributions, strict=True))
+        return found
 
     def predict_proba(self, texts: list[str]):
         """Class probabilities, one row per text (columns in ``classes_`` order)."""
@@ -201,10 +194,10 @@ class LinearModel:
 
         if self._coef_t is None:  # features x classes, so a text's few columns are one gather
             self._coef_t = np.ascontiguousarray(self.coef.T)
-        self._remember(texts)
+        found = self._contributions(texts)
         scores = np.tile(self.intercept, (len(texts), 1)).astype(float)
         for r, text in enumerate(texts):
-            contribution = self._scores.get(text)
+            contribution = found[text]
             if contribution is not None:
                 scores[r] += contribution
         scores -= scores.max(axis=1, keepdims=True)
