@@ -104,9 +104,14 @@ def table_of(dept: Department, project, doc: int = 0) -> Table:
         code=project.code,
         name=project.name,
         line=project.line,
-        names=tuple(n for n in (norm_text(i.name) for i in project.indicators) if n),
+        names=project_names(project),
         content=content_key(project),
     )
+
+
+def project_names(project) -> tuple[str, ...]:
+    """A project table's normalised 三级指标 names, in table order (repeats kept, empty ones left out)."""
+    return tuple(n for n in (norm_text(i.name) for i in project.indicators) if n)
 
 
 def content_key(project) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 
 from auditor.chars import WordList
 from auditor.checks.conditions import compiled, holds
-from auditor.checks.dup import Table, TableIndex, similar_tables, table_of
+from auditor.checks.dup import Table, TableIndex, project_names, similar_tables, table_of
 from auditor.checks.facts import norm_text, official_levels, project_facts, resolve, row_facts
 from auditor.checks.within import similar_within
 from auditor.checks.yearcopy import check_year_copy
@@ -229,7 +229,7 @@ def check_dup_table(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
     """Projects of one document whose names mostly repeat another project's of the same document."""
     params = rule.params
     projects = dept.projects
-    tables = [(norm_text(p.name), tuple(n for n in (norm_text(i.name) for i in p.indicators) if n)) for p in projects]
+    tables = [(norm_text(p.name), project_names(p)) for p in projects]
     threshold, similarity = float(params.get("threshold", 0.8)), float(params.get("name_similarity", 100))
     for number, other_number, share in similar_within(tables, threshold, similarity):
         project, other = projects[number], table_of(dept, projects[other_number])
