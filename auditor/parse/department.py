@@ -36,7 +36,15 @@ def department_facts(blocks: list[Block], dept: Department) -> None:
     years: Counter[int] = Counter()
     title_year = table_year = None
     for block in blocks:
-        for cell in block.cells:
+        cells = block.cells
+        try:
+            joined = "\n".join(cells)
+        except TypeError:  # a cell that is not text: every cell looked at below
+            joined = ":"
+        if not (":" in joined or "：" in joined or "预算" in joined or "绩效" in joined):
+            # without a colon, 预算 or 绩效 in the row only a code line (471 …局) can be here
+            cells = [cell for cell in cells if cell[:1].isdigit() or cell[:1].isspace()]
+        for cell in cells:
             text = (cell or "").strip() if isinstance(cell, str) else ""
             if not text or len(text) > 80:
                 if text and title_year is None and (m := _TITLE_YEAR.search(text[:200])):

@@ -39,7 +39,7 @@ def indicator_row(state: DocState, cells: list[str], block: Block) -> None:
         return
     value = _join_value(got.get("direction", ""), got.get("value", ""), got.get("unit", ""))
     last = project.indicators[-1] if project.indicators else None
-    if last is not None and _is_continuation(got, value, last, state.after_break, set(state.columns.values())):
+    if last is not None and _is_continuation(got, value, last, state.after_break, state.columns):
         for key in ("name", "description", "basis"):
             if got.get(key):
                 setattr(last, key, _join(getattr(last, key), got[key]))
@@ -333,7 +333,7 @@ def _map_row(columns: dict[int, str], cells: list[str]) -> dict[str, str]:
 
 
 def _is_continuation(
-    got: dict[str, str], value: str, last: Indicator, after_break: bool, present: set[str] | None = None
+    got: dict[str, str], value: str, last: Indicator, after_break: bool, columns: dict[int, str] | None = None
 ) -> bool:
     """A row that only carries the rest of the previous row's cells (text split by a page break).
 
@@ -348,11 +348,12 @@ def _is_continuation(
         return level1 in ("", last.level1) and level2 in ("", last.level2)
     if level1 or level2 or not after_break:
         return False
-    columns = {"description", "value", "basis"} & (present or {"description", "value", "basis"})
-    if "value" not in columns and present and ({"direction", "unit"} & present):
-        columns.add("value")
-    filled = sum(1 for key in ("description", "basis") if key in columns and got.get(key)) + bool(value)
-    return filled < len(columns)
+    present = set(columns.values()) if columns is not None else None  # the fields the table has
+    wanted = {"description", "value", "basis"} & (present or {"description", "value", "basis"})
+    if "value" not in wanted and present and ({"direction", "unit"} & present):
+        wanted.add("value")
+    filled = sum(1 for key in ("description", "basis") if key in wanted and got.get(key)) + bool(value)
+    return filled < len(wanted)
 
 
 def _join(head: str, tail: str) -> str:

@@ -129,7 +129,7 @@ def _strip_title(text: str) -> str:
 
 
 def _row(state: DocState, cells: list[str], block: Block) -> None:
-    keys = [norm(c) for c in cells]
+    keys = list(map(norm, cells))
     if not any(keys):
         return
     new_table = block.table != state.last_table
@@ -169,7 +169,7 @@ def _row(state: DocState, cells: list[str], block: Block) -> None:
         if only.startswith(("注:", "备注:", "说明:")) or only in _CAPTIONS:
             return
 
-    named = sum(1 for key in filled if column_of(key)[0])  # cells naming an indicator column
+    named = len(filled) - [column_of(key)[0] for key in filled].count(None)  # cells naming an indicator column
     if 4 <= named < len(filled) and len(filled) > 6 and (split := _header_inside(keys)) is not None:
         start, middle, end = split
         for part in (cells[:start], cells[start:middle], cells[middle:end], cells[end:]):
@@ -235,7 +235,7 @@ def _row(state: DocState, cells: list[str], block: Block) -> None:
         return
 
     cells, keys = split_inline_labels(cells, keys)
-    labels = [(i, kind) for i, kind in ((i, label_of(k)) for i, k in enumerate(keys)) if kind]
+    labels = [(i, kind) for i, kind in enumerate(map(label_of, keys)) if kind]
     if labels and any(kind in ("code", "name") for _, kind in labels):
         project = state.project
         kinds = {kind for _, kind in labels}

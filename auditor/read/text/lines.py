@@ -93,7 +93,8 @@ def _read_lines(lines: list[str], pipe: bool) -> list[Block]:
             if cells is None:
                 continue
         elif "\t" in line:
-            cells = [_unmark(cell).strip() for cell in line.split("\t")]
+            parts = line.split("\t")
+            cells = [_unmark(cell).strip() for cell in parts] if "**" in line else [cell.strip() for cell in parts]
         else:
             in_table = False
             blocks.append(Block([_paragraph(line)], number, None))
