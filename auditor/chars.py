@@ -49,6 +49,9 @@ class WordTable:
             if word:
                 self.table.setdefault(word, label)
         self.longest = max(map(len, self.table), default=0)
+        # at every position, the longest word starting there (the alternation lists longer words first)
+        words = sorted(self.table, key=len, reverse=True)
+        self._starts = re.compile("(?=(" + "|".join(map(re.escape, words)) + "))") if words else None
 
     def find(self, text: str, longest_first: bool) -> str | None:
         """The label of the winning word in ``text``, or None.
@@ -58,11 +61,17 @@ class WordTable:
         """
         n, table = len(text), self.table
         if longest_first:
-            for size in range(min(self.longest, n), 0, -1):
-                for end in range(n, size - 1, -1):
-                    if (label := table.get(text[end - size : end])) is not None:
-                        return label
-            return None
+            # the longest word of all is the longest starting at its own position, so the winner
+            # is the best (length, end) among the longest words starting at each position
+            if self._starts is None:
+                return None
+            best, best_key = None, (0, 0)
+            for m in self._starts.finditer(text):
+                word = m.group(1)
+                key = (len(word), m.start() + len(word))
+                if key > best_key:
+                    best, best_key = word, key
+            return None if best is None else table[best]
         for end in range(n, 0, -1):
             for size in range(min(self.longest, end), 0, -1):
                 if (label := table.get(text[end - size : end])) is not None:

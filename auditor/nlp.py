@@ -126,12 +126,20 @@ def _residue_patterns() -> tuple[re.Pattern, ...]:
     return tuple(re.compile(line) for line in lexicon("template_residue"))
 
 
+@lru_cache(maxsize=1)
+def _any_residue() -> re.Pattern:
+    """One pattern that matches where any template-residue pattern does."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in _residue_patterns()))
+
+
 @lru_cache(maxsize=TEXT_CACHE)
 def name_residue(name: str) -> tuple[str, tuple[str, ...]]:
     """(clean name, template pieces found): 指标1:培训人次(≥**人) -> ('培训人次', ('指标1:', '(≥**人)'))."""
     import unicodedata
 
     text = unicodedata.normalize("NFKC", name or "").strip()
+    if _any_residue().search(text) is None:  # most names: no pattern matches, nothing to remove
+        return text, ()
     found: list[str] = []
     for pattern in _residue_patterns():
         for m in pattern.finditer(text):

@@ -84,6 +84,65 @@ def _compile_entry(key: str, expected: Any) -> Test:
     return lambda facts: pattern.search(str(facts.get(name) or "")) is not None
 
 
+def _expression(cond: dict[str, Any] | None, namespace: dict[str, Any], prefix: str = "") -> str:
+    """The source of one boolean expression of ``facts`` and ``get`` (= facts.get) for ``cond``,
+    its constants and functions put into ``namespace`` under names starting with ``prefix``."""
+    parts = []
+    for i, (key, expected) in enumerate((cond or {}).items()):
+        name, op = _split(key) if key != "any" else (key, "any")
+        n = f"{prefix}{i}"
+        if op in ("eq", "not"):
+            namespace[f"c{n}"] = _as_list(expected)
+            parts.append(f"get({name!r}) {'in' if op == 'eq' else 'not in'} c{n}")
+        elif op in _COMPARE:
+            namespace[f"c{n}"] = float(expected)
+            parts.append(f"((x := get({name!r})) is not None and x {_COMPARE[op]} c{n})")
+        elif op == "any":
+            subs = [compile_condition(sub) for sub in _as_list(expected)]
+            namespace.update({f"a{n}_{j}": sub for j, sub in enumerate(subs)})
+            parts.append("(" + (" or ".join(f"a{n}_{j}(facts)" for j in range(len(subs))) or "False") + ")")
+        else:
+            test = namespace[f"t{n}"] = _compile_entry(key, expected)
+            search = _searcher(op, expected)
+            if search is not None:
+                namespace[f"s{n}"] = search
+            # an empty fact (most rows have no problems, no unit, ...) is decided here, without a
+            # call, and so is a text none of a word list's words is in (one regular-expression
+            # search); the entry's function decides the rest
+            if op == "has_not":
+                fast = f" or (x.__class__ is str and s{n}(x) is None)" if search else ""
+                parts.append(f"(not (x := get({name!r})){fast} or t{n}(facts))")
+            elif op == "has":
+                fast = f" and (x.__class__ is not str or s{n}(x) is not None)" if search else ""
+                parts.append(f"((x := get({name!r})){fast} and t{n}(facts))")
+            elif op == "re":
+                if test({}):
+                    parts.append(f"(s{n}(str(get({name!r}) or '')) is not None)")
+                else:
+                    parts.append(f"((x := get({name!r})) and s{n}(str(x)) is not None)")
+            elif not test({}):
+                parts.append(f"(get({name!r}) and t{n}(facts))")
+            else:
+                parts.append(f"t{n}(facts)")
+    return " and ".join(parts) or "True"
+
+
+def _searcher(op: str, expected: Any):
+    """The bound ``search`` of the pattern that decides a ``__has``/``__has_not`` entry on a text
+    holding none of its words, or a ``__re`` entry; None for the other entries."""
+    if op == "re":
+        return re.compile(str(expected)).search
+    if op in ("has", "has_not"):
+        pattern = _word_list(resolve(expected))._any
+        return pattern.search if pattern is not None else None
+    return None
+
+
+@cache
+def _word_list(words: tuple[str, ...]) -> WordList:
+    return WordList(list(words))
+
+
 def compile_condition(cond: dict[str, Any] | None) -> Test:
     """A condition mapping as one function of the facts (every entry must hold, in order).
 
@@ -93,30 +152,30 @@ def compile_condition(cond: dict[str, Any] | None) -> Test:
     every value stays a constant of the function's namespace.
     """
     namespace: dict[str, Any] = {}
-    parts = []
-    for i, (key, expected) in enumerate((cond or {}).items()):
-        name, op = _split(key) if key != "any" else (key, "any")
-        if op in ("eq", "not"):
-            namespace[f"c{i}"] = _as_list(expected)
-            parts.append(f"get({name!r}) {'in' if op == 'eq' else 'not in'} c{i}")
-        elif op in _COMPARE:
-            namespace[f"c{i}"] = float(expected)
-            parts.append(f"((x := get({name!r})) is not None and x {_COMPARE[op]} c{i})")
-        elif op == "any":
-            subs = [compile_condition(sub) for sub in _as_list(expected)]
-            namespace.update({f"a{i}_{j}": sub for j, sub in enumerate(subs)})
-            parts.append("(" + (" or ".join(f"a{i}_{j}(facts)" for j in range(len(subs))) or "False") + ")")
-        else:
-            test = namespace[f"t{i}"] = _compile_entry(key, expected)
-            # an empty fact (most rows have no problems, no unit, ...) is decided here, without a call
-            if op == "has_not":
-                parts.append(f"(not get({name!r}) or t{i}(facts))")
-            elif op == "has" or not test({}):
-                parts.append(f"(get({name!r}) and t{i}(facts))")
-            else:
-                parts.append(f"t{i}(facts)")
-    exec(_code(" and ".join(parts) or "True"), namespace)  # noqa: S102 - source built from fixed pieces
+    expression = _expression(cond, namespace)
+    exec(_code(expression), namespace)  # noqa: S102 - source built from fixed pieces
     return namespace["every"]
+
+
+def compile_cases(conds: list[dict[str, Any] | None], records: list[bool]) -> Callable[[dict[str, Any]], int]:
+    """The cases of a rule as one function of the facts: the index of the first case whose
+    condition holds, or -1. A case that fails after recording a ``hit`` (``records``) leaves none
+    for the next one; the case that holds leaves its own."""
+    namespace: dict[str, Any] = {}
+    lines = ["def first(facts):", "    get = facts.get"]
+    for i, (cond, record) in enumerate(zip(conds, records, strict=True)):
+        lines.append(f"    if {_expression(cond, namespace, f'_{i}_')}:")
+        lines.append(f"        return {i}")
+        if record:
+            lines.append("    facts.pop('hit', None)")
+    lines.append("    return -1")
+    exec(_first_code("\n".join(lines) + "\n"), namespace)  # noqa: S102 - source built from fixed pieces
+    return namespace["first"]
+
+
+@cache
+def _first_code(source: str):
+    return compile(source, "<cases>", "exec")
 
 
 @cache

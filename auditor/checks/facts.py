@@ -216,17 +216,31 @@ def is_generic_name(name: str) -> bool:
     n = norm_text(_YEAR_RE.sub("", name or ""))
     if not n:
         return False
-    if n in resolve("@generic_names"):
+    names, parts, suffixes, objects = _generic_words()
+    if n in names:
         return True
     rest = n
-    for part in sorted(resolve("@rule_generic_parts"), key=len, reverse=True):
-        rest = rest.replace(part, "")
+    for part in parts:
+        if part in rest:
+            rest = rest.replace(part, "")
     if not rest:
         return True
-    for suffix in resolve("@generic_suffixes"):
-        if n.endswith(suffix) and n[: -len(suffix)] in resolve("@rule_generic_objects"):
+    for suffix in suffixes:
+        if n.endswith(suffix) and n[: -len(suffix)] in objects:
             return True
     return False
+
+
+@cache
+def _generic_words() -> tuple[frozenset, tuple[str, ...], tuple[str, ...], frozenset]:
+    """(generic names, generic parts longest first, generic suffixes, generic objects) for is_generic_name."""
+    parts = tuple(sorted(resolve("@rule_generic_parts"), key=len, reverse=True))
+    return (
+        frozenset(resolve("@generic_names")),
+        parts,
+        resolve("@generic_suffixes"),
+        frozenset(resolve("@rule_generic_objects")),
+    )
 
 
 # ---------------------------------------------------------------- the parsed value

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from auditor.chars import WordList
-from auditor.checks.conditions import compiled, holds
+from auditor.checks.conditions import compile_cases, compiled, holds
 from auditor.checks.dup import Table, TableIndex, project_names, similar_tables, table_of
 from auditor.checks.facts import norm_text, official_levels, project_facts, resolve, row_facts
 from auditor.checks.within import similar_within
@@ -68,20 +68,22 @@ def _records_hit(cond: Any) -> bool:
 
 
 def _row_plan(rule) -> tuple:
-    """(rule, its compiled ``when`` or None, whether that records a hit, its cases as (compiled
-    test, case, whether it records a hit), its ``unless`` codes), compiled once per rule."""
+    """(rule, its compiled ``when`` or None, whether that records a hit, its cases as one function
+    giving the index of the first that holds (see conditions.compile_cases) or None without cases,
+    each case as (case, whether it fires, whether it records a hit), its ``unless`` codes),
+    compiled once per rule."""
     plan = _plans.get(id(rule))
     if plan is None or plan[0] is not rule:
         params = rule.params
-        cases = tuple(
-            (compiled(case.get("when")), case, _records_hit(case.get("when"))) for case in params.get("cases") or []
-        )
+        cases = params.get("cases") or []
+        records = [_records_hit(case.get("when")) for case in cases]
         when = params.get("when")
         plan = (
             rule,
             compiled(when) if when else None,
             _records_hit(when),
-            cases,
+            compile_cases([case.get("when") for case in cases], records) if cases else None,
+            tuple((case, case.get("fire", True), record) for case, record in zip(cases, records, strict=True)),
             frozenset(params.get("unless") or ()),
         )
         _plans[id(rule)] = plan
@@ -99,7 +101,7 @@ def check_rows(rules: list, dept: Department, ctx: Context) -> Iterator[tuple[An
         for ind in project.indicators:
             shared = ctx.row(ind, project, dept)
             key = (no, ind.row)
-            for rule, when, records, cases, unless in plans:
+            for rule, when, records, first, cases, unless in plans:
                 if when is not None and not when(shared):
                     if records:
                         shared.pop("hit", None)  # a word recorded by a test that then failed
@@ -107,16 +109,16 @@ def check_rows(rules: list, dept: Department, ctx: Context) -> Iterator[tuple[An
                 hit = shared.pop("hit", _NO_HIT) if records else _NO_HIT  # it goes into the copy only
                 if unless and not unless.isdisjoint(fired.get(key, _NONE)):
                     continue
-                if not cases:
+                if first is None:
                     yield rule, (project, ind, _copy(shared, hit, _NO_HIT), {})
                     continue
-                for case_holds, case, case_records in cases:  # tested on the shared facts: a copy only for a finding
-                    held = case_holds(shared)
-                    case_hit = shared.pop("hit", _NO_HIT) if case_records else _NO_HIT
-                    if held:
-                        if case.get("fire", True):
-                            yield rule, (project, ind, _copy(shared, hit, case_hit), case)
-                        break
+                index = first(shared)  # tested on the shared facts: a copy only for a finding
+                if index < 0:
+                    continue
+                case, fires, case_records = cases[index]
+                case_hit = shared.pop("hit", _NO_HIT) if case_records else _NO_HIT
+                if fires:
+                    yield rule, (project, ind, _copy(shared, hit, case_hit), case)
 
 
 def _copy(shared: dict[str, Any], hit: Any, case_hit: Any) -> dict[str, Any]:
