@@ -24,15 +24,13 @@ reports it as an error of that document (pipeline.document_stage), never as sile
 from __future__ import annotations
 
 from auditor.model import Department, Indicator
-from auditor.values import parse_value
+from auditor.values import comparator_of, parse_value
 
 ANALYSED = "analysed"  # feature key set on every analysed row
 
 
 def value_text(ind: Indicator) -> str:
     """The 指标值 with a comparator from the 指标方向 cell and a unit from the 计量单位 cell, when missing."""
-    from auditor.values import comparator_of
-
     value = (ind.value or "").strip()
     direction = (ind.direction or "").strip()
     unit = (ind.unit_column or "").strip()

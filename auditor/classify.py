@@ -73,6 +73,7 @@ def strip_label_note(text: str) -> str:
     return _LABEL_NOTE.sub("", text or "")
 
 
+@lru_cache(maxsize=TEXT_CACHE)
 def normalise_level2(text: str) -> str | None:
     """An 二级指标 as written (数量, 经济成本指标, 满意度, 质量指标(必填) ...) -> its official name, or None."""
     key = "".join(strip_label_note(text).split()).rstrip("：:")
@@ -149,7 +150,7 @@ class LinearModel:
                     break
                 grams += [padded[i : i + n] for i in range(len(padded) - n + 1)]
             vocabulary = self.vocabulary
-            found = tuple(col for col in map(vocabulary.get, grams) if col is not None)
+            found = tuple([col for col in map(vocabulary.get, grams) if col is not None])
             if len(self._columns) >= _SCORES_KEPT:
                 self._columns.clear()
             self._columns[word] = found

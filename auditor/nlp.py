@@ -62,6 +62,7 @@ def _direction_words() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=TEXT_CACHE)
 def stated_polarity(direction: str) -> str | None:
     """A table's own 指标方向 cell (正向/反向/越小越好 ...) -> "up"/"down", or None."""
     return _direction_words().get(_squeeze(direction))
@@ -74,6 +75,15 @@ def _kind_words() -> list[tuple[str, str, bool]]:
         if len(parts) >= 2:
             out.append((parts[0], parts[1], len(parts) > 2 and parts[2] == "first"))
     return out
+
+
+@lru_cache(maxsize=1)
+def _words_of_kind() -> dict[str, tuple[str, ...]]:
+    """kind -> its words (lexicons/indicator_kind.txt), in the lexicon's order."""
+    out: dict[str, list[str]] = {}
+    for word, kind, _ in _kind_words():
+        out.setdefault(kind, []).append(word)
+    return {kind: tuple(words) for kind, words in out.items()}
 
 
 @lru_cache(maxsize=TEXT_CACHE)
@@ -113,7 +123,7 @@ def indicator_kind(name: str, description: str = "", value: Value | None = None)
 def _row_kind(name: str, description: str, unit_kind: str | None) -> str | None:
     hinted = _UNIT_KIND_TO_KIND.get(unit_kind) if unit_kind else None
     text = _squeeze(name)
-    if hinted and any(kind == hinted and word in text for word, kind, _ in _kind_words()):
+    if hinted and any(word in text for word in _words_of_kind().get(hinted, ())):
         return hinted  # 费用总数 ≥30.75万元: the name names money too, and the value is money
     return _kind_of(text) or hinted or _kind_of(_squeeze(description))
 

@@ -396,6 +396,9 @@ def _name_date_year(name: str) -> int | None:
     return v.year if v.unit_kind == "date" else None
 
 
+_PER_UNIT = ("@rule_per_unit",)  # the words of a per-unit amount (元/人, 人均 ...)
+
+
 class _NameFacts(NamedTuple):
     """What a row's facts take from its 三级指标 name alone: worked out once per distinct name."""
 
@@ -451,7 +454,7 @@ def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, A
     name_n = named.name_n
     text = norm_text(clean + ind.description)
     value_text = features.get("value_text", ind.value)
-    per_unit = v.unit_kind == "unit_cost" or bool(first_hit(text, "@rule_per_unit"))
+    per_unit = v.unit_kind == "unit_cost" or bool(longest_first(_PER_UNIT).first_in(text))
     number = v.number
     expected = named.expected
     if expected is None and not name_n and first_hit(norm_text(ind.level2), ["满意"]):
