@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor.checks.dup import Table, TableIndex, similar_tables
-from auditor.checks.within import near_hits, similar_within
+from auditor.checks.within import best_share, near_hits, similar_within
 
 # names from two sectors, with near-identical spellings (rapidfuzz ratio ≥ 90 for the long ones)
 NAMES = [
@@ -73,3 +73,19 @@ def test_near_hits_counts_near_spellings_and_may_stop_short():
     other = ["义务教育学生资助人次", "校舍维修改造总面积", "受益群众满意度"]
     assert near_hits(mine, other, 90) == 2  # 培训人次 has no near spelling
     assert near_hits(mine, other, 90, need=3) < 3
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    mine=st.lists(st.sampled_from(NAMES), min_size=2, max_size=8),
+    others=st.lists(st.lists(st.sampled_from(NAMES), min_size=1, max_size=8), min_size=1, max_size=6),
+    threshold=st.sampled_from([0.5, 0.8, 1.0]),
+)
+def test_best_share_may_stop_counting_without_changing_the_winner(mine, others, threshold):
+    candidates = [(k, sum(1 for n in mine if n in other)) for k, other in enumerate(others)]
+
+    def stopping(k: int, exact: int, need: int) -> int:
+        return near_hits(mine, others[k], 90, need)
+
+    full = best_share(candidates, len(mine), threshold, lambda k, exact, need: near_hits(mine, others[k], 90))
+    assert best_share(candidates, len(mine), threshold, stopping) == full

@@ -508,10 +508,10 @@ class TableIndex:
             self._recent[k] = names
         return names
 
-    def fuzzy_hits(self, a: int, b: int, similarity: float) -> int:
+    def fuzzy_hits(self, a: int, b: int, similarity: float, need: int = 0) -> int:
         """How many of table ``a``'s names that table ``b`` lacks (repeats counted) have a name in
-        ``b`` at least ``similarity`` alike (within.near_hits)."""
-        return near_hits(self.names_of(a), self.names_of(b), similarity)
+        ``b`` at least ``similarity`` alike (within.near_hits; with ``need`` it may stop short)."""
+        return near_hits(self.names_of(a), self.names_of(b), similarity, need)
 
 
 def similar_tables(
@@ -558,7 +558,7 @@ def similar_tables(
         if q in winner:
             yield table, winner[q], 1.0
             continue
-        near = (lambda key, exact, table=table: index.fuzzy_hits(table, key, similarity)) if fuzzy else None
+        near = (lambda key, exact, need, table=table: index.fuzzy_hits(table, key, similarity, need)) if fuzzy else None
         best = best_share(refine.get(q, ()), length, threshold, near)
         if best:
             yield table, best[0], best[1]

@@ -45,21 +45,24 @@ def best_share(
     candidates: Iterable[tuple[int, int]],
     size: int,
     threshold: float,
-    near: Callable[[int, int], int] | None = None,
+    near: Callable[[int, int, int], int] | None = None,
 ) -> tuple[int, float] | None:
     """Of ``candidates`` (other table, exact hits), in order, the one whose share of the ``size``
     names is largest and at least ``threshold`` (the first of equals), as (other, share);
-    ``near(other, exact)`` adds the names matched by near spelling. A candidate holding every
-    name ends the search: nothing can beat it."""
+    ``near(other, exact, need)`` adds the names matched by near spelling, and may stop counting
+    (answering some number below ``need``) once the candidate can no longer reach the threshold
+    or beat the best so far. A candidate holding every name ends the search: nothing can beat it."""
     best: tuple[int, float] | None = None
+    least = _least(threshold, size)  # the fewest shared names that reach the threshold
     for other, exact in candidates:
         if near is not None:
-            exact += near(other, exact)
+            exact += near(other, exact, least - exact)
         share = exact / size
         if share >= threshold and (best is None or share > best[1]):
             best = (other, share)
             if exact >= size:
                 break
+            least = exact + 1  # to win now a candidate must share more
     return best
 
 
@@ -96,9 +99,8 @@ def similar_within(
             yield q, winner, 1.0
             continue
         ranked.sort()
-        least = _least(threshold, size)
         near = (
-            (lambda k, exact, names=names, least=least: near_hits(names, tables[k][1], similarity, least - exact))
+            (lambda k, exact, need, names=names: near_hits(names, tables[k][1], similarity, need))
             if similarity < 100
             else None
         )
