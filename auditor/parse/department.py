@@ -42,8 +42,8 @@ def department_facts(blocks: list[Block], dept: Department) -> None:
         except TypeError:  # a cell that is not text: every cell looked at below
             joined = ":"
         if not (":" in joined or "：" in joined or "预算" in joined or "绩效" in joined):
-            # without a colon, 预算 or 绩效 in the row only a code line (471 …局) can be here
-            cells = [cell for cell in cells if cell[:1].isdigit() or cell[:1].isspace()]
+            # without a colon, 预算 or 绩效 in the row only a code line (471 …局: three digits) can be here
+            cells = [cell for cell in cells if cell[:3].isdigit() or cell[:1].isspace()]
         for cell in cells:
             text = (cell or "").strip() if isinstance(cell, str) else ""
             if not text or len(text) > 80:

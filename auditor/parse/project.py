@@ -19,7 +19,7 @@ _AMOUNT = re.compile(r"-?\d[\d,，]*(?:\.\d+)?(?:万元|千元|元)?")
 
 def split_inline_labels(cells: list[str], keys: list[str]) -> tuple[list[str], list[str]]:
     """Cells written as "项目名称：X" become a label cell and a value cell."""
-    if not any(":" in key for key in keys):
+    if ":" not in "".join(keys):
         return cells, keys
     out_cells: list[str] = []
     out_keys: list[str] = []

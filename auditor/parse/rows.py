@@ -17,8 +17,13 @@ def indicator_row(state: DocState, cells: list[str], block: Block) -> None:
     break may have split it); a narrower one lost its empty cells and is aligned by content."""
     project = state.project
     assert project is not None
-    if state.roles and (
-        not _positional(state.roles, cells, state.width, state.header_row) or _moved(state.above, cells, state.width)
+    if (
+        state.roles
+        and len(cells) < state.width  # (a row as wide as the header is read by position)
+        and (
+            not _positional(state.roles, cells, state.width, state.header_row)
+            or _moved(state.above, cells, state.width)
+        )
     ):
         if _rest_of_last(state, cells):
             return
@@ -35,7 +40,15 @@ def indicator_row(state: DocState, cells: list[str], block: Block) -> None:
     state.last_column = len(cells) - 1
     state.above = dict(enumerate(cells))
     got = _map_row(state.columns, cells)
-    if not any(got.get(f) for f in ("level1", "level2", "name", "description", "value", "basis", "unit")):
+    if not (
+        got.get("level1")
+        or got.get("level2")
+        or got.get("name")
+        or got.get("description")
+        or got.get("value")
+        or got.get("basis")
+        or got.get("unit")
+    ):
         return
     value = _join_value(got.get("direction", ""), got.get("value", ""), got.get("unit", ""))
     last = project.indicators[-1] if project.indicators else None
@@ -245,7 +258,7 @@ def _levels(state: DocState, got: dict[str, str]) -> tuple[str, str]:
 def _add(state: DocState, got: dict[str, str], value: str, block: Block, aligned: bool = True, line: int = 0) -> None:
     project = state.project
     assert project is not None
-    if not aligned and not any(got.get(f) for f in ("name", "value", "description", "basis")):
+    if not aligned and not (got.get("name") or got.get("value") or got.get("description") or got.get("basis")):
         _levels(state, got)  # a label row read by position: it fills the rows below
         return
     last = project.indicators[-1] if project.indicators else None
@@ -319,8 +332,10 @@ def _map_row(columns: dict[int, str], cells: list[str]) -> dict[str, str]:
         if index < len(cells) and kind != "skip":
             got[kind] = cells[index].strip()
     for index, cell in enumerate(cells):
+        if index in columns:
+            continue
         text = cell.strip()
-        if not text or index in columns:
+        if not text:
             continue
         if any(0 <= j < len(cells) and cells[j].strip() == text for j in (index - 1, index + 1)):
             continue  # a merged cell repeated into the unnamed column

@@ -26,7 +26,7 @@ from auditor.parse.project import (
 )
 from auditor.parse.rows import add_placed, foreign_row, indicator_row, stream_rows_of
 from auditor.parse.state import DocState
-from auditor.parse.vocab import column_of, is_footer, label_of, norm, simplify
+from auditor.parse.vocab import column_of, is_footer, label_of, names_column, norm, simplify
 
 _MONEY_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|千元|元)")
 _CLOSING = re.compile(
@@ -58,7 +58,11 @@ def parse_blocks(
     department_facts(blocks, dept)
     state = DocState(dept=dept, trace=trace)
     for block in blocks:
-        cells = [c if isinstance(c, str) else ("" if c is None else str(c)) for c in block.cells]
+        try:
+            "".join(block.cells)  # (every cell is text: taken as it is)
+            cells = list(block.cells)
+        except TypeError:
+            cells = [c if isinstance(c, str) else ("" if c is None else str(c)) for c in block.cells]
         if block.table is None:
             _paragraph(state, cells[0] if cells else "", block)
         elif block.stream:
@@ -136,10 +140,11 @@ def _row(state: DocState, cells: list[str], block: Block) -> None:
     state.last_table = block.table
     if new_table:
         state.after_break = True
-    filled = [k for k in keys if k]
-    for key in filled:
-        if "单位" in key and (m := _MONEY_UNIT.fullmatch(key)):
-            state.unit = m.group(1)
+    filled = list(filter(None, keys))
+    if "单位" in "".join(filled):
+        for key in filled:
+            if "单位" in key and (m := _MONEY_UNIT.fullmatch(key)):
+                state.unit = m.group(1)
     if len(set(filled)) == 1:
         only = filled[0]
         if (
@@ -169,7 +174,7 @@ def _row(state: DocState, cells: list[str], block: Block) -> None:
         if only.startswith(("注:", "备注:", "说明:")) or only in _CAPTIONS:
             return
 
-    named = len(filled) - [column_of(key)[0] for key in filled].count(None)  # cells naming an indicator column
+    named = sum(map(names_column, filled))  # cells naming an indicator column
     if 4 <= named < len(filled) and len(filled) > 6 and (split := _header_inside(keys)) is not None:
         start, middle, end = split
         for part in (cells[:start], cells[start:middle], cells[middle:end], cells[end:]):
@@ -235,7 +240,8 @@ def _row(state: DocState, cells: list[str], block: Block) -> None:
         return
 
     cells, keys = split_inline_labels(cells, keys)
-    labels = [(i, kind) for i, kind in enumerate(map(label_of, keys)) if kind]
+    named_fields = list(map(label_of, keys))
+    labels = [(i, kind) for i, kind in enumerate(named_fields) if kind] if any(named_fields) else []
     if labels and any(kind in ("code", "name") for _, kind in labels):
         project = state.project
         kinds = {kind for _, kind in labels}
@@ -252,7 +258,11 @@ def _row(state: DocState, cells: list[str], block: Block) -> None:
         state.in_indicators = False  # a sign-off, total or remarks row under the table
         _note(state, block, f"表尾（{filled[0][:12]}）：指标表到此结束")
         return
-    if state.in_indicators and state.project is not None and not any(k in ("code", "name") for _, k in labels):
+    if (
+        state.in_indicators
+        and state.project is not None
+        and not (labels and any(k in ("code", "name") for _, k in labels))
+    ):
         if new_table and foreign_row(state, cells):
             finish_project(state)  # another table (收支总表 …) right after a page break, without a title
             return

@@ -113,6 +113,12 @@ def column_of(key: str) -> tuple[str | None, int]:
     return None, 99
 
 
+@lru_cache(maxsize=1 << 14)
+def names_column(key: str) -> bool:
+    """Whether a cell (``norm`` key) names an indicator column: ``column_of(key)[0]`` is set."""
+    return column_of(key)[0] is not None
+
+
 # --------------------------------------------------------------------------- field labels
 
 
