@@ -437,11 +437,25 @@ def _name_facts(name: str, clean: str, residue: tuple, objects: tuple, actions: 
     )
 
 
+@lru_cache(maxsize=TEXT_CACHE)
+def _levels(level1: str, level2: str) -> tuple[str, str, str, str]:
+    """(official 一级, official 二级, the 一级 label normalised, the 二级 label normalised) of a row."""
+    official1, official2 = official_levels(level1, level2)
+    return official1, official2, norm_text(level1), norm_text(level2)
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _text_facts(clean: str, description: str) -> tuple[str, str, bool]:
+    """(name and description normalised, the description normalised, whether they name a per-unit amount)."""
+    text = norm_text(clean + description)
+    return text, norm_text(description), bool(longest_first(_PER_UNIT).first_in(text))
+
+
 def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, Any]:
     """Every fact a row condition or message template may name (see FACTS), read from the analysis."""
     v = parsed(ind)
     features = ind.features
-    level1, level2 = official_levels(ind.level1, ind.level2)
+    level1, level2, level1_raw, level2_raw = _levels(ind.level1, ind.level2)
     cmp = v.comparator
     cap = cmp in ("<=", "<") or bool(v.cap_words)
     unit = v.unit or ""
@@ -452,14 +466,13 @@ def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, A
     actions = tuple(features.get("actions") or ())
     named = _name_facts(ind.name, clean, residue, objects, actions)
     name_n = named.name_n
-    text = norm_text(clean + ind.description)
+    text, description_n, per_unit_words = _text_facts(clean, ind.description)
     value_text = features.get("value_text", ind.value)
-    per_unit = v.unit_kind == "unit_cost" or bool(longest_first(_PER_UNIT).first_in(text))
+    per_unit = v.unit_kind == "unit_cost" or per_unit_words
     number = v.number
     expected = named.expected
-    if expected is None and not name_n and first_hit(norm_text(ind.level2), ["满意"]):
+    if expected is None and not name_n and first_hit(level2_raw, ["满意"]):
         expected = "percent"  # a row with no name under a 满意度 二级 measures satisfaction
-    description_n = norm_text(ind.description)
     level2_pred = features.get("level2_pred")
     proba = features.get("level2_proba")
     f: dict[str, Any] = {
@@ -475,8 +488,8 @@ def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, A
         "text_n": text,
         "level1": level1,
         "level2": level2,
-        "level2_raw": norm_text(ind.level2),
-        "level1_raw": norm_text(ind.level1),
+        "level2_raw": level2_raw,
+        "level1_raw": level1_raw,
         "comparator": cmp,
         "cap": cap,
         "floor": cmp in (">=", ">"),
