@@ -25,7 +25,7 @@ from functools import cache
 from typing import Any
 
 from auditor.chars import WordList
-from auditor.checks.facts import norm_text, resolve
+from auditor.checks.facts import norm_text, resolve, word_list
 
 _OPS = ("has_not", "has", "is", "not", "gte", "gt", "lte", "lt", "re")
 _COMPARE = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
@@ -133,14 +133,9 @@ def _searcher(op: str, expected: Any):
     if op == "re":
         return re.compile(str(expected)).search
     if op in ("has", "has_not"):
-        pattern = _word_list(resolve(expected))._any
+        pattern = word_list(expected)._any
         return pattern.search if pattern is not None else None
     return None
-
-
-@cache
-def _word_list(words: tuple[str, ...]) -> WordList:
-    return WordList(list(words))
 
 
 def compile_condition(cond: dict[str, Any] | None) -> Test:

@@ -151,8 +151,12 @@ def resolve(items: Any) -> tuple[str, ...]:
 
 def first_hit(text: str, items: Any) -> str | None:
     """The first word of ``items`` contained in ``text`` (longest first), or None."""
-    key = (items,) if isinstance(items, str) else tuple(items or ())
-    return longest_first(key).first_in(text)
+    return word_list(items).first_in(text)
+
+
+def word_list(items: Any) -> WordList:
+    """``items`` (a word, or a list; '@name' for a lexicon) as a ``WordList``, built once per list."""
+    return longest_first((items,) if isinstance(items, str) else tuple(items or ()))
 
 
 @cache
@@ -396,9 +400,6 @@ def _name_date_year(name: str) -> int | None:
     return v.year if v.unit_kind == "date" else None
 
 
-_PER_UNIT = ("@rule_per_unit",)  # the words of a per-unit amount (元/人, 人均 ...)
-
-
 class _NameFacts(NamedTuple):
     """What a row's facts take from its 三级指标 name alone: worked out once per distinct name."""
 
@@ -448,7 +449,7 @@ def _levels(level1: str, level2: str) -> tuple[str, str, str, str]:
 def _text_facts(clean: str, description: str) -> tuple[str, str, bool]:
     """(name and description normalised, the description normalised, whether they name a per-unit amount)."""
     text = norm_text(clean + description)
-    return text, norm_text(description), bool(longest_first(_PER_UNIT).first_in(text))
+    return text, norm_text(description), bool(first_hit(text, "@rule_per_unit"))
 
 
 def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, Any]:

@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 from typing import Any
 
-from auditor.chars import WordList
 from auditor.checks.conditions import compile_cases, compiled, holds
 from auditor.checks.dup import Table, TableIndex, project_names, similar_tables, table_of
-from auditor.checks.facts import norm_text, official_levels, project_facts, resolve, row_facts
+from auditor.checks.facts import norm_text, official_levels, project_facts, resolve, row_facts, word_list
 from auditor.checks.within import similar_within
 from auditor.checks.yearcopy import check_year_copy
 from auditor.model import Department, Indicator, Project
@@ -285,7 +283,7 @@ def check_boilerplate(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
     share = float(params.get("share", 0.8))
     min_rows = int(params.get("min_rows", 3))
     levels = set(params.get("levels") or [])
-    sources = _word_list(tuple(params.get("sources") or ()))
+    sources = word_list(params.get("sources"))
     for project in dept.projects:
         facts_of = [(ind, ctx.row(ind, project, dept)) for ind in project.indicators]
         checks = (
@@ -317,11 +315,6 @@ def check_boilerplate(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
                 facts.update({"hit": shown, "count": n, "rows": len(rows)})
                 yield project, None, facts, {"message": message, "field": field_name}
                 break
-
-
-@lru_cache(maxsize=64)
-def _word_list(words: tuple[str, ...]) -> WordList:
-    return WordList(list(resolve(list(words))))
 
 
 # Each kind's parameters with their defaults (the loader refuses any other; `audit explain` shows them).
