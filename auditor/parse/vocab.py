@@ -78,7 +78,6 @@ def columns() -> tuple[dict[str, str], dict[str, int]]:
 
 _UNIT_SUFFIX = re.compile(r"\((?:万元|元|千元|%|％|全称)\)$")
 _YEAR_PREFIX = re.compile(r"^(?:20\d\d年度?|年度|全年|本年|当年|预期20\d\d年|预期)")
-_YEAR_STARTS = ("20", "年度", "全年", "本年", "当年", "预期")
 _SET_SUFFIX = re.compile(r"\((?:长期|年度|中期|目标值|\d+)\)$")
 _COLUMN_PARTS = (
     ("实际", "actual"),
@@ -104,10 +103,9 @@ def column_of(key: str) -> tuple[str | None, int]:
         for bare in (_UNIT_SUFFIX.sub("", key), _SET_SUFFIX.sub("", key)):
             if bare in role_of:
                 return role_of[bare], rank[bare]
-    if key.startswith(_YEAR_STARTS):  # (the first characters _YEAR_PREFIX can match)
-        bare = _YEAR_PREFIX.sub("", key)
-        if bare != key and bare in role_of:
-            return role_of[bare], rank[bare] + 1
+    bare = _YEAR_PREFIX.sub("", key)
+    if bare != key and bare in role_of:
+        return role_of[bare], rank[bare] + 1
     if 3 <= len(key) <= 12 and ("实现值" in key or "完成值" in key):
         return ("actual" if "实际" in key else "value"), 50
     return None, 99
@@ -136,9 +134,6 @@ def all_label_fields() -> list[str]:
     return sorted({kind for kind, _ in _pairs("parse_labels")})
 
 
-_LABEL_TAIL = re.compile(r"[:*]+$")
-
-
 @lru_cache(maxsize=1 << 14)
 def label_of(key: str) -> str | None:
     """The Project field a header label names (``key`` already normalised), else None."""
@@ -149,10 +144,10 @@ def label_of(key: str) -> str | None:
     if found is not None or len(key) > 40:
         return found  # (no label is that long, even with pinyin readings)
     key = simplify(key).lstrip("*")
-    found = labels.get(key) or (labels.get(_LABEL_TAIL.sub("", key)) if key.endswith((":", "*")) else None)
+    found = labels.get(key) or labels.get(key.rstrip(":*"))
     if found is None and key.startswith("其中"):
         key = key[2:].lstrip(":")
-        found = labels.get(key) or (labels.get(_LABEL_TAIL.sub("", key)) if key.endswith((":", "*")) else None)
+        found = labels.get(key) or labels.get(key.rstrip(":*"))
     if found is None and key.endswith(")"):
         found = labels.get(_UNIT_SUFFIX.sub("", key))
         if found is None and (bare := _TRAILING_NOTE.sub("", key)) != key and len(bare) >= 4:
