@@ -37,8 +37,19 @@ def lexicon_rows(name: str) -> list[tuple[str, ...]]:
 
 
 def read_yaml(path: Path):
-    """A YAML file's data, parsed safely; with libyaml's C parser when PyYAML has it (ten times faster)."""
+    """A YAML file's data, parsed safely, and kept parsed in the cache folder (auditor.cache) under
+    the file's text: every run reads rules/*.yaml before its first document, and unpickling the
+    catalog takes a twentieth of parsing it (PyYAML builds Python objects in Python even with
+    libyaml's C parser). A changed file is parsed afresh; a YAML error is raised as parsing raises it."""
+    from auditor.cache import pickled
+
+    text = path.read_text(encoding="utf-8")
+    return pickled("yaml", (path.name, text), lambda: parse_yaml(text))
+
+
+def parse_yaml(text: str):
+    """YAML text parsed safely; with libyaml's C parser when PyYAML has it (ten times faster)."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader

@@ -94,3 +94,26 @@ def test_old_files_of_the_same_kind_are_removed_when_a_new_one_is_made(folder):
     names = sorted(p.name.split("-")[0] for p in folder.glob("*.pickle"))
     assert names == ["letter", "tags", "tags"]  # v1 gone, v2 and v3 kept; another kind untouched
     assert cache.pickled("tags", "v2", lambda: 99) == 2
+
+
+def test_a_rule_file_is_parsed_once_and_again_when_edited(folder, tmp_path, monkeypatch):
+    from auditor import resources
+    from auditor.resources import read_yaml
+
+    parsed = []
+    monkeypatch.setattr(
+        resources, "parse_yaml", lambda text, parse=resources.parse_yaml: parsed.append(1) or parse(text)
+    )
+    rule = tmp_path / "vague.yaml"
+    rule.write_text("code: VAGUE\nseverity: warning\nexamples:\n  - 指标值: 有所提高\n", encoding="utf-8")
+    assert read_yaml(rule) == {"code": "VAGUE", "severity": "warning", "examples": [{"指标值": "有所提高"}]}
+    assert len(list(folder.glob("yaml-*.pickle"))) == 1
+    assert read_yaml(rule)["severity"] == "warning"  # read back, not parsed
+    assert len(parsed) == 1
+    rule.write_text("code: VAGUE\nseverity: error\n", encoding="utf-8")
+    assert read_yaml(rule) == {"code": "VAGUE", "severity": "error"}  # the edit is seen
+    assert len(parsed) == 2
+    rule.write_text("code: [VAGUE\n", encoding="utf-8")
+    with pytest.raises(Exception, match="flow sequence"):  # a YAML error is raised, never cached
+        read_yaml(rule)
+    assert len(list(folder.glob("yaml-*.pickle"))) == 2
