@@ -84,7 +84,7 @@ def _compile_entry(key: str, expected: Any) -> Test:
     return lambda facts: pattern.search(str(facts.get(name) or "")) is not None
 
 
-def _expression(cond: dict[str, Any] | None, namespace: dict[str, Any], prefix: str = "") -> str:
+def expression(cond: dict[str, Any] | None, namespace: dict[str, Any], prefix: str = "") -> str:
     """The source of one boolean expression of ``facts`` and ``get`` (= facts.get) for ``cond``,
     its constants and functions put into ``namespace`` under names starting with ``prefix``."""
     parts = []
@@ -147,30 +147,8 @@ def compile_condition(cond: dict[str, Any] | None) -> Test:
     every value stays a constant of the function's namespace.
     """
     namespace: dict[str, Any] = {}
-    expression = _expression(cond, namespace)
-    exec(_code(expression), namespace)  # noqa: S102 - source built from fixed pieces
+    exec(_code(expression(cond, namespace)), namespace)  # noqa: S102 - source built from fixed pieces
     return namespace["every"]
-
-
-def compile_cases(conds: list[dict[str, Any] | None], records: list[bool]) -> Callable[[dict[str, Any]], int]:
-    """The cases of a rule as one function of the facts: the index of the first case whose
-    condition holds, or -1. A case that fails after recording a ``hit`` (``records``) leaves none
-    for the next one; the case that holds leaves its own."""
-    namespace: dict[str, Any] = {}
-    lines = ["def first(facts):", "    get = facts.get"]
-    for i, (cond, record) in enumerate(zip(conds, records, strict=True)):
-        lines.append(f"    if {_expression(cond, namespace, f'_{i}_')}:")
-        lines.append(f"        return {i}")
-        if record:
-            lines.append("    facts.pop('hit', None)")
-    lines.append("    return -1")
-    exec(_first_code("\n".join(lines) + "\n"), namespace)  # noqa: S102 - source built from fixed pieces
-    return namespace["first"]
-
-
-@cache
-def _first_code(source: str):
-    return compile(source, "<cases>", "exec")
 
 
 @cache

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from functools import cache
 from typing import Any
 
-from auditor.checks.conditions import compile_cases, compiled, holds
+from auditor.checks.conditions import expression, holds
 from auditor.checks.dup import Table, TableIndex, project_names, similar_tables, table_of
 from auditor.checks.facts import norm_text, official_levels, project_facts, resolve, row_facts, word_list
 from auditor.checks.within import similar_within
@@ -53,7 +54,7 @@ class Context:
 
 
 _NONE: frozenset[str] = frozenset()
-_plans: dict[int, tuple] = {}
+_plans: dict[tuple[int, ...], tuple] = {}
 
 
 def _records_hit(cond: Any) -> bool:
@@ -65,58 +66,91 @@ def _records_hit(cond: Any) -> bool:
     return any(key.endswith(("__has", "__is")) or (key == "any" and _records_hit(value)) for key, value in cond.items())
 
 
-def _row_plan(rule) -> tuple:
-    """(rule, its compiled ``when`` or None, whether that records a hit, its cases as one function
-    giving the index of the first that holds (see conditions.compile_cases) or None without cases,
-    each case as (case, whether it fires, whether it records a hit), its ``unless`` codes),
-    compiled once per rule."""
-    plan = _plans.get(id(rule))
-    if plan is None or plan[0] is not rule:
-        params = rule.params
-        cases = params.get("cases") or []
-        records = [_records_hit(case.get("when")) for case in cases]
-        when = params.get("when")
-        plan = (
-            rule,
-            compiled(when) if when else None,
-            _records_hit(when),
-            compile_cases([case.get("when") for case in cases], records) if cases else None,
-            tuple((case, case.get("fire", True), record) for case, record in zip(cases, records, strict=True)),
-            frozenset(params.get("unless") or ()),
+def _rule_source(i: int, rule, namespace: dict[str, Any]) -> list[str]:
+    """The statements that test rule ``i`` of a group on one row's facts (see ``_group_plan``)."""
+    params = rule.params
+    when = params.get("when")
+    records = _records_hit(when)
+    unless = frozenset(params.get("unless") or ())
+    cases = params.get("cases") or []
+    body: list[str] = []
+    if unless:
+        namespace[f"u{i}"] = unless
+        body.append(f"if u{i}.isdisjoint(fired.get(key, NONE)):")
+    pad = "    " if unless else ""
+    if not cases:
+        body.append(f"{pad}yield {i}, -1, hit")
+    for j, case in enumerate(cases):  # the first case that holds: each next one in the previous one's else
+        record = _records_hit(case.get("when"))
+        body.append(f"{pad}if {expression(case.get('when'), namespace, f'k{i}_{j}_')}:")
+        body.append(f"{pad}    yield {i}, {j}, hit")
+        if j + 1 < len(cases) or record:
+            body.append(f"{pad}else:")
+            pad += "    "
+            if record:  # a failing case's word is not the next one's
+                body.append(f"{pad}pop('hit', None)")
+    if not when:
+        return ["hit = NO", *body]
+    lines = [f"if {expression(when, namespace, f'w{i}_')}:", "    hit = pop('hit', NO)" if records else "    hit = NO"]
+    lines += ["    " + line for line in body]
+    if records:
+        lines += ["else:", "    pop('hit', None)"]
+    return lines
+
+
+def _group_plan(rules: list) -> tuple:
+    """(the rules, each rule's cases as (case, whether it fires, whether it records a hit), the
+    group's test): consecutive ``row`` rules as one generated generator of a row's facts, compiled
+    once per group.
+
+    ``test(facts, fired, key)`` yields ``(rule index, case index or -1 for a rule without cases,
+    the word the rule's ``when`` recorded or NO)`` for each rule whose ``when`` and a case hold,
+    in the rules' order: every rule's ``when`` and cases written out inline (no call and no
+    loop step per rule), the facts read through one ``get``. A rule's ``unless`` is tested
+    against ``fired`` when its turn comes, so it sees the rules before it that the caller
+    marked. A test that recorded a ``hit`` and failed drops it before the next one."""
+    key = tuple(map(id, rules))
+    plan = _plans.get(key)
+    if plan is None or any(a is not b for a, b in zip(plan[0], rules, strict=True)):
+        namespace: dict[str, Any] = {"NO": _NO_HIT, "NONE": _NONE}
+        lines = ["def test(facts, fired, key):", "    get = facts.get", "    pop = facts.pop"]
+        for i, rule in enumerate(rules):
+            lines += ["    " + line for line in _rule_source(i, rule, namespace)]
+        exec(_group_code("\n".join(lines) + "\n"), namespace)  # noqa: S102 - source built from fixed pieces
+        cases = tuple(
+            tuple(
+                (case, case.get("fire", True), _records_hit(case.get("when")))
+                for case in rule.params.get("cases") or []
+            )
+            for rule in rules
         )
-        _plans[id(rule)] = plan
+        plan = _plans[key] = (tuple(rules), cases, namespace["test"])
     return plan
+
+
+@cache
+def _group_code(source: str):
+    return compile(source, "<row rules>", "exec")
 
 
 def check_rows(rules: list, dept: Department, ctx: Context) -> Iterator[tuple[Any, Hit]]:
     """Several ``row`` rules in one pass over the rows: ``(rule, hit)`` in row order, and on each
     row in the rules' order. A rule's ``unless`` sees what the rules before it found on the row
     (``ctx.fired``: the caller marks each hit before asking for the next)."""
-    plans = [_row_plan(rule) for rule in rules]
+    rules, cases, test = _group_plan(rules)
     fired = ctx.fired
     for project in dept.projects:
         no = project.no
         for ind in project.indicators:
             shared = ctx.row(ind, project, dept)
-            key = (no, ind.row)
-            for rule, when, records, first, cases, unless in plans:
-                if when is not None and not when(shared):
-                    if records:
-                        shared.pop("hit", None)  # a word recorded by a test that then failed
-                    continue
-                hit = shared.pop("hit", _NO_HIT) if records else _NO_HIT  # it goes into the copy only
-                if unless and not unless.isdisjoint(fired.get(key, _NONE)):
-                    continue
-                if first is None:
-                    yield rule, (project, ind, _copy(shared, hit, _NO_HIT), {})
-                    continue
-                index = first(shared)  # tested on the shared facts: a copy only for a finding
+            for i, index, hit in test(shared, fired, (no, ind.row)):  # tested on the shared facts
                 if index < 0:
+                    yield rules[i], (project, ind, _copy(shared, hit, _NO_HIT), {})
                     continue
-                case, fires, case_records = cases[index]
+                case, fires, case_records = cases[i][index]
                 case_hit = shared.pop("hit", _NO_HIT) if case_records else _NO_HIT
-                if fires:
-                    yield rule, (project, ind, _copy(shared, hit, case_hit), case)
+                if fires:  # a copy only for a finding
+                    yield rules[i], (project, ind, _copy(shared, hit, case_hit), case)
 
 
 def _copy(shared: dict[str, Any], hit: Any, case_hit: Any) -> dict[str, Any]:
