@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache, lru_cache, partial
-from typing import Any, NamedTuple
+from typing import Any
 
 from auditor.chars import TEXT_CACHE, WordList
 from auditor.model import Department, Indicator, Project, Value
@@ -400,97 +400,92 @@ def _name_date_year(name: str) -> int | None:
     return v.year if v.unit_kind == "date" else None
 
 
-class _NameFacts(NamedTuple):
-    """What a row's facts take from its 三级指标 name alone: worked out once per distinct name."""
-
-    name_n: str
-    name_raw_n: str
-    expected: str | None
-    question: bool
-    outcome: bool
-    generic_words: bool
-    generic: bool
-    residue_text: str
-    name_empty: bool
-    name_unit: str | None
-    name_quantity: Value | None
-    name_date_year: int | None
-
-
 @lru_cache(maxsize=TEXT_CACHE)
-def _name_facts(name: str, clean: str, residue: tuple, objects: tuple, actions: tuple) -> _NameFacts:
+def _name_facts(
+    name: str, clean: str, residue: tuple, objects: tuple, actions: tuple
+) -> tuple[dict[str, Any], Value | None]:
+    """What a row's facts take from its 三级指标 name alone, worked out once per distinct name:
+    (those facts, the target the name states or None). Rows share the facts' lists: facts are only read."""
     name_n = norm_text(clean)
     question = bool(_QUESTION.search(name_n))
     outcome = bool(first_hit(name_n[:2], "@name_outcome_verbs")) and not question
-    return _NameFacts(
-        name_n=name_n,
-        name_raw_n=norm_text(name),
-        expected=expected_unit(clean),
-        question=question,
-        outcome=outcome,
-        generic_words=is_generic_name(clean),
-        generic=_generic(clean, name_n, objects, actions, question, outcome),
-        residue_text="".join(residue),
-        name_empty=not _HAS_TEXT.search(clean),
-        name_unit=_name_unit(clean, residue),
-        name_quantity=_name_quantity(clean),
-        name_date_year=_name_date_year(clean),
-    )
+    quantity = _name_quantity(clean)
+    return {
+        "name": name.strip(),
+        "name_clean": clean,
+        "name_n": name_n,
+        "name_raw_n": norm_text(name),
+        "name_empty": not _HAS_TEXT.search(clean),
+        "expected_unit": expected_unit(clean),
+        "objects": list(objects),
+        "has_object": bool(objects),
+        "question": question,
+        "outcome_name": outcome,
+        "generic_words": is_generic_name(clean),
+        "actions": list(actions),
+        "generic": _generic(clean, name_n, objects, actions, question, outcome),
+        "residue": list(residue),
+        "residue_text": "".join(residue),
+        "name_unit": _name_unit(clean, residue),
+        "name_quantity": quantity is not None,
+        "name_date_year": _name_date_year(clean),
+    }, quantity
 
 
 @lru_cache(maxsize=TEXT_CACHE)
-def _levels(level1: str, level2: str) -> tuple[str, str, str, str]:
-    """(official 一级, official 二级, the 一级 label normalised, the 二级 label normalised) of a row."""
+def _levels(level1: str, level2: str) -> dict[str, str]:
+    """A row's official 一级 and 二级 and both labels normalised."""
     official1, official2 = official_levels(level1, level2)
-    return official1, official2, norm_text(level1), norm_text(level2)
+    return {"level1": official1, "level2": official2, "level2_raw": norm_text(level2), "level1_raw": norm_text(level1)}
 
 
 @lru_cache(maxsize=TEXT_CACHE)
-def _text_facts(clean: str, description: str) -> tuple[str, str, bool]:
-    """(name and description normalised, the description normalised, whether they name a per-unit amount)."""
+def _text_facts(clean: str, description: str) -> tuple[dict[str, Any], bool]:
+    """(the facts of a row's name and description together, whether they name a per-unit amount)."""
     text = norm_text(clean + description)
-    return text, norm_text(description), bool(first_hit(text, "@rule_per_unit"))
+    description_n = norm_text(description)
+    name_n = norm_text(clean)
+    return {
+        "description": description.strip(),
+        "description_n": description_n,
+        "text_n": text,
+        "desc_dup": bool(name_n) and name_n == description_n,
+    }, bool(first_hit(text, "@rule_per_unit"))
 
 
 def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, Any]:
-    """Every fact a row condition or message template may name (see FACTS), read from the analysis."""
+    """Every fact a row condition or message template may name (see FACTS), read from the analysis:
+    those of its name, level labels and texts ready-made per distinct text, the rest per row."""
     v = parsed(ind)
     features = ind.features
-    level1, level2, level1_raw, level2_raw = _levels(ind.level1, ind.level2)
+    levels = _levels(ind.level1, ind.level2)
     cmp = v.comparator
     cap = cmp in ("<=", "<") or bool(v.cap_words)
     unit = v.unit or ""
     wan = v.amount_wan
     clean = features.get("name_clean", ind.name)
-    residue = tuple(features.get("residue") or ())
-    objects = tuple(features.get("objects") or ())
-    actions = tuple(features.get("actions") or ())
-    named = _name_facts(ind.name, clean, residue, objects, actions)
-    name_n = named.name_n
-    text, description_n, per_unit_words = _text_facts(clean, ind.description)
+    named, nq = _name_facts(
+        ind.name,
+        clean,
+        tuple(features.get("residue") or ()),
+        tuple(features.get("objects") or ()),
+        tuple(features.get("actions") or ()),
+    )
+    texts, per_unit_words = _text_facts(clean, ind.description)
     value_text = features.get("value_text", ind.value)
     per_unit = v.unit_kind == "unit_cost" or per_unit_words
     number = v.number
-    expected = named.expected
-    if expected is None and not name_n and first_hit(level2_raw, ["满意"]):
-        expected = "percent"  # a row with no name under a 满意度 二级 measures satisfaction
     level2_pred = features.get("level2_pred")
+    level1_pred = official_levels("", level2_pred or "")[0] or None
     proba = features.get("level2_proba")
+    year = dept.year
     f: dict[str, Any] = {
-        "name": ind.name.strip(),
-        "name_clean": clean,
-        "description": ind.description.strip(),
+        **named,
+        **levels,
+        **texts,
         "value": value_text.strip(),
         "basis": ind.basis.strip(),
-        "name_n": name_n,
-        "name_raw_n": named.name_raw_n,
-        "description_n": description_n,
         "value_n": norm_text(value_text),
-        "text_n": text,
-        "level1": level1,
-        "level2": level2,
-        "level2_raw": level2_raw,
-        "level1_raw": level1_raw,
         "comparator": cmp,
         "cap": cap,
         "floor": cmp in (">=", ">"),
@@ -505,48 +500,36 @@ def row_facts(ind: Indicator, project: Project, dept: Department) -> dict[str, A
         # 比2023年有所提高: a year is not a target quantity
         "quantified": (number is not None and not _is_year(v)) or v.unit_kind in ("date", "frequency") or bool(v.date),
         "value_empty": not norm_text(value_text),
-        "name_empty": named.name_empty,
         "polarity": features.get("polarity"),
         "kind": features.get("kind"),
-        "expected_unit": expected,
-        "objects": list(objects),
-        "has_object": bool(objects),
-        "question": named.question,
-        "outcome_name": named.outcome,
-        "generic_words": named.generic_words,
-        "actions": list(actions),
-        "generic": named.generic,
-        "residue": list(residue),
-        "residue_text": named.residue_text,
         "level_note": features.get("level_note"),
-        "name_unit": named.name_unit,
         "unit_column": ind.unit_column.strip() or None,
-        "name_quantity": named.name_quantity is not None,
-        "desc_dup": bool(name_n) and name_n == description_n,
         "per_unit": per_unit,
         "budget": project.budget,
         "budget_text": _money_text(project.budget),
-        "budget_year": dept.year,
+        "budget_year": year,
         "table_unit": dept.unit or "万元",
         "level2_pred": level2_pred,
-        "level1_pred": official_levels("", level2_pred or "")[0] or None,
+        "level1_pred": level1_pred,
         "proba_text": f"{proba:.0%}" if proba is not None else "",
         "level2_proba": proba,
         "project": project.name,
+        "name_value_differs": bool(
+            nq is not None
+            and number is not None
+            and (v.unit_kind in (None, nq.unit_kind))
+            and abs(nq.number - number) > 1e-9
+        ),
+        "level1_mismatch": bool(level1_pred) and level1_pred != levels["level1"],
+        "years_before": (year - v.year) if (v.year and year) else None,
     }
-    nq = named.name_quantity
-    f["name_value_differs"] = bool(
-        nq is not None
-        and number is not None
-        and (v.unit_kind in (None, nq.unit_kind))
-        and abs(nq.number - number) > 1e-9
-    )
-    name_year = named.name_date_year
-    f["name_date_year"] = name_year
-    f["name_years_before"] = (dept.year - name_year) if (name_year and dept.year) else None
-    f["level1_mismatch"] = bool(f["level1_pred"]) and f["level1_pred"] != level1
-    f["years_before"] = (dept.year - v.year) if (v.year and dept.year) else None
-    f[LATER] = partial(_fixes, ind, v, level2, dept, per_unit, project.name)  # only a finding's message needs them
+    name_year = named["name_date_year"]
+    f["name_years_before"] = (year - name_year) if (name_year and year) else None
+    if named["expected_unit"] is None and not named["name_n"] and first_hit(levels["level2_raw"], ["满意"]):
+        f["expected_unit"] = "percent"  # a row with no name under a 满意度 二级 measures satisfaction
+    f[LATER] = partial(
+        _fixes, ind, v, levels["level2"], dept, per_unit, project.name
+    )  # only a finding's message needs them
     return f
 
 
