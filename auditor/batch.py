@@ -104,6 +104,7 @@ class Checked:
     tables: bytes = b""  # its Table records (checks.dup), pickled: the main process only passes them on
     projects: int = 0  # project tables found (0: the file has no 绩效目标表)
     year: int | None = None
+    findings: int = 0  # its findings of the per-document rules
 
 
 def checked_stage(item: tuple[int, Path], config=None) -> Checked:
@@ -119,7 +120,7 @@ def checked_stage(item: tuple[int, Path], config=None) -> Checked:
     return Checked(
         loaded.path, item[0], None, blob, dept.code, dept.name, dept.source, dept.warnings,
         pickle.dumps(loaded.tables, pickle.HIGHEST_PROTOCOL),
-        len(dept.projects), dept.year,
+        len(dept.projects), dept.year, len(loaded.findings),
     )  # fmt: skip
 
 
@@ -138,6 +139,8 @@ class Doc:
     ref: SpillRef
     file: str  # its scorecard's file name
     path: str = ""  # the input file relative to the folder given (Finding.path)
+    findings: int = 0  # its findings of the per-document rules
+    projects: int = 0
 
 
 class Finishing(NamedTuple):
@@ -147,6 +150,7 @@ class Finishing(NamedTuple):
     across: bytes  # its cross-document findings, pickled (b"" if none): opened only by the worker
     file: str  # its scorecard's file name
     path: str = ""  # the input file relative to the folder given (Finding.path)
+    rows: tuple[int, int] = (0, 0)  # the findings and the scores of the documents before it (report rows)
 
 
 class FindingsText(NamedTuple):
@@ -193,7 +197,8 @@ def finish_score(item: Finishing, out_dir: str, config=None) -> Rendered:
     from auditor.scoring import score_all
 
     dept, findings = _all_findings(item, config)
-    rendered = render_department(dept, findings, score_all([dept], findings, config), item.file, Path(out_dir), config)
+    scores = score_all([dept], findings, config)
+    rendered = render_department(dept, findings, scores, item.file, Path(out_dir), config, item.rows)
     rendered.used = tuple(f.id for f in findings if f.disposition)
     return rendered
 
@@ -207,14 +212,18 @@ def finish_state(item: Finishing, config=None):
     return state_of(dept, findings, score_all([dept], findings, config))
 
 
-def _with_across(docs: list[Doc], across: Iterator[tuple[int, bytes]]) -> Iterator[Finishing]:
-    """Stage 3's items: each spilled document with its cross-document findings (pickled, or b"")."""
+def _with_across(docs: list[Doc], across: Iterator[tuple[int, int, bytes]]) -> Iterator[Finishing]:
+    """Stage 3's items: each spilled document with its cross-document findings (pickled, or b"")
+    and the number of findings and scores before it."""
     pending = next(across, None)
+    findings = scores = 0
     for doc in docs:
         while pending is not None and pending[0] < doc.index:
             pending = next(across, None)
-        found = pending[1] if pending is not None and pending[0] == doc.index else b""
-        yield Finishing(doc.ref, found, doc.file, doc.path)
+        count, found = pending[1:] if pending is not None and pending[0] == doc.index else (0, b"")
+        yield Finishing(doc.ref, found, doc.file, doc.path, (findings, scores))
+        findings += doc.findings + count
+        scores += doc.projects + 1  # a score per project and the department's
 
 
 class Loading:
@@ -240,7 +249,8 @@ class Loading:
         key = (checked.code or checked.name, checked.year)
         if key[0]:
             self.seen.setdefault(key, [checked.name or checked.code]).append(path)
-        self.docs.append(Doc(checked.index, self.spill.put(checked.blob), self.name_file(checked), path))
+        ref = self.spill.put(checked.blob)
+        self.docs.append(Doc(checked.index, ref, self.name_file(checked), path, checked.findings, checked.projects))
         self.cross.add(checked.tables)
 
     def done(self) -> list[Doc]:

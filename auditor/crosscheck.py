@@ -3,7 +3,8 @@
 ``CrossCheck`` is fed each document's ``Table`` records as stage 1 loads it (``add``, the
 records still pickled as the worker sent them), and after stage 1 hands back each document's
 cross-document findings in document order (``results``), pickled, for stage 3 to pass on to
-the worker that finishes the document. With ``separate`` (a run with worker processes) the
+the worker that finishes the document, with their number (the main process numbers the rows of
+findings.xlsx ahead). With ``separate`` (a run with worker processes) the
 indexing and the comparing happen in a forked child process; the main process only moves
 bytes through two pipes, and the child blocks when the results pipe is full, so memory
 stays flat. Without ``separate`` (one job) the same work happens in this process.
@@ -20,11 +21,11 @@ from auditor.errors import AuditError
 _END = b""
 
 
-def _compare(index, config) -> Iterator[tuple[int, bytes]]:
+def _compare(index, config) -> Iterator[tuple[int, int, bytes]]:
     from auditor.checks import iter_across
 
     for doc, findings in iter_across(index, config):
-        yield doc, pickle.dumps(findings, pickle.HIGHEST_PROTOCOL)
+        yield doc, len(findings), pickle.dumps(findings, pickle.HIGHEST_PROTOCOL)
 
 
 def _child(tables_in, tables_out, results_in, results_out, config) -> None:
@@ -37,8 +38,8 @@ def _child(tables_in, tables_out, results_in, results_out, config) -> None:
     while (blob := tables_in.recv_bytes()) != _END:
         index.add(pickle.loads(blob))
     tables_in.close()
-    for doc, found in _compare(index, config):
-        results_out.send_bytes(doc.to_bytes(8, "little") + found)
+    for doc, count, found in _compare(index, config):
+        results_out.send_bytes(doc.to_bytes(8, "little") + count.to_bytes(8, "little") + found)
     results_out.send_bytes(_END)
     results_out.close()
 
@@ -68,8 +69,9 @@ class CrossCheck:
         else:
             self._tables.send_bytes(tables)
 
-    def results(self) -> Iterator[tuple[int, bytes]]:
-        """(document index, its cross-document findings pickled) for the documents with any, in order."""
+    def results(self) -> Iterator[tuple[int, int, bytes]]:
+        """(document index, how many cross-document findings, those findings pickled) for the
+        documents with any, in order."""
         if self.process is None:
             from auditor.checks.dup import TableIndex
 
@@ -88,7 +90,7 @@ class CrossCheck:
                 raise AuditError(f"跨文件比较进程意外退出（退出码 {self.process.exitcode}）") from None
             if data == _END:
                 return
-            yield int.from_bytes(data[:8], "little"), data[8:]
+            yield int.from_bytes(data[:8], "little"), int.from_bytes(data[8:16], "little"), data[16:]
 
     def close(self) -> None:
         if self.process is not None:

@@ -126,12 +126,13 @@ def test_each_document_gets_its_own_cross_document_findings_even_after_a_failed_
     from auditor.batch import Doc, Finishing, SpillRef, _with_across
 
     refs = [SpillRef("s", offset, 1) for offset in range(3)]
-    docs = [Doc(0, refs[0], "a.html"), Doc(2, refs[1], "c.html"), Doc(3, refs[2], "d.html")]  # 1 failed
-    across = iter([(0, b"f0"), (1, b"f1"), (3, b"f3")])  # (doc, its findings pickled) for documents with any
+    docs = [Doc(0, refs[0], "a.html", "", 4, 2), Doc(2, refs[1], "c.html", "", 0, 1), Doc(3, refs[2], "d.html")]
+    across = iter([(0, 2, b"f0"), (1, 1, b"f1"), (3, 5, b"f3")])  # (doc, count, findings pickled) where any; 1 failed
+    # each with the findings (its own and across) and the scores (projects + 1) of the documents before it
     assert list(_with_across(docs, across)) == [
-        Finishing(refs[0], b"f0", "a.html"),
-        Finishing(refs[1], b"", "c.html"),
-        Finishing(refs[2], b"f3", "d.html"),
+        Finishing(refs[0], b"f0", "a.html", "", (0, 0)),
+        Finishing(refs[1], b"", "c.html", "", (6, 3)),
+        Finishing(refs[2], b"f3", "d.html", "", (6, 5)),
     ]
 
 
@@ -205,9 +206,11 @@ def test_cross_check_gives_each_documents_findings_in_order(separate):
     try:
         for tables in docs:
             cross.add(pickle.dumps(tables))
-        got = [(doc, [f.message for f in pickle.loads(found)]) for doc, found in cross.results()]
+        results = [(doc, count, pickle.loads(found)) for doc, count, found in cross.results()]
+        got = [(doc, [f.message for f in findings]) for doc, _, findings in results]
     finally:
         cross.close()
     assert [doc for doc, _ in got] == [0, 1, 3]
+    assert all(count == len(findings) for _, count, findings in results)
     assert got == expected
     assert "100%" in got[0][1][0] and "部门1" in got[0][1][0]  # document 0's template, as in document 1

@@ -68,6 +68,32 @@ def test_a_full_sheet_continues_on_a_numbered_sheet(tmp_path, monkeypatch):
     assert values(path, "问题清单2")[0] == ["文件", "行", "问题"]
 
 
+@pytest.mark.parametrize("stream", [0, 1])
+def test_rows_numbered_in_advance_fill_the_same_sheets_as_rows_numbered_on_adding(tmp_path, monkeypatch, stream):
+    # departments rendered apart (numbered from the rows before them) and put in order, across full sheets
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 3)  # header + 2 rows per sheet
+    other = Sheet("评分", ["部门", "得分"], [20, 8])
+    departments = [[[f"{d}-{i}.txt", i, " 缺少 <时效> 指标 "] for i in range(n)] for d, n in enumerate([3, 0, 1, 2, 1])]
+    added, put = (
+        Workbook(tmp_path / "a.xlsx", [other, SHEET], stream),
+        Workbook(tmp_path / "p.xlsx", [other, SHEET], stream),
+    )
+    before = 0
+    for rows in departments:
+        added.add(1, [SHEET.row(values) for values in rows])
+        put.put(1, SHEET.numbered(before, rows))
+        before += len(rows)
+    for book in (added, put):
+        book.add(0, [other.row(["农业农村局", 88.5])])
+    a, p = added.close(), put.close()
+    assert load_workbook(p).sheetnames == ["评分", "问题清单", "问题清单2", "问题清单3", "问题清单4"]
+    assert [values(p, t) for t in load_workbook(p).sheetnames] == [values(a, t) for t in load_workbook(a).sheetnames]
+    assert [row[0] for row in values(p, "问题清单2")[1:]] == ["0-2.txt", "2-0.txt"]
+    assert values(p, "问题清单4")[1:] == [["4-0.txt", 0, " 缺少 <时效> 指标 "]]
+    za, zp = zipfile.ZipFile(a), zipfile.ZipFile(p)
+    assert [za.read(n) for n in za.namelist()] == [zp.read(n) for n in zp.namelist()]
+
+
 def test_rows_may_be_added_to_two_sheets_in_turns(tmp_path):
     other = Sheet("评分", ["部门", "得分"], [20, 8])
     book = Workbook(tmp_path / "f.xlsx", [SHEET, other])

@@ -43,7 +43,7 @@ class Rendered:
 
     entry: IndexEntry  # what index.html needs
     csv: str  # its findings.csv lines
-    xlsx: tuple[list[str], list[str]]  # its rows of findings.xlsx's two sheets
+    xlsx: tuple[list, list]  # its rows of findings.xlsx's two sheets, numbered (excel.department_rows)
     json: str  # its scores.json entry
     count: int  # its findings
     used: tuple = ()  # ids of its findings that a reviewer's disposition named (dispositions.apply)
@@ -61,9 +61,16 @@ def prepare() -> None:
 
 
 def render_department(
-    dept: Department, findings: list[Finding], scores: list[Score], file: str, out_dir: Path, config=None
+    dept: Department,
+    findings: list[Finding],
+    scores: list[Score],
+    file: str,
+    out_dir: Path,
+    config=None,
+    rows: tuple[int, int] = (0, 0),
 ) -> Rendered:
-    """Write the department's scorecard ``file`` into ``out_dir``; return its share of the other files."""
+    """Write the department's scorecard ``file`` into ``out_dir``; return its share of the other
+    files. ``rows``: the findings and the scores of the departments before it in the run."""
     from auditor.report.excel import department_rows
     from auditor.report.findings import render
     from auditor.report.html import department_card, index_entry, write_scorecard
@@ -75,7 +82,7 @@ def render_department(
         write_letter(card, Path(out_dir), config)
     record = json.dumps(department_record(dept, findings, scores), ensure_ascii=False)
     return Rendered(
-        index_entry(card), render(findings, "csv"), department_rows(dept, findings, scores), record, len(findings)
+        index_entry(card), render(findings, "csv"), department_rows(dept, findings, scores, rows), record, len(findings)
     )
 
 
@@ -111,7 +118,7 @@ class ReportWriter:
         self.index.add(rendered.entry)
         self.csv.write(rendered.csv, rendered.count)
         for sheet, rows in enumerate(rendered.xlsx, 1):  # sheet 0 is the worklist, added at close
-            self.xlsx.add(sheet, rows)
+            self.xlsx.put(sheet, rows)
         self.json.write(("\n" if self._first else ",\n") + rendered.json)
         self._first = False
 
@@ -189,8 +196,11 @@ def write_reports(
 
     by_f, by_s = group_by_source(findings), group_by_source(scores)
     taken = {"index.html"}
+    rows = (0, 0)  # findings and scores so far
     with ReportWriter(out_dir, config) as writer:
         for dept in departments:
             file = safe_name(dept.code, dept.name, dept.source, taken)
-            writer.add(render_department(dept, by_f[dept.source], by_s[dept.source], file, out_dir, config))
+            fs, ss = by_f[dept.source], by_s[dept.source]
+            writer.add(render_department(dept, fs, ss, file, out_dir, config, rows))
+            rows = (rows[0] + len(fs), rows[1] + len(ss))
         return writer.close()

@@ -106,10 +106,14 @@ def _score_row(s: Score, code: str, name: str) -> list:
     ]
 
 
-def department_rows(dept: Department, findings: list[Finding], scores: list[Score]) -> tuple[list[str], list[str]]:
-    """One department's rows of both sheets, rendered (in whichever process builds the department)."""
-    found = [FINDINGS_SHEET.row(_finding_values(f)) for f in findings]
-    return found, [SCORES_SHEET.row(_score_row(s, dept.code, dept.name)) for s in scores]
+def department_rows(
+    dept: Department, findings: list[Finding], scores: list[Score], start: tuple[int, int] = (0, 0)
+) -> tuple[list, list]:
+    """One department's rows of both sheets, rendered in whichever process builds the department
+    and numbered as they will stand (``Sheet.numbered``): ``start`` counts the rows of each sheet
+    before them (the findings and the scores of the departments before it)."""
+    found = FINDINGS_SHEET.numbered(start[0], map(_finding_values, findings))
+    return found, SCORES_SHEET.numbered(start[1], (_score_row(s, dept.code, dept.name) for s in scores))
 
 
 SHEETS = [WORKLIST_SHEET, FINDINGS_SHEET, SCORES_SHEET]  # department_rows fill sheets 1 and 2

@@ -15,12 +15,12 @@ Read back by openpyxl, pandas and LibreOffice (tests/test_xlsx.py checks openpyx
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import re
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -34,7 +34,6 @@ STYLE_HEAD, STYLE_WRAP = 1, 2  # cellXfs below: 0 plain, 1 bold on blue (header)
 _DROP = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
 _SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # anything text() must change
 
-_ROW_OPEN = f'<row r="{ROW_MARK}">'
 _PRESERVE = ' xml:space="preserve">'
 _STRING_CLOSE, _NUMBER_CLOSE = "</t></is></c>", "</v></c>"
 _INF = float("inf")
@@ -100,16 +99,17 @@ class Sheet:
         return f'<dataValidations count="{len(items)}">{"".join(items)}</dataValidations>' if items else ""
 
     def __post_init__(self):
-        cols = [column_letter(i) for i in range(len(self.header))]
         styles = [f' s="{STYLE_WRAP}"' if label in self.wrapped else "" for label in self.header]
-        # per column: the start of a string cell and of a number cell, with the row number to fill in
-        self._string = [f'<c r="{c}{ROW_MARK}"{s} t="inlineStr"><is><t' for c, s in zip(cols, styles, strict=True)]
-        self._number = [f'<c r="{c}{ROW_MARK}"{s}><v>' for c, s in zip(cols, styles, strict=True)]
+        # per column: a cell's start up to its row number, and the rest of a string or a number cell's start
+        self._cell = [f'<c r="{column_letter(i)}' for i in range(len(self.header))]
+        self._string = [f'"{s} t="inlineStr"><is><t' for s in styles]
+        self._number = [f'"{s}><v>' for s in styles]
 
-    def row(self, values) -> str:
-        """One row of values (str, int, float; None or "" for an empty cell) as a ``<row>`` element."""
-        parts = [_ROW_OPEN]
-        string, number = self._string, self._number
+    def row(self, values, number: str = ROW_MARK) -> str:
+        """One row of values (str, int, float; None or "" for an empty cell) as a ``<row>`` element
+        numbered ``number`` (by default ``ROW_MARK``, for ``Workbook.add`` to fill in)."""
+        parts = ['<row r="', number, '">']
+        cell, string, numeric = self._cell, self._string, self._number
         special = _SPECIAL.search
         for col, value in enumerate(values):
             kind = value.__class__
@@ -119,21 +119,41 @@ class Sheet:
                 if not value:
                     continue
                 # leading or trailing white space is kept only when the cell says so
-                parts += (string[col], ">" if value.strip() == value else _PRESERVE, value, _STRING_CLOSE)
+                parts += (cell[col], number, string[col], ">" if value.strip() == value else _PRESERVE)
+                parts += (value, _STRING_CLOSE)
             elif value is None:
                 continue
             elif kind is int:
-                parts += (number[col], repr(value), _NUMBER_CLOSE)
+                parts += (cell[col], number, numeric[col], repr(value), _NUMBER_CLOSE)
             elif kind is bool:
-                parts += (number[col], str(int(value)), _NUMBER_CLOSE)
+                parts += (cell[col], number, numeric[col], str(int(value)), _NUMBER_CLOSE)
             elif isinstance(value, int | float):
                 if value != value or value in (_INF, -_INF):
                     continue  # NaN and infinities have no cell
-                parts += (number[col], repr(value), _NUMBER_CLOSE)
+                parts += (cell[col], number, numeric[col], repr(value), _NUMBER_CLOSE)
             elif body := text(str(value)):
-                parts += (string[col], ">", body, _STRING_CLOSE)
+                parts += (cell[col], number, string[col], ">", body, _STRING_CLOSE)
         parts.append("</row>")
         return "".join(parts)
+
+    def numbered(self, first: int, rows: Iterable) -> list[tuple[int, int, bytes]]:
+        """Rows of values (``row``) that follow the sheet's first ``first`` rows, numbered as they
+        will stand, UTF-8: one ``(part, count, text)`` per part of the sheet they fall in (a part
+        holds ``MAX_ROWS`` rows, its header among them; part 0 is the sheet itself). For
+        ``Workbook.put``: the process that owns the file only writes them on."""
+        per = MAX_ROWS - 1
+        part, n = divmod(first, per)
+        out: list[tuple[int, int, bytes]] = []
+        texts: list[str] = []
+        for values in rows:
+            if n == per:
+                out.append((part, len(texts), "".join(texts).encode("utf-8", "replace")))
+                part, n, texts = part + 1, 0, []
+            n += 1
+            texts.append(self.row(values, str(n + 1)))
+        if texts:
+            out.append((part, len(texts), "".join(texts).encode("utf-8", "replace")))
+        return out
 
     def header_row(self) -> str:
         cells = "".join(
@@ -158,12 +178,15 @@ class _Part:
         book.members.append(self)
         self.rows = 1
         if streamed:
-            self.out = io.TextIOWrapper(book.zip.open(_member(self.member), "w", force_zip64=True), "utf-8", "replace")
-            self.out.write(self.xml_head(selected=number == 1 and sheet is book.sheets[0]))
+            self.out = book.zip.open(_member(self.member), "w", force_zip64=True)
+            self.write(self.xml_head(selected=number == 1 and sheet is book.sheets[0]))
         else:
             self.path = os.path.join(book.folder, f"{len(book.members)}.xml")
-            self.out = open(self.path, "w", encoding="utf-8", errors="replace")  # noqa: SIM115 - closed in finish
-        self.out.write(sheet.header_row())
+            self.out = open(self.path, "wb")  # noqa: SIM115 - closed in finish
+        self.write(sheet.header_row())
+
+    def write(self, text: str) -> None:
+        self.out.write(text.encode("utf-8", "replace"))
 
     def xml_head(self, selected: bool) -> str:
         last = f"{column_letter(len(self.sheet.header) - 1)}{self.rows}"
@@ -194,7 +217,7 @@ class _Part:
     def finish(self, zf: zipfile.ZipFile, selected: bool) -> None:
         """Complete this part's member of the zip (a spooled part is copied in now)."""
         if self.streamed:
-            self.out.write(self.xml_tail())
+            self.write(self.xml_tail())
             self.out.close()
             return
         self.out.close()
@@ -246,25 +269,40 @@ class Workbook:
         ]
 
     def add(self, sheet_no: int, rows: list[str]) -> None:
-        """Append rendered rows to sheet ``sheet_no`` (an index into ``sheets``)."""
+        """Append rendered rows (``Sheet.row`` with ``ROW_MARK``) to sheet ``sheet_no`` (an index into ``sheets``)."""
         parts = self._parts[sheet_no]
         part = parts[-1]
         n = part.rows
         text: list[str] = []  # written at once: one write per department, not one per row
         for row in rows:
             if n >= MAX_ROWS:
-                part.out.write("".join(text))
+                part.write("".join(text))
                 text = []
                 part.rows = n
-                if part.streamed:
-                    part.finish(self.zip, selected=False)
-                part = _Part(self, self.sheets[sheet_no], len(parts) + 1, streamed=part.streamed)
-                parts.append(part)
+                part = self._next_part(sheet_no)
                 n = part.rows
             n += 1
             text.append(row.replace(ROW_MARK, str(n)))
-        part.out.write("".join(text))
+        part.write("".join(text))
         part.rows = n
+
+    def put(self, sheet_no: int, rows: list[tuple[int, int, bytes]]) -> None:
+        """Append rows already numbered and encoded (``Sheet.numbered``) to sheet ``sheet_no``."""
+        parts = self._parts[sheet_no]
+        for number, count, data in rows:
+            while len(parts) <= number:
+                self._next_part(sheet_no)
+            part = parts[number]
+            part.out.write(data)
+            part.rows += count
+
+    def _next_part(self, sheet_no: int) -> _Part:
+        """A further part of a full sheet (its streamed predecessor is finished first)."""
+        parts = self._parts[sheet_no]
+        if parts[-1].streamed:
+            parts[-1].finish(self.zip, selected=False)
+        parts.append(_Part(self, self.sheets[sheet_no], len(parts) + 1, streamed=parts[-1].streamed))
+        return parts[-1]
 
     def add_sheet(self, sheet: Sheet) -> int:
         """A further (spooled) sheet after the others; returns its number for ``add``."""
