@@ -3,7 +3,8 @@
 Why not a library: xlsxwriter and openpyxl spend 5–10 µs per cell in Python, which made
 findings.xlsx the slowest part of a large run, and both must run in the one process that owns
 the file. Here ``Sheet.row`` turns one row of values into its ``<row>`` text (in a worker, in
-parallel); ``Workbook.add`` only numbers the rows and writes them on: the first sheet straight
+parallel), or ``Sheet.numbered`` a run of rows already numbered where they will stand and
+encoded; ``Workbook.add`` numbers rows (``put``: takes them numbered) and writes them on: the first sheet straight
 into the zip (compressed as it comes), the others to spool files on disk. ``close`` adds the
 spooled sheets and the rest of the package (workbook, relationships, styles) and moves the zip
 in place, so the file appears whole or not at all. Strings are inline strings, never formulas;
