@@ -60,17 +60,23 @@ def assign(dept: Department, findings: list[Finding]) -> list[Finding]:
     projects = {p.no: p for p in dept.projects}
     dkey = department_key(dept.code, dept.name, dept.source)
     seen: Counter = Counter()
+    pkeys: dict[int, str] = {}  # each project's key and each indicator name's, made once per department
+    ikeys: dict[str, str] = {}
     for f in findings:
         project = projects.get(f.project_no) if f.project_no is not None else None
         if project is not None:
-            pkey = project_key(project.code, project.name)
+            pkey = pkeys.get(project.no)
+            if pkey is None:
+                pkey = pkeys[project.no] = project_key(project.code, project.name)
         elif f.project_no is not None or f.project_code or f.project:
             pkey = project_key(f.project_code, f.project)
         else:
             pkey = ""
         if f.row is not None:
             f.indicator = names.get((f.project_no, f.row), f.indicator)
-            ikey = norm_name(f.indicator)
+            ikey = ikeys.get(f.indicator)
+            if ikey is None:
+                ikey = ikeys[f.indicator] = norm_name(f.indicator)
         else:
             ikey = f"@{f.field}" if f.field else ""
         parts = "\x1f".join((dkey, pkey, ikey, f.rule))
