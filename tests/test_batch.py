@@ -214,3 +214,21 @@ def test_cross_check_gives_each_documents_findings_in_order(separate):
     assert all(count == len(findings) for _, count, findings in results)
     assert got == expected
     assert "100%" in got[0][1][0] and "部门1" in got[0][1][0]  # document 0's template, as in document 1
+
+
+def test_a_table_record_comes_back_from_a_worker_as_it_was_with_its_strings_interned():
+    import pickle
+    import sys
+
+    from auditor.checks.dup import Table
+
+    table = Table(
+        3, "卫生健康委.txt", "市卫生健康委员会", "301", 2025, 2, "P-01", "2025年 基层医疗 卫生服务能力提升", 40,
+        ("门诊人次", "家庭医生签约率", "门诊人次"), "ab12",
+    )  # fmt: skip
+    back = pickle.loads(pickle.dumps(table, pickle.HIGHEST_PROTOCOL))
+    assert back == table
+    assert (back.key, back.key_without_year) == ("2025年基层医疗卫生服务能力提升", "基层医疗卫生服务能力提升")
+    assert (back.content, back.line, back.no, back.year) == ("ab12", 40, 2, 2025)
+    assert back.names[1] is sys.intern("".join(["家庭医生", "签约率"]))  # one string for a name in every table
+    assert back.department is sys.intern("".join(["市卫生健康委员会"]))

@@ -68,9 +68,9 @@ class Table:
         object.__setattr__(self, "key", key)
         object.__setattr__(self, "key_without_year", key if bare == key else bare)
 
-    def __reduce__(self):  # rebuilt through __init__, so a table coming from a worker is interned too
+    def __reduce__(self):  # rebuilt by _unpickled: keys as computed here, strings interned again
         return (
-            Table,
+            _unpickled,
             (
                 self.doc,
                 self.source,
@@ -83,8 +83,27 @@ class Table:
                 self.line,
                 self.names,
                 self.content,
+                self.key,
+                self.key_without_year,
             ),
         )
+
+
+_UNPICKLED = tuple(f for f in Table.__dataclass_fields__)  # the order of Table.__reduce__'s values
+
+
+def _unpickled(*values) -> Table:
+    """A ``Table`` pickled in another process (a worker's, for the cross-document check): its
+    fields as they were, the names and the department's strings interned, ``__post_init__``'s
+    keys not computed again."""
+    table = object.__new__(Table)
+    put = object.__setattr__
+    for name, value in zip(_UNPICKLED, values, strict=True):
+        put(table, name, value)
+    put(table, "names", tuple(map(sys.intern, table.names)))
+    for attr in ("source", "department", "department_code"):
+        put(table, attr, sys.intern(getattr(table, attr)))
+    return table
 
 
 def tables_of(dept: Department, doc: int = 0) -> list[Table]:
