@@ -4,8 +4,8 @@
    runs in a process pool or on Dask. Each document's department and findings go at once to a
    spill file on disk; the run keeps only the document's small ``Table`` records (for the
    cross-document rules) and its scorecard file name.
-2. The cross-document rules run over all Table records (checks.iter_across) in a process of
-   their own (crosscheck.CrossCheck), fed the records while stage 1 loads the documents, and
+2. The cross-document rules run over all Table records (checks.iter_across), on a large run in
+   a process of their own (crosscheck.CrossCheck, crosscheck.worth_a_process), fed the records while stage 1 loads the documents, and
    hand back one document's findings at a time as stage 3 asks for the next document: the
    workers start on the first documents while the later ones are still being compared, and
    the main process only passes bytes along.
@@ -32,7 +32,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from auditor.crosscheck import CrossCheck
+from auditor.crosscheck import CrossCheck, worth_a_process
 from auditor.errors import InputError
 from auditor.model import Department, Finding
 from auditor.pipeline import Workers, document_stage, ordered_map, shared
@@ -351,7 +351,7 @@ class Run:
         while this process is small), all closed at the end."""
         spill = Spill()
         workers = self._workers()
-        cross = CrossCheck(self.config, separate=workers.jobs > 1)
+        cross = CrossCheck(self.config, separate=worth_a_process(workers.jobs, len(self.files)))
         try:
             with workers:
                 yield spill, workers, cross

@@ -453,7 +453,7 @@ def document_states(sides: list[list[Path]], config=None, jobs: int = 1, on_load
     the n-th documents of the two sides are checked together (batch.paired_states)."""
     from auditor.batch import Run, paired_states
     from auditor.checks import prepare
-    from auditor.crosscheck import CrossCheck
+    from auditor.crosscheck import CrossCheck, worth_a_process
     from auditor.pipeline import Workers
 
     jobs = max(1, min(jobs, max((len(files) for files in sides), default=1)))
@@ -463,8 +463,8 @@ def document_states(sides: list[list[Path]], config=None, jobs: int = 1, on_load
         prepare(config)  # before the workers fork: they inherit the catalog and the classifier
         gc.freeze()  # as batch.Run does: what they inherit is left out of their garbage collections
     old, new = (Run(files, config, jobs, on_loaded=on_loaded or (lambda checked: None)) for files in sides)
-    # each side's cross-document check in a process of its own, forked before the pool (as check does)
-    crosses = (CrossCheck(config, separate=jobs > 1), CrossCheck(config, separate=jobs > 1))
+    # each side's cross-document check (in a process of its own on a large run, forked before the pool, as check does)
+    crosses = tuple(CrossCheck(config, separate=worth_a_process(jobs, len(files))) for files in sides)
     with Workers(jobs) as workers:
         return paired_states((old, new), workers, crosses)
 

@@ -216,6 +216,14 @@ def test_cross_check_gives_each_documents_findings_in_order(separate):
     assert "100%" in got[0][1][0] and "部门1" in got[0][1][0]  # document 0's template, as in document 1
 
 
+def test_the_cross_check_gets_a_process_of_its_own_only_on_a_large_run_with_workers():
+    from auditor.crosscheck import OWN_PROCESS_FROM, worth_a_process
+
+    assert not worth_a_process(2, 400)  # a county's departments: compared in the main process
+    assert worth_a_process(2, OWN_PROCESS_FROM) and worth_a_process(8, 100_000)
+    assert not worth_a_process(1, 100_000)  # one job: everything in one process anyway
+
+
 def test_a_table_record_comes_back_from_a_worker_as_it_was_with_its_strings_interned():
     import pickle
     import sys
