@@ -203,10 +203,35 @@ def expected_unit(name: str) -> str | None:
     n = norm_text(name)
     if first_hit(n, "@rule_unit_exempt_names"):
         return None
-    for part, kind, where in _name_classes():
-        if (where == "contains" and part in n) or (where != "contains" and n.endswith(part)):
-            return kind
-    return None
+    ends, sizes, inside = _name_class_table()
+    best = None  # (position in the list, kind) of the first entry that fits
+    for size in sizes:
+        found = ends.get(n[len(n) - size :]) if size <= len(n) else None
+        if found is not None and (best is None or found < best):
+            best = found
+    for entry in inside:
+        if best is not None and entry[0] > best[0]:
+            break
+        if entry[2] in n:
+            best = entry[:2]
+            break
+    return best[1] if best is not None else None
+
+
+@lru_cache(maxsize=1)
+def _name_class_table() -> tuple[dict[str, tuple[int, str]], tuple[int, ...], tuple[tuple[int, str, str], ...]]:
+    """lexicons/name_class.txt for ``expected_unit``: (ending -> (position, kind) of its first entry,
+    the endings' lengths, (position, kind, part) of each 'contains' entry in order), so a name is
+    tested by a few look-ups of its endings instead of every entry in turn; the first entry in the
+    list that fits still wins."""
+    ends: dict[str, tuple[int, str]] = {}
+    inside = []
+    for position, (part, kind, where) in enumerate(_name_classes()):
+        if where == "contains":
+            inside.append((position, kind, part))
+        else:
+            ends.setdefault(part, (position, kind))
+    return ends, tuple(sorted({len(part) for part in ends})), tuple(inside)
 
 
 @lru_cache(maxsize=TEXT_CACHE)
@@ -220,15 +245,16 @@ def is_generic_name(name: str) -> bool:
     n = norm_text(_YEAR_RE.sub("", name or ""))
     if not n:
         return False
-    names, parts, suffixes, objects = _generic_words()
+    names, parts, suffixes, objects, characters = _generic_words()
     if n in names:
         return True
-    rest = n
-    for part in parts:
-        if part in rest:
-            rest = rest.replace(part, "")
-    if not rest:
-        return True
+    if characters.issuperset(n):  # else a character no generic part holds is left over anyway
+        rest = n
+        for part in parts:
+            if part in rest:
+                rest = rest.replace(part, "")
+        if not rest:
+            return True
     for suffix in suffixes:
         if n.endswith(suffix) and n[: -len(suffix)] in objects:
             return True
@@ -236,14 +262,16 @@ def is_generic_name(name: str) -> bool:
 
 
 @cache
-def _generic_words() -> tuple[frozenset, tuple[str, ...], tuple[str, ...], frozenset]:
-    """(generic names, generic parts longest first, generic suffixes, generic objects) for is_generic_name."""
+def _generic_words() -> tuple[frozenset, tuple[str, ...], tuple[str, ...], frozenset, frozenset]:
+    """(generic names, generic parts longest first, generic suffixes, generic objects, the
+    characters of the generic parts) for is_generic_name."""
     parts = tuple(sorted(resolve("@rule_generic_parts"), key=len, reverse=True))
     return (
         frozenset(resolve("@generic_names")),
         parts,
         resolve("@generic_suffixes"),
         frozenset(resolve("@rule_generic_objects")),
+        frozenset("".join(parts)),
     )
 
 
