@@ -84,19 +84,28 @@ def _compile_entry(key: str, expected: Any) -> Test:
     return lambda facts: pattern.search(str(facts.get(name) or "")) is not None
 
 
-def expression(cond: dict[str, Any] | None, namespace: dict[str, Any], prefix: str = "") -> str:
+def _get(name: str) -> str:
+    return f"get({name!r})"
+
+
+def expression(
+    cond: dict[str, Any] | None, namespace: dict[str, Any], prefix: str = "", read: Callable[[str], str] = _get
+) -> str:
     """The source of one boolean expression of ``facts`` and ``get`` (= facts.get) for ``cond``,
-    its constants and functions put into ``namespace`` under names starting with ``prefix``."""
+    its constants and functions put into ``namespace`` under names starting with ``prefix``;
+    ``read(fact name)`` is the source that reads a fact (``get('level2')``, or a local variable
+    holding it)."""
     parts = []
     for i, (key, expected) in enumerate((cond or {}).items()):
         name, op = _split(key) if key != "any" else (key, "any")
         n = f"{prefix}{i}"
+        fact = read(name) if op != "any" else ""
         if op in ("eq", "not"):
             namespace[f"c{n}"] = _as_list(expected)
-            parts.append(f"get({name!r}) {'in' if op == 'eq' else 'not in'} c{n}")
+            parts.append(f"{fact} {'in' if op == 'eq' else 'not in'} c{n}")
         elif op in _COMPARE:
             namespace[f"c{n}"] = float(expected)
-            parts.append(f"((x := get({name!r})) is not None and x {_COMPARE[op]} c{n})")
+            parts.append(f"((x := {fact}) is not None and x {_COMPARE[op]} c{n})")
         elif op == "any":
             subs = [compile_condition(sub) for sub in _as_list(expected)]
             namespace.update({f"a{n}_{j}": sub for j, sub in enumerate(subs)})
@@ -111,17 +120,17 @@ def expression(cond: dict[str, Any] | None, namespace: dict[str, Any], prefix: s
             # search); the entry's function decides the rest
             if op == "has_not":
                 fast = f" or (x.__class__ is str and s{n}(x) is None)" if search else ""
-                parts.append(f"(not (x := get({name!r})){fast} or t{n}(facts))")
+                parts.append(f"(not (x := {fact}){fast} or t{n}(facts))")
             elif op == "has":
                 fast = f" and (x.__class__ is not str or s{n}(x) is not None)" if search else ""
-                parts.append(f"((x := get({name!r})){fast} and t{n}(facts))")
+                parts.append(f"((x := {fact}){fast} and t{n}(facts))")
             elif op == "re":
                 if test({}):
-                    parts.append(f"(s{n}(str(get({name!r}) or '')) is not None)")
+                    parts.append(f"(s{n}(str({fact} or '')) is not None)")
                 else:
-                    parts.append(f"((x := get({name!r})) and s{n}(str(x)) is not None)")
+                    parts.append(f"((x := {fact}) and s{n}(str(x)) is not None)")
             elif not test({}):
-                parts.append(f"(get({name!r}) and t{n}(facts))")
+                parts.append(f"({fact} and t{n}(facts))")
             else:
                 parts.append(f"t{n}(facts)")
     return " and ".join(parts) or "True"

@@ -66,7 +66,7 @@ def _records_hit(cond: Any) -> bool:
     return any(key.endswith(("__has", "__is")) or (key == "any" and _records_hit(value)) for key, value in cond.items())
 
 
-def _rule_source(i: int, rule, namespace: dict[str, Any]) -> list[str]:
+def _rule_source(i: int, rule, namespace: dict[str, Any], read: Callable[[str], str]) -> list[str]:
     """The statements that test rule ``i`` of a group on one row's facts (see ``_group_plan``)."""
     params = rule.params
     when = params.get("when")
@@ -82,7 +82,7 @@ def _rule_source(i: int, rule, namespace: dict[str, Any]) -> list[str]:
         body.append(f"{pad}yield {i}, -1, hit")
     for j, case in enumerate(cases):  # the first case that holds: each next one in the previous one's else
         record = _records_hit(case.get("when"))
-        body.append(f"{pad}if {expression(case.get('when'), namespace, f'k{i}_{j}_')}:")
+        body.append(f"{pad}if {expression(case.get('when'), namespace, f'k{i}_{j}_', read)}:")
         body.append(f"{pad}    yield {i}, {j}, hit")
         if j + 1 < len(cases) or record:
             body.append(f"{pad}else:")
@@ -91,7 +91,10 @@ def _rule_source(i: int, rule, namespace: dict[str, Any]) -> list[str]:
                 body.append(f"{pad}pop('hit', None)")
     if not when:
         return ["hit = NO", *body]
-    lines = [f"if {expression(when, namespace, f'w{i}_')}:", "    hit = pop('hit', NO)" if records else "    hit = NO"]
+    lines = [
+        f"if {expression(when, namespace, f'w{i}_', read)}:",
+        "    hit = pop('hit', NO)" if records else "    hit = NO",
+    ]
     lines += ["    " + line for line in body]
     if records:
         lines += ["else:", "    pop('hit', None)"]
@@ -106,16 +109,24 @@ def _group_plan(rules: list) -> tuple:
     ``test(facts, fired, key)`` yields ``(rule index, case index or -1 for a rule without cases,
     the word the rule's ``when`` recorded or NO)`` for each rule whose ``when`` and a case hold,
     in the rules' order: every rule's ``when`` and cases written out inline (no call and no
-    loop step per rule), the facts read through one ``get``. A rule's ``unless`` is tested
-    against ``fired`` when its turn comes, so it sees the rules before it that the caller
-    marked. A test that recorded a ``hit`` and failed drops it before the next one."""
+    loop step per rule), each fact they name read once into a local variable (a test changes
+    no fact but ``hit``, which no condition names). A rule's ``unless`` is tested against
+    ``fired`` when its turn comes, so it sees the rules before it that the caller marked. A
+    test that recorded a ``hit`` and failed drops it before the next one."""
     key = tuple(map(id, rules))
     plan = _plans.get(key)
     if plan is None or any(a is not b for a, b in zip(plan[0], rules, strict=True)):
         namespace: dict[str, Any] = {"NO": _NO_HIT, "NONE": _NONE}
-        lines = ["def test(facts, fired, key):", "    get = facts.get", "    pop = facts.pop"]
+        read: dict[str, str] = {}  # fact name -> the local variable holding it
+        lines = []
         for i, rule in enumerate(rules):
-            lines += ["    " + line for line in _rule_source(i, rule, namespace)]
+            lines += [
+                "    " + line
+                for line in _rule_source(i, rule, namespace, lambda name: read.setdefault(name, f"v{len(read)}"))
+            ]
+        head = ["def test(facts, fired, key):", "    get = facts.get", "    pop = facts.pop"]
+        head += [f"    {local} = get({name!r})" for name, local in read.items()]  # each fact read once
+        lines = head + lines
         exec(_group_code("\n".join(lines) + "\n"), namespace)  # noqa: S102 - source built from fixed pieces
         cases = tuple(
             tuple(
