@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from auditor.checks.facts import LATER
+from auditor.checks.facts import LATER, LATER_FIELDS
 from auditor.model import Department, Finding
 
 
@@ -28,8 +28,8 @@ class _Fields:
 
     def __getitem__(self, key: str) -> Any:
         facts = self.facts
-        if key not in facts and LATER in facts:
-            facts.update(facts.pop(LATER)())  # the suggested fixes: worked out only now
+        while key not in facts and LATER in facts and key in LATER_FIELDS:
+            facts.update(facts.pop(LATER)())  # the suggested fixes (then the object hint): worked out only now
         value = facts.get(key)
         return "" if value is None else value
 

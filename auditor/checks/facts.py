@@ -315,6 +315,7 @@ def _measure_unit(name_n: str) -> str | None:
 
 
 LATER = "_later"  # a row's facts for message templates only, computed when a finding is written
+LATER_FIELDS = frozenset((*_FIX_FIELDS, "symbol", "object_hint"))  # the fields they add
 
 
 _LEADING_FRAME = re.compile(r"^(?:本?项目|各项|整体|年度|全年)+")
@@ -340,16 +341,20 @@ def _object_hint(name: str, project_name: str) -> str:
     return f"如“{subject}{rest}”"
 
 
+def _hint(name: str, project_name: str) -> dict[str, str]:
+    return {"object_hint": _object_hint(name, project_name)}
+
+
 def _fixes(
     ind: Indicator, v: Value, level2: str, dept: Department, per_unit: bool, project_name: str = ""
 ) -> dict[str, str]:
     """Ready-made corrected values for suggestion templates (cap_fix ≤558.42万元, pct_fix ≥95% ...)."""
     number, unit, wan = v.number, v.unit or "", v.amount_wan
-    f = dict.fromkeys(_FIX_FIELDS, "")
+    f: dict[str, Any] = dict.fromkeys(_FIX_FIELDS, "")
     clean = ind.features.get("name_clean", ind.name)
     hint = _measure_unit(norm_text(clean))
     f["unit_hint"] = hint or "（个、次、天等单位）"
-    f["object_hint"] = _object_hint(ind.features.get("name_clean", ind.name), project_name)
+    f[LATER] = partial(_hint, clean, project_name)  # the object hint: only when a template names it
     only_unit = v.text if "only_unit" in v.problems else ""
     f["empty_fix"] = f"{_SYMBOL.get(v.comparator or '', '≥')}N{only_unit.lstrip('%') or hint or '（单位）'}"
     if only_unit.startswith("%"):
