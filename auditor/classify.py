@@ -15,7 +15,6 @@ import json
 import os
 import re
 import sys
-from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -158,13 +157,16 @@ class LinearModel:
 
     def _contributions(self, texts: list[str]) -> dict[str, object]:
         """What each distinct text adds to the intercepts (None: no known n-gram), all of them in
-        a few array operations (``outcomes`` remembers the results per text)."""
+        a few array operations (``outcomes`` remembers the results per text).
+
+        A text's n-grams are counted by one ``np.unique`` over (text, column) keys of the whole
+        batch, each text's columns kept in the order they first occur in it: the weights are
+        summed in the same order as a per-text ``Counter`` would give them."""
         import numpy as np
 
         found: dict[str, object] = {}
         cols: list[int] = []
-        counts: list[int] = []
-        starts: list[int] = []
+        sizes: list[int] = []
         known: list[str] = []
         for text in dict.fromkeys(texts):
             columns: list[int] = []
@@ -173,16 +175,21 @@ class LinearModel:
             if not columns:
                 found[text] = None
                 continue
-            starts.append(len(cols))
             known.append(text)
-            tally = Counter(columns)
-            cols += tally
-            counts += tally.values()
+            sizes.append(len(columns))
+            cols += columns
         if not known:
             return found
-        col = np.asarray(cols, dtype=np.int64)
-        at = np.asarray(starts, dtype=np.int64)
-        weights = (1 + np.log(np.asarray(counts, dtype=float))) * self.idf[col]
+        width = len(self.idf)
+        owner = np.repeat(np.arange(len(known), dtype=np.int64), sizes)
+        keys, first, counts = np.unique(
+            owner * width + np.array(cols, dtype=np.int64), return_index=True, return_counts=True
+        )
+        order = np.argsort(first, kind="stable")  # texts in turn, each one's columns as they first occur
+        keys, counts = keys[order], counts[order]
+        col = keys % width
+        at = np.searchsorted(keys // width, np.arange(len(known)))
+        weights = (1 + np.log(counts.astype(float))) * self.idf[col]
         norms = np.sqrt(np.add.reduceat(weights * weights, at))
         weights /= np.repeat(norms, np.diff(np.append(at, len(col))))
         contributions = np.add.reduceat(weights[:, None] * self._coef_t[col], at, axis=0)
