@@ -42,9 +42,9 @@ class Rendered:
     """One department's share of every report file: plain text, cheap to send between processes."""
 
     entry: IndexEntry  # what index.html needs
-    csv: str  # its findings.csv lines
+    csv: bytes  # its findings.csv lines, UTF-8 (encoded where rendered: the writer only writes them on)
     xlsx: tuple[list, list]  # its rows of findings.xlsx's two sheets, numbered (excel.department_rows)
-    json: str  # its scores.json entry
+    json: bytes  # its scores.json entry, UTF-8
     count: int  # its findings
     used: tuple = ()  # ids of its findings that a reviewer's disposition named (dispositions.apply)
 
@@ -80,10 +80,9 @@ def render_department(
     write_scorecard(card, Path(out_dir), config)
     if dept.projects:
         write_letter(card, Path(out_dir), config)
-    record = json.dumps(department_record(dept, findings, scores), ensure_ascii=False)
-    return Rendered(
-        index_entry(card), render(findings, "csv"), department_rows(dept, findings, scores, rows), record, len(findings)
-    )
+    record = json.dumps(department_record(dept, findings, scores), ensure_ascii=False).encode()
+    csv = render(findings, "csv").encode()
+    return Rendered(index_entry(card), csv, department_rows(dept, findings, scores, rows), record, len(findings))
 
 
 class ReportWriter:
@@ -108,6 +107,7 @@ class ReportWriter:
         self.xlsx = findings_book(self.out_dir / "findings.xlsx")
         self.json = self._stack.enter_context(atomic_open(self.out_dir / "scores.json"))
         self.json.write('{"departments": [')
+        self.json.flush()  # the entries go to its byte stream (``add``)
         self._first = True
         self.config = config
         self.run_inputs: dict = {"files": 0, "unreadable": [], "no_tables": [], "same_department": []}
@@ -116,10 +116,10 @@ class ReportWriter:
     def add(self, rendered: Rendered) -> None:
         self.scorecards.append(rendered.entry.file)
         self.index.add(rendered.entry)
-        self.csv.write(rendered.csv, rendered.count)
+        self.csv.write_encoded(rendered.csv, rendered.count)
         for sheet, rows in enumerate(rendered.xlsx, 1):  # sheet 0 is the worklist, added at close
             self.xlsx.put(sheet, rows)
-        self.json.write(("\n" if self._first else ",\n") + rendered.json)
+        self.json.buffer.write((b"\n" if self._first else b",\n") + rendered.json)
         self._first = False
 
     def inputs(self, files: int, unread, no_tables, same_department) -> None:

@@ -83,6 +83,12 @@ class FindingsWriter:
         self.out.write(text)
         self.count += count
 
+    def write_encoded(self, data: bytes, count: int) -> None:
+        """``write`` for text already encoded in UTF-8 (rendered in a worker, passed on as it is)."""
+        self.out.flush()
+        self.out.buffer.write(data)
+        self.count += count
+
     def close(self) -> None:
         self._stack.close()
 

@@ -473,7 +473,7 @@ def worklist_entry(dept: Department, x: ProjectCard, file: str, cfg: dict) -> En
             _location([rule_fs[0] for _, rule_fs in decisive]),
         ]
     )  # fmt: skip
-    return Entry(sort_key(s), html, xlsx)
+    return Entry(sort_key(s), html.encode(), xlsx.encode())
 
 
 RANK = "\x00rank\x00"  # where a department's rank goes in its index row, known only at the end
@@ -505,7 +505,7 @@ class IndexEntry:
 
     file: str  # the scorecard's file name
     line: Line
-    row: str  # its index.html row, rendered, with ``RANK`` where its rank goes
+    row: bytes  # its index.html row, rendered, with ``RANK`` where its rank goes, UTF-8
     projects: list[ProjectEntry]
     rule_counts: Counter  # findings per rule
     rule_severity: dict[str, str]  # each rule's severity
@@ -559,7 +559,7 @@ def index_entry(card: Card) -> IndexEntry:
     return IndexEntry(
         card.file,
         line,
-        row,
+        row.encode(),
         projects,
         Counter(f.rule for f in card.findings),
         {f.rule: f.severity for f in card.findings},
@@ -629,7 +629,7 @@ class IndexBuilder:
         self.rule_counts.update(entry.rule_counts)
         self.rule_severity.update(entry.rule_severity)
         self.lines.append(entry.line)
-        row = entry.row.encode()
+        row = entry.row
         self._spans.append((self._rows.tell(), len(row)))
         self._rows.write(row)
 

@@ -82,8 +82,8 @@ class Entry(NamedTuple):
     """One project of the worklist, rendered for both reports."""
 
     key: tuple  # sort key: (decision order, score, -budget, department order, project no)
-    html: str  # its index.html row
-    xlsx: str  # its findings.xlsx row
+    html: bytes  # its index.html row, UTF-8 (encoded where rendered: the main process only spools it)
+    xlsx: bytes  # its findings.xlsx row (with ROW_MARK), UTF-8
 
 
 def sort_key(score: Score) -> tuple:
@@ -106,7 +106,7 @@ class Worklist:
 
     def add(self, entries: list[Entry], department_order: int) -> None:
         for e in entries:
-            html, xlsx = e.html.encode(), e.xlsx.encode()
+            html, xlsx = e.html, e.xlsx
             action, score, budget = e.key
             self._action.append(action)
             self._score.append(score)
