@@ -57,16 +57,20 @@ class Table:
     key_without_year: str = field(default="", compare=False)  # ... and without years
 
     def __post_init__(self) -> None:
-        # names interned: the same name in thousands of tables is stored once (also after pickling)
-        object.__setattr__(self, "names", tuple(sys.intern(n) for n in self.names))
-        for attr in ("source", "department", "department_code"):
-            object.__setattr__(self, attr, sys.intern(getattr(self, attr)))
+        self._intern()
         # computed once: every comparison of two tables uses them (one string when they agree)
         key = norm_text(self.name)
         key = self.name if key == self.name else key
         bare = norm_text(_YEAR.sub("", self.name))
         object.__setattr__(self, "key", key)
         object.__setattr__(self, "key_without_year", key if bare == key else bare)
+
+    def _intern(self) -> None:
+        """The names and the department's strings interned: the same name in thousands of tables
+        is stored once (also after pickling, see ``_unpickled``)."""
+        object.__setattr__(self, "names", tuple(map(sys.intern, self.names)))
+        for attr in ("source", "department", "department_code"):
+            object.__setattr__(self, attr, sys.intern(getattr(self, attr)))
 
     def __reduce__(self):  # rebuilt by _unpickled: keys as computed here, strings interned again
         return (
@@ -100,9 +104,7 @@ def _unpickled(*values) -> Table:
     put = object.__setattr__
     for name, value in zip(_UNPICKLED, values, strict=True):
         put(table, name, value)
-    put(table, "names", tuple(map(sys.intern, table.names)))
-    for attr in ("source", "department", "department_code"):
-        put(table, attr, sys.intern(getattr(table, attr)))
+    table._intern()
     return table
 
 
