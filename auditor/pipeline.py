@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -343,11 +344,12 @@ def ordered_map(
             result = _timed(func, time_limit, item)
             yield fault(item, result.reason) if isinstance(result, Fault) else result
         return
+    chunk = max(1, min(8, size // (jobs * 16)))  # a few chunks per worker still balance the load
     if workers is not None and workers.pool is not None:
-        yield from _pooled(workers, func, items, fault, time_limit)
+        yield from _pooled(workers, func, items, fault, time_limit, chunk)
         return
     with Workers(min(jobs, size), time_limit) as own:
-        yield from _pooled(own, func, items, fault, time_limit)
+        yield from _pooled(own, func, items, fault, time_limit, chunk)
 
 
 def _stop(item: Any, reason: str):
@@ -356,45 +358,56 @@ def _stop(item: Any, reason: str):
     raise RunStopped(f"运行中止：{reason}")
 
 
-def _pooled(workers: Workers, func, items: Iterable[Any], fault, limit: float | None) -> Iterator[Any]:
-    """The pool's side of ``ordered_map``: at most a window of items handed out ahead of the
-    consumer (so memory stays flat when the consumer, the report writers, is slower than the
-    workers); a broken pool replaced, its in-flight items retried one at a time."""
+def _pooled(workers: Workers, func, items: Iterable[Any], fault, limit: float | None, chunk: int = 1) -> Iterator[Any]:
+    """The pool's side of ``ordered_map``: items handed out in chunks of ``chunk`` (one message
+    each way per chunk, not per item), at most a window of items ahead of the consumer (so memory
+    stays flat when the consumer, the report writers, is slower than the workers); a broken pool
+    replaced, its in-flight items retried one at a time."""
     from concurrent.futures import Future
     from concurrent.futures import TimeoutError as Timeout
     from concurrent.futures.process import BrokenProcessPool
 
-    window = max(4 * workers.jobs, 16)
-    call = partial(_timed, func, limit)
+    window = max(4 * workers.jobs * chunk, 16)
+    call = partial(_timed_each, func, limit)
     hard = limit + max(GRACE_SECONDS, 0.2 * limit) if limit else None
-    pending: deque = deque()
+    pending: deque = deque()  # (items of one chunk, future of their results)
+    ahead = 0  # items in pending
     todo = iter(items)
     retry: deque = deque()  # items to run alone in a fresh pool after a worker died
 
     def outcome(result, item):
         return fault(item, result.reason) if isinstance(result, Fault) else result
 
-    def submit(item):
+    def submit(batch: list):
         try:
-            return workers.pool.submit(call, item)
+            return workers.pool.submit(call, batch)
         except BrokenProcessPool as err:  # broke since the last result: found out when its turn comes
             future = Future()
             future.set_exception(err)
             return future
 
     def refill() -> None:
-        while not retry and len(pending) < window:
-            item = next(todo, _END)
-            if item is _END:
+        nonlocal ahead
+        while not retry and ahead < window:
+            batch = list(islice(todo, chunk))
+            if not batch:
                 return
-            pending.append((item, submit(item)))
+            pending.append((batch, submit(batch)))
+            ahead += len(batch)
+
+    def requeue() -> None:
+        nonlocal ahead
+        retry.extend(item for batch, _ in pending for item in batch)
+        pending.clear()
+        ahead = 0
+        workers.renew()
 
     refill()
     while pending or retry:
         if retry:  # one at a time: the one that kills its worker again is the one at fault
             item = retry.popleft()
             try:
-                result = submit(item).result(timeout=hard)
+                (result,) = submit([item]).result(timeout=hard)
             except BrokenProcessPool:
                 workers.renew()
                 result = Fault(DIED)
@@ -404,25 +417,31 @@ def _pooled(workers: Workers, func, items: Iterable[Any], fault, limit: float | 
             yield outcome(result, item)
             refill()
             continue
-        item, future = pending[0]
+        batch, future = pending[0]
         try:
-            result = future.result(timeout=hard)
+            results = future.result(timeout=hard and hard * len(batch))
         except BrokenProcessPool:
-            retry.extend(item for item, _ in pending)
-            pending.clear()
-            workers.renew()
+            requeue()
             continue
-        except Timeout:  # stuck where the alarm cannot reach: this item fails, the others run again
+        except Timeout:  # stuck where the alarm cannot reach: that item fails, the others run again
+            if len(batch) > 1:  # which one is stuck shows when each runs alone
+                requeue()
+                continue
             pending.popleft()
-            retry.extend(item for item, _ in pending)
-            pending.clear()
-            workers.renew()
-            yield fault(item, _overtime(limit))
+            requeue()
+            yield fault(batch[0], _overtime(limit))
             refill()
             continue
         pending.popleft()
+        ahead -= len(batch)
         refill()
-        yield outcome(result, item)
+        for result, item in zip(results, batch):
+            yield outcome(result, item)
+
+
+def _timed_each(func: Callable[[Any], Any], limit: float | None, items: list) -> list:
+    """``_timed`` over one chunk of items, in a worker."""
+    return [_timed(func, limit, item) for item in items]
 
 
 _END = object()

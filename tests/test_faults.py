@@ -117,6 +117,19 @@ def test_an_item_deaf_to_the_alarm_is_stopped_by_the_main_process(monkeypatch):
     assert [r for i, r in enumerate(results) if i != 3] == [i * i for i in range(8) if i != 3]
 
 
+@pytest.mark.parametrize("fails", [_square_or_die, _square_or_stall])
+def test_items_sent_in_chunks_still_fail_one_by_one(monkeypatch, fails):
+    """200 items go to the workers eight at a time; the one that kills or hangs its worker fails
+    alone, the others of its chunk and of the chunks in flight come back."""
+    monkeypatch.setattr(pipeline, "GRACE_SECONDS", 1.0)
+    start = time.monotonic()
+    results = list(pipeline.ordered_map(fails, range(200), jobs=2, fault=_fault, time_limit=1))
+    assert time.monotonic() - start < 40
+    bad = 7 if fails is _square_or_die else 3
+    assert results[bad][:2] == ("failed", bad)
+    assert [r for i, r in enumerate(results) if i != bad] == [i * i for i in range(200) if i != bad]
+
+
 def test_the_time_limit_holds_without_a_pool_too():
     results = list(pipeline.ordered_map(_square_or_hang, range(5), jobs=1, fault=_fault, time_limit=1))
     assert results[3][0] == "failed" and results[4] == 16
