@@ -435,7 +435,7 @@ def _pooled(workers: Workers, func, items: Iterable[Any], fault, limit: float | 
         pending.popleft()
         ahead -= len(batch)
         refill()
-        for result, item in zip(results, batch):
+        for result, item in zip(results, batch, strict=True):
             yield outcome(result, item)
 
 
