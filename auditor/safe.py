@@ -58,3 +58,19 @@ def bounded(stem: str, limit: int = MAX_NAME_BYTES) -> str:
     if len(data) <= limit:
         return stem
     return data[:limit].decode("utf-8", "ignore")
+
+
+def xml_text(text: str) -> str:
+    """Text as XML character data: ``&``, ``<`` and ``>`` escaped (what xml.sax.saxutils.escape
+    does, without the urllib, http and ssl modules it imports)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def xml_attr(text: str) -> str:
+    """Text as a quoted XML attribute value, quotes included (as xml.sax.saxutils.quoteattr)."""
+    text = xml_text(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    return '"{}"'.format(text.replace('"', "&quot;"))

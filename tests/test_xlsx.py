@@ -118,3 +118,13 @@ def test_nothing_is_left_behind_on_abort_and_the_package_is_a_zip(tmp_path):
 @pytest.mark.parametrize(("index", "letters"), [(0, "A"), (25, "Z"), (26, "AA"), (51, "AZ"), (702, "AAA")])
 def test_column_letters(index, letters):
     assert column_letter(index) == letters
+
+
+@pytest.mark.parametrize("text", ["发现 & <清单>", '项目"名称"', "它's", '"混\'合"', "制表\t换行\n回车\r"])
+def test_xml_escaping_is_the_standard_librarys(text):
+    from xml.sax.saxutils import escape, quoteattr
+
+    from auditor.safe import xml_attr, xml_text
+
+    assert xml_text(text) == escape(text)
+    assert xml_attr(text) == quoteattr(text)

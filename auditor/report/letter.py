@@ -27,11 +27,11 @@ from collections import defaultdict
 from datetime import date
 from functools import cache
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from auditor.dispositions import accepted_label, is_accepted
 from auditor.model import Finding
 from auditor.report.atomic import write_whole
+from auditor.safe import xml_text
 
 PLACEHOLDERS = {
     "number": "〔　　〕　号",
@@ -263,7 +263,7 @@ def paragraph(
     if not text:
         return start + "</w:p>"
     if _SPECIAL.search(text) is not None:
-        text = escape(_DROP.sub("", text))
+        text = xml_text(_DROP.sub("", text))
     return f"{start}{run}{text}</w:t></w:r></w:p>"
 
 

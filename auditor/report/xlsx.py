@@ -24,9 +24,9 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
 from auditor.report.atomic import publish
+from auditor.safe import xml_attr, xml_text
 
 MAX_ROWS = 1_048_576  # Excel's limit per sheet
 MAX_CHARS = 32_767  # Excel's limit per cell
@@ -75,7 +75,7 @@ def text(value: str) -> str:
         value = value[:MAX_CHARS]
     elif _SPECIAL.search(value) is None:
         return value  # most cells: nothing to change
-    return escape(_DROP.sub("", value)[:MAX_CHARS])
+    return xml_text(_DROP.sub("", value)[:MAX_CHARS])
 
 
 @dataclass
@@ -95,7 +95,7 @@ class Sheet:
             col = column_letter(self.header.index(label))
             items.append(
                 f'<dataValidation type="list" allowBlank="1" showErrorMessage="1" sqref="{col}2:{col}{max(last_row, 2)}">'
-                f"<formula1>{escape(chr(34) + ','.join(options) + chr(34))}</formula1></dataValidation>"
+                f"<formula1>{xml_text(chr(34) + ','.join(options) + chr(34))}</formula1></dataValidation>"
             )
         return f'<dataValidations count="{len(items)}">{"".join(items)}</dataValidations>' if items else ""
 
@@ -343,9 +343,9 @@ class Workbook:
 
 def _write_package(zf: zipfile.ZipFile, parts: list[_Part]) -> None:
     """The package's other members: workbook (sheets in order, filter ranges), relationships, styles."""
-    sheets = "".join(f'<sheet name={quoteattr(p.name)} sheetId="{i}" r:id="rId{i}"/>' for i, p in enumerate(parts, 1))
+    sheets = "".join(f'<sheet name={xml_attr(p.name)} sheetId="{i}" r:id="rId{i}"/>' for i, p in enumerate(parts, 1))
     filters = "".join(
-        f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">{escape(p.filter_range())}</definedName>'
+        f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">{xml_text(p.filter_range())}</definedName>'
         for i, p in enumerate(parts)
     )
     workbook = (
