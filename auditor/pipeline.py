@@ -346,10 +346,10 @@ def ordered_map(
         return
     chunk = max(1, min(8, size // (jobs * 16)))  # a few chunks per worker still balance the load
     if workers is not None and workers.pool is not None:
-        yield from _pooled(workers, func, items, fault, time_limit, chunk)
+        yield from _pooled(workers, func, items, fault, time_limit, chunk, size)
         return
     with Workers(min(jobs, size), time_limit) as own:
-        yield from _pooled(own, func, items, fault, time_limit, chunk)
+        yield from _pooled(own, func, items, fault, time_limit, chunk, size)
 
 
 def _stop(item: Any, reason: str):
@@ -358,11 +358,14 @@ def _stop(item: Any, reason: str):
     raise RunStopped(f"运行中止：{reason}")
 
 
-def _pooled(workers: Workers, func, items: Iterable[Any], fault, limit: float | None, chunk: int = 1) -> Iterator[Any]:
+def _pooled(
+    workers: Workers, func, items: Iterable[Any], fault, limit: float | None, chunk: int = 1, size: int = 0
+) -> Iterator[Any]:
     """The pool's side of ``ordered_map``: items handed out in chunks of ``chunk`` (one message
-    each way per chunk, not per item), at most a window of items ahead of the consumer (so memory
-    stays flat when the consumer, the report writers, is slower than the workers); a broken pool
-    replaced, its in-flight items retried one at a time."""
+    each way per chunk, not per item; smaller towards the last of ``size`` items, so that no
+    worker is left with a long chunk while the others wait); at most a window of items ahead
+    of the consumer (so memory stays flat when the consumer, the report writers, is slower
+    than the workers); a broken pool replaced, its in-flight items retried one at a time."""
     from concurrent.futures import Future
     from concurrent.futures import TimeoutError as Timeout
     from concurrent.futures.process import BrokenProcessPool
@@ -372,6 +375,7 @@ def _pooled(workers: Workers, func, items: Iterable[Any], fault, limit: float | 
     hard = limit + max(GRACE_SECONDS, 0.2 * limit) if limit else None
     pending: deque = deque()  # (items of one chunk, future of their results)
     ahead = 0  # items in pending
+    left = size  # items not yet handed out
     todo = iter(items)
     retry: deque = deque()  # items to run alone in a fresh pool after a worker died
 
@@ -387,13 +391,14 @@ def _pooled(workers: Workers, func, items: Iterable[Any], fault, limit: float | 
             return future
 
     def refill() -> None:
-        nonlocal ahead
+        nonlocal ahead, left
         while not retry and ahead < window:
-            batch = list(islice(todo, chunk))
+            batch = list(islice(todo, max(1, min(chunk, left // (2 * workers.jobs)))))
             if not batch:
                 return
             pending.append((batch, submit(batch)))
             ahead += len(batch)
+            left -= len(batch)
 
     def requeue() -> None:
         nonlocal ahead
