@@ -117,3 +117,54 @@ def test_a_rule_file_is_parsed_once_and_again_when_edited(folder, tmp_path, monk
     with pytest.raises(Exception, match="flow sequence"):  # a YAML error is raised, never cached
         read_yaml(rule)
     assert len(list(folder.glob("yaml-*.pickle"))) == 2
+
+
+# --------------------------------------------------------------------------- compiled modules (bytecode.py)
+
+
+def _python(code: str, cache_dir, **env) -> str:
+    import os
+    import subprocess
+    import sys
+
+    environ = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    environ.update(AUDITOR_CACHE_DIR=str(cache_dir), **env)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environ, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_without_bytecode_files_the_package_is_compiled_once_into_the_cache(tmp_path):
+    """With PYTHONDONTWRITEBYTECODE a module's code is kept in the cache folder, and the next
+    import reads it from there: a planted code object shows through."""
+    import marshal
+
+    import auditor.chars
+
+    _python("import auditor.chars", tmp_path, PYTHONDONTWRITEBYTECODE="1")
+    (kept,) = tmp_path.glob("code-auditor.chars-*.bin")
+    kept.write_bytes(marshal.dumps(compile("MARK = '取自缓存'", auditor.chars.__file__, "exec")))
+    assert (
+        _python("import auditor.chars; print(auditor.chars.MARK)", tmp_path, PYTHONDONTWRITEBYTECODE="1") == "取自缓存"
+    )
+
+
+def test_with_bytecode_files_allowed_python_keeps_them_itself(tmp_path):
+    _python("import auditor.chars", tmp_path / "cache", PYTHONPYCACHEPREFIX=str(tmp_path / "pyc"))
+    assert not list((tmp_path / "cache").glob("code-*"))
+
+
+def test_an_edited_module_is_compiled_again(tmp_path, monkeypatch):
+    from auditor.bytecode import CachedLoader
+
+    monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "fake.py"
+    source.write_text("VALUE = '第一版'\n", encoding="utf-8")
+    loader = CachedLoader("auditor.fake", str(source))
+    first = {}
+    exec(loader.get_code("auditor.fake"), first)
+    source.write_text("VALUE = '第二版（修改后）'\n", encoding="utf-8")
+    second = {}
+    exec(loader.get_code("auditor.fake"), second)
+    assert (first["VALUE"], second["VALUE"]) == ("第一版", "第二版（修改后）")
+    assert len(list((tmp_path / "cache").glob("code-auditor.fake-*.bin"))) == 2
