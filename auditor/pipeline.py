@@ -448,5 +448,3 @@ def _timed_each(func: Callable[[Any], Any], limit: float | None, items: list) ->
     """``_timed`` over one chunk of items, in a worker."""
     return [_timed(func, limit, item) for item in items]
 
-
-_END = object()
