@@ -447,4 +447,3 @@ def _pooled(
 def _timed_each(func: Callable[[Any], Any], limit: float | None, items: list) -> list:
     """``_timed`` over one chunk of items, in a worker."""
     return [_timed(func, limit, item) for item in items]
-
