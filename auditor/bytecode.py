@@ -26,25 +26,19 @@ class CachedLoader(SourceFileLoader):
     """A source loader whose compiled code lives in the cache folder."""
 
     def get_code(self, fullname: str):
-        from auditor.cache import path_for, prune, write_whole
+        from auditor.cache import kept
 
         source = self.get_filename(fullname)
         try:
             stat = os.stat(source)
         except OSError:
             return super().get_code(fullname)
-        stem = f"code-{fullname}"
-        path = path_for(stem, (source, stat.st_mtime_ns, stat.st_size, MAGIC_NUMBER), ".bin")
-        if path is not None and path.is_file():
-            try:
-                return marshal.loads(path.read_bytes())
-            except (OSError, EOFError, ValueError, TypeError):
-                pass  # damaged: compiled again below
-        code = self.source_to_code(self.get_data(source), source)
-        if path is not None:
-            write_whole(path, marshal.dumps(code))
-            prune(path.parent, stem, keep=path)
-        return code
+        key = (source, stat.st_mtime_ns, stat.st_size, MAGIC_NUMBER)
+
+        def compiled():
+            return self.source_to_code(self.get_data(source), source)
+
+        return kept(f"code-{fullname}", key, compiled, ".bin", marshal.dumps, marshal.loads)
 
 
 class CachedFinder:
@@ -58,10 +52,6 @@ class CachedFinder:
         if spec is not None and type(spec.loader) is SourceFileLoader:
             spec.loader = CachedLoader(spec.loader.name, spec.loader.path)
         return spec
-
-    @staticmethod
-    def invalidate_caches() -> None:
-        pass
 
 
 def install() -> None:

@@ -55,16 +55,23 @@ def write_whole(path: Path, data: bytes) -> None:
 
 def pickled(stem: str, key: Any, make: Callable[[], T]) -> T:
     """``make()``, kept pickled in the cache under ``key`` and read back by later runs."""
-    path = path_for(stem, key, ".pickle")
+    return kept(stem, key, make, ".pickle", lambda value: pickle.dumps(value, pickle.HIGHEST_PROTOCOL), pickle.loads)
+
+
+def kept(
+    stem: str, key: Any, make: Callable[[], T], suffix: str, dumps: Callable[[T], bytes], loads: Callable[[bytes], T]
+) -> T:
+    """``make()``, kept in the cache under ``key`` as ``dumps`` writes it and read back with
+    ``loads`` by later runs; a file that cannot be read back is made again."""
+    path = path_for(stem, key, suffix)
     if path is not None and path.is_file():
         try:
-            with path.open("rb") as fh:
-                return pickle.load(fh)
+            return loads(path.read_bytes())
         except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
             pass  # damaged or from another version: made again below
     value = make()
     if path is not None:
-        write_whole(path, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+        write_whole(path, dumps(value))
         prune(path.parent, stem, keep=path)
     return value
 
