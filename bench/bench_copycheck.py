@@ -72,7 +72,7 @@ def documents(n: int, seed: int, copying: str, largest: int) -> Iterator[list[Ta
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--copying", nargs="+", default=["light", "heavy"], choices=("light", "heavy"))
+    parser.add_argument("--copying", nargs="+", default=["none", "templates"], choices=make_corpus.COPYING)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=1, help="runs per size; the fastest is shown")
     args = parser.parse_args()

@@ -1,6 +1,6 @@
 """Synthetic corpus for scale benchmarks: N department documents recombined from the seed tables.
 
-usage: python bench/make_corpus.py N OUTDIR [--seed S] [--seeds examples/] [--check K] [--copying heavy]
+usage: python bench/make_corpus.py N OUTDIR [--seed S] [--seeds examples/] [--check K] [--copying C]
 
 Each seed document is parsed with ``auditor.pipeline.load``; every synthetic department gets a
 unique code, a name (city × bureau), a budget year 2019–2026 and 5–15 projects sampled from all
@@ -13,6 +13,14 @@ name) on top of the seeds' own. ``--copying heavy`` adds what the cross-document
 exists for: about half of all tables filled in from a few shared template tables per kind of
 bureau (every 教育局 of every city and year draws on the same eight), each template thus
 copied into about N / 80 departments, a tenth of the names edited.
+
+Since every table is one of the seeds' 48 tables with some names changed, the light corpus's
+names stop growing at about 15,000, and as N grows more and more tables of different
+departments agree in 80% of their names by chance (at 100,000 departments three in four have
+such a twin). ``--copying none`` keeps the tables apart as real ones are: most 产出 names (80%)
+name the department's own place (柳河镇, 石桥村 …), as a department's own outputs do, so only
+its 效益 and 满意度 names are shared and the names keep growing with N; ``--copying templates``
+adds heavy's template tables to that: copies only where a department copied.
 
 Every document is written in the seeds' "tabs" layout (a PDF text copy: one row a line, cells
 split by tabs), which the text reader parses exactly. ``--check K`` reads K generated files back
@@ -59,6 +67,10 @@ TOPICS = (
 ).split()
 SUFFIXES = ("", "", "", "", "专项资金", "补助资金", "工作经费", "（一期）", "（二期）", "运行维护费", "奖补资金")
 DEFECT_VALUES = ("较好", "显著提升", "有效保障", "按时完成", "持续提高")
+# ``--copying none`` and ``templates``: a department's own place, put before most of its 产出 names
+PLACE_CHARS = "东西南北中安平和兴隆泰康宁福寿长永新丰盛华阳明清河山林石桥湾塘岗坪坝集店庄营屯堡寨沟峪岭关头溪湖江源泉田园花柳杨桃李梅竹松青红白金玉龙凤鹤鹿马牛羊"
+PLACE_KINDS = ("镇", "乡", "街道", "社区", "村")
+PLACE_SHARE = 0.8
 INDICATOR_HEADER = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")
 
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
@@ -181,8 +193,11 @@ def project_name(seed: Project, delta: int, rng: random.Random) -> str:
     return name + rng.choice(SUFFIXES)
 
 
-def make_table(seed: Project, seed_year: int, year: int, rng: random.Random, names_only: bool = False) -> Table:
-    """A generated table from a seed table; ``names_only``: only the names (bench_copycheck.py), faster."""
+def make_table(
+    seed: Project, seed_year: int, year: int, rng: random.Random, names_only: bool = False, place: str = ""
+) -> Table:
+    """A generated table from a seed table; ``names_only``: only the names (bench_copycheck.py), faster.
+    With ``place`` most 产出 names name it, as a department's own tables name its own towns and sites."""
     delta = year - seed_year if seed_year else 0
     factor = rng.uniform(0.8, 1.5)
     budget = round((seed.budget or rng.uniform(5, 500)) * factor, 2)
@@ -205,7 +220,9 @@ def make_table(seed: Project, seed_year: int, year: int, rng: random.Random, nam
         name = clean(shift_years(ind.name, delta))
         if not name:
             continue
-        if rng.random() < 0.35:
+        if place and ind.level1.startswith("产出") and rng.random() < PLACE_SHARE:
+            name = place + name
+        elif rng.random() < 0.35:
             name = rng.choice(TOPICS) + name
         if names_only:
             table.rows.append(Row("", "", name, "", "", ""))
@@ -238,6 +255,12 @@ def department_name(i: int, rng: random.Random) -> str:
     return rng.choice(CITIES) + district + rng.choice(BUREAUS)
 
 
+def place_name(i: int, seed: int) -> str:
+    """Department i's own place (a town, street or village), from a space of about two million."""
+    rng = random.Random(f"{seed}-{i}-place")
+    return "".join(rng.choice(PLACE_CHARS) for _ in range(rng.choice((2, 2, 3)))) + rng.choice(PLACE_KINDS)
+
+
 def make_department(
     i: int, seed: int, pool: list[tuple[Department, Project]], copying: str = "light", names_only: bool = False
 ) -> tuple[str, str, int, list[Table]]:
@@ -246,14 +269,15 @@ def make_department(
     name = department_name(i, rng)
     year = rng.randint(2019, 2026)
     count = round(rng.triangular(5, 15, 9))
+    place = place_name(i, seed) if copying in ("none", "templates") else ""
     tables = []
     for dept, project in rng.sample(pool, min(count, len(pool))):
-        tables.append(make_table(project, dept.year or year, year, rng, names_only))
+        tables.append(make_table(project, dept.year or year, year, rng, names_only, place))
     if len(tables) >= 3 and rng.random() < 0.25:
         # a copied table: another project's indicators under a new project name
         source, target = rng.sample(range(len(tables)), 2)
         tables[target].rows = [Row(**vars(r)) for r in tables[source].rows]
-    if copying == "heavy":
+    if copying in ("heavy", "templates"):
         copy_templates(i, seed, name, tables, pool, names_only)
     return code, name, year, tables
 
@@ -265,6 +289,7 @@ TEMPLATE_SHARE = 0.5  # of a department's tables, how many are filled in from it
 TEMPLATE_EDIT = 0.1  # of a copied table's rows, how many get their name edited
 
 
+COPYING = ("light", "heavy", "none", "templates")  # --copying
 _TEMPLATES: dict[tuple[int, str, int], Table] = {}
 
 
@@ -362,9 +387,10 @@ def main() -> None:
     parser.add_argument("--check", type=int, default=5, metavar="K", help="read K generated files back (0: none)")
     parser.add_argument(
         "--copying",
-        choices=("light", "heavy"),
+        choices=COPYING,
         default="light",
-        help="light: some tables copied inside a department; heavy: also half of all tables from shared templates",
+        help="light: some tables copied inside a department; heavy: also half of all tables from shared templates; "
+        "none, templates: the same, but most 产出 names name the department's own place",
     )
     args = parser.parse_args()
 
