@@ -8,6 +8,7 @@ import random
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -118,7 +119,7 @@ def test_common_names_alone_do_not_make_every_table_a_candidate():
     tables = [_table(doc, 1, common + [f"专用指标{doc}a", f"专用指标{doc}b"]) for doc in range(200)]
     index = TableIndex(tables)
     # 5 names at 80%: a match must hold one of the two rarest names, held by this table alone
-    assert index.candidates(tables[0].names, 0.8) == [0]
+    assert index.shortlist(np.array([0]), 0.8)[1].tolist() == []  # nor another: a table is not its own copy
     assert list(similar_tables(range(len(tables)), index, 0.8, 100, cross=True)) == []
 
 
@@ -181,15 +182,45 @@ def test_a_template_copied_into_many_tables_is_still_found_when_posting_lists_ar
     assert max(len(index.holders(n)) for n in _TEMPLATE) == 41  # the index itself is whole
 
 
-def test_candidates_of_several_tables_at_once_are_each_tables_own(monkeypatch):
+def test_the_tables_compared_are_those_sharing_most_names_not_the_first_met(monkeypatch):
+    import auditor.checks.dup as dup
+
+    monkeypatch.setattr(dup, "MAX_CANDIDATES", 2)
+    water = ["农村饮水安全巩固提升人数", "供水管网改造长度", "水质检测合格率", "工程验收合格率", "受益群众满意度"]
+    # 30 earlier tables, each with two of those names and its own: every name of water is in 12 of them
+    tables = [_table(doc, 1, [water[doc % 5], water[(doc + 1) % 5], f"河道清淤{doc}段长度", f"堤防加固{doc}号工程"])
+              for doc in range(30)]  # fmt: skip
+    tables.append(_table(40, 1, ["义务教育学生资助人数", "资助资金发放及时率", "学生及家长满意度"]))
+    tables.append(_table(41, 1, water))  # the whole table, met last through every one of its names
+    tables.append(_table(42, 1, [*water[:4], "群众满意度"]))
+    index = TableIndex(tables)
+    found = {t: (o, share) for t, o, share in similar_tables(range(len(tables)), index, 0.8, 100, cross=True)}
+    assert found[len(tables) - 1] == (len(tables) - 2, 0.8)  # 4 of 5 names, though 12 tables came first
+    assert found[len(tables) - 2] == (len(tables) - 1, 0.8)  # 4 of 5
+
+
+def test_a_tables_signature_has_a_bit_for_each_name_and_the_same_names_give_the_same_bits():
+    names = ["困难群众救助金发放人数", "救助资金发放及时率", "救助对象满意度"]
+    tables = [_table(0, 1, names), _table(1, 1, names[::-1] + names[:1]), _table(2, 1, []), _table(3, 1, ["培训人次"])]
+    signature = TableIndex(tables, keep=False).signatures
+    assert (signature[0] == signature[1]).all()  # order and repeats do not matter
+    assert not signature[2].any()  # a table without names has no bits
+    bits = [int(w).bit_count() for w in signature[0]]
+    assert 1 <= sum(bits) <= 3 and sum(int(w).bit_count() for w in signature[3]) == 1
+
+
+def test_the_shortlists_of_several_tables_at_once_are_each_tables_own(monkeypatch):
+    import auditor.checks.dup as dup
+
+    monkeypatch.setattr(dup, "MAX_CANDIDATES", 4)
     rng = random.Random(7)
     vocabulary = ["水质达标率", "供水管网漏损率", "农田灌溉面积", "河道保洁覆盖率"] + [f"专项{i}" for i in range(10)]
     tables = [_table(doc, 1, rng.sample(vocabulary, rng.randint(2, 6))) for doc in range(30)]
     index = TableIndex(tables)
-    names = [t.names for t in tables]
-    of, keys = index.candidates_of(names, 0.8, limit=4)
-    for q, one in enumerate(names):
-        assert keys[of == q].tolist() == index.candidates(one, 0.8, limit=4)
+    of, keys = index.shortlist(np.arange(30), 0.8)
+    assert 0 < len(keys) <= 4 * 30
+    for q in range(30):
+        assert keys[of == q].tolist() == index.shortlist(np.array([q]), 0.8)[1].tolist()
 
 
 @pytest.mark.parametrize("separate", [False, True])

@@ -7,19 +7,20 @@ Candidates come from an inverted index of normalised names with prefix filtering
 reach the share ``t`` only with another table that holds at least one of its rarest names
 (the fewest that cover more than ``1 - t`` of its names). Two bounds keep the work per table
 the same however many tables a run has: of each such name only the first ``POSTING_LIMIT``
-tables holding it are counted (a name in thousands of tables says little about copying, and
-a table copied thousands of times is still found through its earliest copies), and of the
-tables found at most ``MAX_CANDIDATES`` (those holding most of those names) are compared.
-The counting and the exact comparison run in numpy over all tables of one document at once.
-With ``similarity`` below 100 a name also counts as shared when rapidfuzz's ratio reaches it;
-candidates still need one exact rare name (within one document every other table is a
-candidate).
+tables holding it are taken (a name in thousands of tables says little about copying, and a
+table copied thousands of times is still found through its earliest copies), and of the tables
+so found only the ``MAX_CANDIDATES`` that share most names with the table are compared name by
+name. Which share most is told by 128-bit signatures of the tables' names (one bit per name,
+``TableIndex.signatures``), so the shortlist costs a few operations per table found, not a look
+at its names. The counting and the exact comparison run in numpy over all tables of one
+document at once. With ``similarity`` below 100 a name also counts as shared when rapidfuzz's
+ratio reaches it; candidates still need one exact rare name (within one document every other
+table is a candidate).
 """
 
 from __future__ import annotations
 
 import itertools
-import math
 import re
 import sys
 from array import array
@@ -34,8 +35,9 @@ from auditor.checks.within import FUZZY_REFINE, best_share, near_hits
 from auditor.model import Department
 
 _YEAR = re.compile(r"(?:19|20)\d{2}年?")
-POSTING_LIMIT = 500  # tables counted per prefix name, the first in the run (see TableIndex.candidates_of)
-MAX_CANDIDATES = 100  # other tables compared with one table, closest first
+POSTING_LIMIT = 64  # tables taken per prefix name, the first in the run (see TableIndex.shortlist)
+MAX_CANDIDATES = 8  # other tables compared name by name with one table: those sharing most names
+_HASH = np.uint64(0x9E3779B97F4A7C15)  # spreads name numbers over a signature's 128 bits (Fibonacci hashing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,10 +297,11 @@ class TableIndex:
         self.df = np.bincount(self.names, minlength=len(self.vocabulary))  # how many tables hold each name
         self._postings: tuple[np.ndarray, np.ndarray] | None = None
         self._rare: np.ndarray | None = None
+        self._signatures: np.ndarray | None = None
         self._words: list[str] | None = None
         self._string_list: list[str] | None = None
         self._recent: dict[int, tuple[str, ...]] = {}
-        self._made: dict[int, Table] = {}
+        self._made: dict[tuple[int, bool], Table] = {}
 
     def _ready(self) -> TableIndex:
         if self._columns is not None:
@@ -341,21 +344,21 @@ class TableIndex:
 
     @property
     def rare(self) -> np.ndarray:
-        """Each name's place from rarest to commonest (fewest tables first, then in text order)."""
+        """Each name's place from rarest to commonest (fewest tables first, then the first met in
+        the run first: no sort of the names' text, which took seconds for millions of names)."""
         self._ready()
         if self._rare is None:
-            words, order = self.words, np.empty(len(self.vocabulary), np.int64)
-            order[sorted(range(len(words)), key=words.__getitem__)] = np.arange(len(words))
-            self._rare = self.df.astype(np.int64) * len(words) + order
+            self._rare = self.df.astype(np.int64) * len(self.vocabulary) + np.arange(len(self.vocabulary))
         return self._rare
 
-    def table(self, k: int) -> Table:
+    def table(self, k: int, names: bool = True) -> Table:
         """Table number ``k`` (rebuilt from the arrays when the records were not kept: its
-        ``names`` then hold the same names as often, not in table order)."""
+        ``names`` then hold the same names as often, not in table order; with ``names`` False
+        none, for a report that only names the table)."""
         self._ready()
         if self.tables is not None:
             return self.tables[k]
-        made = self._made.get(k)
+        made = self._made.get((k, names))
         if made is not None:
             return made
         if len(self._made) > 4096:  # the tables of the last few documents and the others they name
@@ -377,11 +380,11 @@ class TableIndex:
         put(t, "code", self._text[start : text[2 * k]].decode("utf-8"))
         put(t, "name", self._text[text[2 * k] : text[2 * k + 1]].decode("utf-8"))
         put(t, "line", py["line"][k])
-        put(t, "names", self.names_of(k))
+        put(t, "names", self.names_of(k) if names else ())
         put(t, "content", f"{content:016x}" if content else "")
         put(t, "key", strings[info[KEY]])
         put(t, "key_without_year", strings[info[BARE]])
-        self._made[k] = t
+        self._made[k, names] = t
         return t
 
     def by_document(self) -> Iterator[tuple[int, range]]:
@@ -401,23 +404,6 @@ class TableIndex:
         v = self.vocabulary.get(name)
         return postings[post_starts[v] : post_starts[v + 1]] if v is not None else postings[:0]
 
-    def prefix(self, names: tuple[str, ...], threshold: float) -> list[str]:
-        """The rarest distinct names that cover more than ``1 - threshold`` of ``names``."""
-        counts: dict[str, int] = defaultdict(int)
-        for n in names:
-            counts[n] += 1
-        vocabulary, df = self.vocabulary, self._ready().df
-        rare_first = sorted(counts, key=lambda n: (df[vocabulary[n]] if n in vocabulary else 0, n))
-        # a table lacking every name of the prefix keeps at most len(names) - covered < min_hits
-        min_hits = math.ceil(threshold * len(names) - 1e-9)
-        covered, out = 0, []
-        for n in rare_first:
-            out.append(n)
-            covered += counts[n]
-            if len(names) - covered < min_hits:
-                break
-        return out
-
     def _prefixes(self, queries: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
         """``prefix`` of the tables ``queries`` at once: pairs (query position, name number), each
         query's rarest first."""
@@ -434,47 +420,54 @@ class TableIndex:
         keep = covered <= room[of]
         return of[keep], ids[keep]
 
-    def _count(self, of: np.ndarray, ids: np.ndarray, limit: int | None) -> tuple[np.ndarray, np.ndarray]:
-        """The candidates of queries given as pairs (query, prefix name), grouped by query."""
+    @property
+    def signatures(self) -> np.ndarray:
+        """Each table's names as 128 bits (two uint64; a name sets one bit chosen by its number):
+        the bits two tables share count about how many names they share, with no look at the names."""
+        self._ready()
+        if self._signatures is None:
+            bit = (np.arange(len(self.vocabulary), dtype=np.uint64) * _HASH) >> np.uint64(57)
+            signatures = np.zeros((len(self) + 1, 2), np.uint64)  # a spare last row: reduceat's end
+            for word in (0, 1):
+                mask = np.where(bit >> np.uint64(6) == word, np.uint64(1) << (bit & np.uint64(63)), np.uint64(0))
+                entries = np.append(mask[self.names], np.uint64(0))
+                signatures[:-1, word] = np.bitwise_or.reduceat(entries, self.starts[:-1])
+            signatures[:-1][self.count == 0] = 0  # reduceat gives an empty table its next entry
+            self._signatures = signatures[:-1]
+        return self._signatures
+
+    def shortlist(self, queries: np.ndarray, threshold: float, cross: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """The tables to compare name by name with each of the tables ``queries``, as pairs (query
+        position, table) grouped by query: of the first ``POSTING_LIMIT`` tables holding each of
+        its prefix names (``_prefixes``), the ``MAX_CANDIDATES`` that may be compared with it
+        (``comparable``) and share most bits of its ``signatures``, in candidate order: those holding
+        more prefix names first, then as met (the rarest name's tables first, each list in table order)."""
+        of, ids = self._ready()._prefixes(queries, threshold)
         postings, post_starts = self.postings
         begin = post_starts[ids]
         lengths = np.minimum(post_starts[ids + 1] - begin, POSTING_LIMIT)
         where, _ = _ranges(begin, lengths)
-        found = postings[where].astype(np.int64)
+        keys = postings[where].astype(np.int64)
         of = np.repeat(of, lengths)
         # one entry per (query, table): how many of the query's prefix lists hold it, and when first met
-        _, first, count = np.unique(of * len(self) + found, return_index=True, return_counts=True)
-        of, found = of[first], found[first]
-        if len(of):  # ordered by (query, most lists first, first met): one sort of one number per pair
-            most = int(count.max())
-            order = np.argsort((of * (most + 1) + most - count) * len(where) + first)
-            of, found = of[order], found[order]
-        if limit is not None and len(of):
-            keep = _rank_in_groups(of) < limit
-            of, found = of[keep], found[keep]
-        return of, found
-
-    def candidates_of(
-        self, queries: list[tuple[str, ...]], threshold: float, limit: int | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The candidates of several name lists at once, as pairs (query number, table), grouped by
-        query; each query's tables are those holding one of its prefix names, those holding the
-        most prefix names first, then in the order met (the rarest name's tables first, each list
-        in table order).
-
-        Only the first ``POSTING_LIMIT`` tables of each name's list are looked at, and ``limit``
-        keeps only that many candidates per query, so the work per table does not grow with the run.
-        """
-        vocabulary = self._ready().vocabulary
-        pairs = [(q, vocabulary[n]) for q, names in enumerate(queries) for n in self.prefix(names, threshold)
-                 if n in vocabulary]  # fmt: skip
-        of, ids = (np.array(x, np.int64).reshape(-1) for x in zip(*pairs, strict=True)) if pairs else (
-            np.zeros(0, np.int64), np.zeros(0, np.int64))  # fmt: skip
-        return self._count(of, ids, limit)
-
-    def candidates(self, names: tuple[str, ...], threshold: float, limit: int | None = None) -> list[int]:
-        """``candidates_of`` for one name list: its candidate tables, closest first."""
-        return self.candidates_of([names], threshold, limit)[1].tolist()
+        _, first, count = np.unique(of * len(self) + keys, return_index=True, return_counts=True)
+        of, keys = of[first], keys[first]
+        if not len(of):
+            return of, keys
+        signatures = self.signatures
+        shared = np.bitwise_count(signatures[queries][of] & signatures[keys]).sum(axis=1, dtype=np.int64)
+        # candidate order: by (query, most prefix lists, first met), one number per pair
+        most = int(count.max())
+        met = (of * (most + 1) + most - count) * len(where) + first
+        # the pairs by (query, most bits shared, candidate order): one sort of one number per pair
+        order = np.argsort((of * 129 + 128 - shared) * (met.max() + 1) + met)
+        of, keys, met = of[order], keys[order], met[order]
+        # of the first four times as many as are compared, those that may be compared (another document ...)
+        keep = np.flatnonzero(_rank_in_groups(of) < 4 * MAX_CANDIDATES)
+        keep = keep[self.comparable(queries, of[keep], keys[keep], cross)]
+        keep = keep[_rank_in_groups(of[keep]) < MAX_CANDIDATES]
+        keep = keep[np.argsort(met[keep])]  # back in candidate order
+        return of[keep], keys[keep]
 
     def hits(self, queries: np.ndarray, of: np.ndarray, keys: np.ndarray) -> np.ndarray:
         """For each pair (table ``queries[of[i]]``, table ``keys[i]``): how many of the first one's
@@ -542,7 +535,8 @@ def similar_tables(
     above ``threshold``: (table, other, share), tables by number.
 
     ``cross`` False: other projects of the same document (every one is a candidate). True:
-    projects of other documents (another department, or the same one in another year).
+    projects of other documents (another department, or the same one in another year), the
+    candidates those of ``TableIndex.shortlist``.
     The tables are handled together (best: one document's at a time). Per table: names are
     compared exactly first, and the first candidate holding every name wins; otherwise with
     ``similarity`` below 100 the ``FUZZY_REFINE`` candidates with most exact hits are also given
@@ -553,13 +547,13 @@ def similar_tables(
     queries = queries[index.size[queries] >= 2]
     if not len(queries):
         return
-    if cross or similarity >= 100:
-        of, keys = index._count(*index._prefixes(queries, threshold), MAX_CANDIDATES)
+    if cross:
+        of, keys = index.shortlist(queries, threshold)
     else:  # within one document every other table is a candidate
         of = np.repeat(np.arange(len(queries)), len(index))
         keys = np.tile(np.arange(len(index)), len(queries))
-    ok = index.comparable(queries, of, keys, cross)
-    of, keys = of[ok], keys[ok]
+        ok = index.comparable(queries, of, keys, cross)
+        of, keys = of[ok], keys[ok]
     hits = index.hits(queries, of, keys)
     size = index.size[queries]
     full = np.flatnonzero(hits == size[of])
