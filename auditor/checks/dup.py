@@ -344,11 +344,12 @@ class TableIndex:
 
     @property
     def rare(self) -> np.ndarray:
-        """Each name's place from rarest to commonest (fewest tables first, then the first met in
-        the run first: no sort of the names' text, which took seconds for millions of names)."""
+        """Each name's place from rarest to commonest (fewest tables first, then in text order)."""
         self._ready()
         if self._rare is None:
-            self._rare = self.df.astype(np.int64) * len(self.vocabulary) + np.arange(len(self.vocabulary))
+            words, order = self.words, np.empty(len(self.vocabulary), np.int64)
+            order[sorted(range(len(words)), key=words.__getitem__)] = np.arange(len(words))
+            self._rare = self.df.astype(np.int64) * len(words) + order
         return self._rare
 
     def table(self, k: int, names: bool = True) -> Table:
