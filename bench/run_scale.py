@@ -47,6 +47,9 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+from make_corpus import COPYING  # noqa: E402
 
 # Runs one command, prints {"seconds", "maxrss_kb", "group_rss_kb", "returncode"} as JSON on its last
 # line; group_rss_kb: the largest sum of the resident sets of all its processes at once (sampled).
@@ -263,7 +266,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--copying",
-        choices=("light", "heavy", "none", "templates"),
+        choices=COPYING,
         default="light",
         help="the corpus (make_corpus.py --copying)",
     )

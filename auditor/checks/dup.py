@@ -437,11 +437,11 @@ class TableIndex:
             self._signatures = signatures[:-1]
         return self._signatures
 
-    def shortlist(self, queries: np.ndarray, threshold: float, cross: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    def shortlist(self, queries: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
         """The tables to compare name by name with each of the tables ``queries``, as pairs (query
         position, table) grouped by query: of the first ``POSTING_LIMIT`` tables holding each of
         its prefix names (``_prefixes``), the ``MAX_CANDIDATES`` that may be compared with it
-        (``comparable``) and share most bits of its ``signatures``, in candidate order: those holding
+        (``comparable`` across documents) and share most bits of its ``signatures``, in candidate order: those holding
         more prefix names first, then as met (the rarest name's tables first, each list in table order)."""
         of, ids = self._ready()._prefixes(queries, threshold)
         postings, post_starts = self.postings
@@ -465,7 +465,7 @@ class TableIndex:
         of, keys, met = of[order], keys[order], met[order]
         # of the first four times as many as are compared, those that may be compared (another document ...)
         keep = np.flatnonzero(_rank_in_groups(of) < 4 * MAX_CANDIDATES)
-        keep = keep[self.comparable(queries, of[keep], keys[keep], cross)]
+        keep = keep[self.comparable(queries, of[keep], keys[keep], cross=True)]
         keep = keep[_rank_in_groups(of[keep]) < MAX_CANDIDATES]
         keep = keep[np.argsort(met[keep])]  # back in candidate order
         return of[keep], keys[keep]
