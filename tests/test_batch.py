@@ -271,3 +271,14 @@ def test_a_table_record_comes_back_from_a_worker_as_it_was_with_its_strings_inte
     assert (back.content, back.line, back.no, back.year) == ("ab12", 40, 2, 2025)
     assert back.names[1] is sys.intern("".join(["家庭医生", "签约率"]))  # one string for a name in every table
     assert back.department is sys.intern("".join(["市卫生健康委员会"]))
+
+
+def test_the_tables_named_again_and_again_stay_rebuilt_and_the_others_go():
+    from auditor.checks.dup import _Recent
+
+    recent = _Recent(size=3)
+    recent.put("原表", "某县教育局 校舍维修改造项目")
+    for k in range(10):  # the documents go by; each names its own tables and, again, the same original
+        recent.put(k, f"第{k}张表")
+        assert recent.get("原表") == "某县教育局 校舍维修改造项目"
+    assert recent.get(0) is None and recent.get(9) == "第9张表"

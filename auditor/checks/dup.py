@@ -182,6 +182,32 @@ def _rank_in_groups(groups: np.ndarray) -> np.ndarray:
     return np.arange(len(groups)) - np.repeat(start, np.diff(np.append(start, len(groups))))
 
 
+class _Recent:
+    """What was rebuilt for the last few documents (tables, their names), so that a table named
+    again soon is not rebuilt: when ``size`` are held, those used since the last time it was full
+    stay and the others go (two generations), so the tables that many name stay too."""
+
+    __slots__ = ("new", "old", "size")
+
+    def __init__(self, size: int = 4096):
+        self.new: dict = {}
+        self.old: dict = {}
+        self.size = size
+
+    def get(self, key):
+        value = self.new.get(key)
+        if value is None:
+            value = self.old.get(key)
+            if value is not None:
+                self.put(key, value)
+        return value
+
+    def put(self, key, value) -> None:
+        if len(self.new) >= self.size:
+            self.old, self.new = self.new, {}
+        self.new[key] = value
+
+
 # the columns of TableIndex.info, one row per table: compared for every candidate, so read together
 DOC, KEY, BARE, YEAR, CODE, DEPARTMENT = range(6)
 
@@ -300,8 +326,8 @@ class TableIndex:
         self._signatures: np.ndarray | None = None
         self._words: list[str] | None = None
         self._string_list: list[str] | None = None
-        self._recent: dict[int, tuple[str, ...]] = {}
-        self._made: dict[tuple[int, bool], Table] = {}
+        self._recent = _Recent()  # names_of
+        self._made = _Recent()  # table
 
     def _ready(self) -> TableIndex:
         if self._columns is not None:
@@ -362,8 +388,6 @@ class TableIndex:
         made = self._made.get((k, names))
         if made is not None:
             return made
-        if len(self._made) > 4096:  # the tables of the last few documents and the others they name
-            self._made.clear()
         if self._string_list is None:
             self._string_list = list(self._strings)
         strings, py = self._string_list, self._py
@@ -385,7 +409,7 @@ class TableIndex:
         put(t, "content", f"{content:016x}" if content else "")
         put(t, "key", strings[info[KEY]])
         put(t, "key_without_year", strings[info[BARE]])
-        self._made[k, names] = t
+        self._made.put((k, names), t)
         return t
 
     def by_document(self) -> Iterator[tuple[int, range]]:
@@ -511,8 +535,6 @@ class TableIndex:
             return self.tables[k].names
         names = self._recent.get(k)
         if names is None:
-            if len(self._recent) > 4096:  # the tables of the last few documents and their candidates
-                self._recent.clear()
             words, py = self.words, self._py
             lo, hi = py["starts"][k], py["starts"][k + 1]
             ids, mult = py["names"][lo:hi], py["mult"][lo:hi]
@@ -520,7 +542,7 @@ class TableIndex:
                 names = tuple(map(words.__getitem__, ids))
             else:
                 names = tuple(words[i] for i, m in zip(ids, mult, strict=True) for _ in range(m))
-            self._recent[k] = names
+            self._recent.put(k, names)
         return names
 
     def fuzzy_hits(self, a: int, b: int, similarity: float, need: int = 0) -> int:
