@@ -269,7 +269,7 @@ def make_department(
     name = department_name(i, rng)
     year = rng.randint(2019, 2026)
     count = round(rng.triangular(5, 15, 9))
-    place = place_name(i, seed) if copying in ("none", "templates") else ""
+    place = place_name(i, seed) if copying in OWN_PLACES else ""
     tables = []
     for dept, project in rng.sample(pool, min(count, len(pool))):
         tables.append(make_table(project, dept.year or year, year, rng, names_only, place))
@@ -277,7 +277,7 @@ def make_department(
         # a copied table: another project's indicators under a new project name
         source, target = rng.sample(range(len(tables)), 2)
         tables[target].rows = [Row(**vars(r)) for r in tables[source].rows]
-    if copying in ("heavy", "templates"):
+    if copying in FROM_TEMPLATES:
         copy_templates(i, seed, name, tables, pool, names_only)
     return code, name, year, tables
 
@@ -290,6 +290,8 @@ TEMPLATE_EDIT = 0.1  # of a copied table's rows, how many get their name edited
 
 
 COPYING = ("light", "heavy", "none", "templates")  # --copying
+OWN_PLACES = ("none", "templates")  # the corpora whose 产出 names mostly name the department's own place
+FROM_TEMPLATES = ("heavy", "templates")  # ... and those with half the tables from shared templates
 _TEMPLATES: dict[tuple[int, str, int], Table] = {}
 
 

@@ -381,6 +381,7 @@ def test_a_table_carried_over_from_last_year_with_only_the_year_changed_is_flagg
     assert copied == [("2025-812.txt", "高标准农田建设项目"), ("2025-812.txt", "2025年乡村学校营养改善补助")]
     message = next(f["message"] for f in found if f["rule"] == "YEAR_COPY")
     assert "2024年" in message and "2024-812.txt" in message
+    assert "“高标准农田建设项目”的6个三级指标" in message  # its rows counted
 
 
 def test_another_departments_identical_table_is_not_a_carry_over(tmp_path):

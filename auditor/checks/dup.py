@@ -378,14 +378,13 @@ class TableIndex:
             self._rare = self.df.astype(np.int64) * len(words) + order
         return self._rare
 
-    def table(self, k: int, names: bool = True) -> Table:
-        """Table number ``k`` (rebuilt from the arrays when the records were not kept: its
-        ``names`` then hold the same names as often, not in table order; with ``names`` False
-        none, for a report that only names the table)."""
+    def table(self, k: int) -> Table:
+        """Table number ``k`` (rebuilt from the arrays when the records were not kept, for a
+        report that names it: then without ``names``, which ``names_of`` and ``size`` give)."""
         self._ready()
         if self.tables is not None:
             return self.tables[k]
-        made = self._made.get((k, names))
+        made = self._made.get(k)
         if made is not None:
             return made
         if self._string_list is None:
@@ -405,11 +404,11 @@ class TableIndex:
         put(t, "code", self._text[start : text[2 * k]].decode("utf-8"))
         put(t, "name", self._text[text[2 * k] : text[2 * k + 1]].decode("utf-8"))
         put(t, "line", py["line"][k])
-        put(t, "names", self.names_of(k) if names else ())
+        put(t, "names", ())
         put(t, "content", f"{content:016x}" if content else "")
         put(t, "key", strings[info[KEY]])
         put(t, "key_without_year", strings[info[BARE]])
-        self._made.put((k, names), t)
+        self._made.put(k, t)
         return t
 
     def by_document(self) -> Iterator[tuple[int, range]]:
@@ -430,8 +429,9 @@ class TableIndex:
         return postings[post_starts[v] : post_starts[v + 1]] if v is not None else postings[:0]
 
     def _prefixes(self, queries: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
-        """``prefix`` of the tables ``queries`` at once: pairs (query position, name number), each
-        query's rarest first."""
+        """The prefix names of the tables ``queries`` (the rarest distinct names that cover more
+        than ``1 - threshold`` of a table's names; a table lacking them all cannot reach the
+        threshold), as pairs (query position, name number), each query's rarest first."""
         where, _ = _ranges(self.starts[queries], self.count[queries])
         of = np.repeat(np.arange(len(queries)), self.count[queries])
         ids, mult = self.names[where], self.mult[where]
@@ -440,7 +440,7 @@ class TableIndex:
         covered = np.cumsum(mult) - mult  # before each name, within its query:
         covered -= np.repeat(covered[_first_of_groups(of)], self.count[queries])
         size = self.size[queries]
-        # the loop of ``prefix``: a name is taken while those before it cover at most len - min_hits
+        # a name is taken while those before it cover at most len - min_hits
         room = size - np.ceil(threshold * size - 1e-9).astype(np.int64)
         keep = covered <= room[of]
         return of[keep], ids[keep]
@@ -465,8 +465,9 @@ class TableIndex:
         """The tables to compare name by name with each of the tables ``queries``, as pairs (query
         position, table) grouped by query: of the first ``POSTING_LIMIT`` tables holding each of
         its prefix names (``_prefixes``), the ``MAX_CANDIDATES`` that may be compared with it
-        (``comparable`` across documents) and share most bits of its ``signatures``, in candidate order: those holding
-        more prefix names first, then as met (the rarest name's tables first, each list in table order)."""
+        (``comparable`` across documents) and share most bits of its ``signatures``. They come
+        in candidate order: those holding more prefix names first, then as met (the rarest
+        name's tables first, each list in table order)."""
         of, ids = self._ready()._prefixes(queries, threshold)
         postings, post_starts = self.postings
         begin = post_starts[ids]

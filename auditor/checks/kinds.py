@@ -286,7 +286,7 @@ def check_dup_table(rule, dept: Department, ctx: Context) -> Iterator[Hit]:
 def check_dup_across(rule, tables: range, index: TableIndex) -> Iterator[tuple[Table, dict, dict]]:
     """Tables (numbers in ``index``) whose names mostly repeat a table of another document (department or year)."""
     for number, other_number, share in _dup_pairs(rule, tables, index, cross=True):
-        table, other = index.table(number, names=False), index.table(other_number, names=False)
+        table, other = index.table(number), index.table(other_number)
         facts = {"project": table.name, "project_code": table.code, "budget_year": table.year}
         facts.update(_dup_facts(share, other))
         yield table, facts, _related(other)

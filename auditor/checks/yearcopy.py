@@ -59,7 +59,7 @@ def check_year_copy(rule, tables: range, index: TableIndex) -> Iterator[tuple[Ta
             "project": t.name,
             "project_code": t.code,
             "budget_year": t.year,
-            "rows": len(t.names),
+            "rows": int(size[k]),
             "other": other.name,
             "other_year": other.year,
             "other_source": other.source,
