@@ -255,9 +255,8 @@ def test_the_cross_check_gets_a_process_of_its_own_only_on_a_large_run_with_work
     assert not worth_a_process(1, 100_000)  # one job: everything in one process anyway
 
 
-def test_a_table_record_comes_back_from_a_worker_as_it_was_with_its_strings_interned():
+def test_a_table_record_comes_back_from_a_worker_as_it_was_each_string_once():
     import pickle
-    import sys
 
     from auditor.checks.dup import Table
 
@@ -269,8 +268,29 @@ def test_a_table_record_comes_back_from_a_worker_as_it_was_with_its_strings_inte
     assert back == table
     assert (back.key, back.key_without_year) == ("2025年基层医疗卫生服务能力提升", "基层医疗卫生服务能力提升")
     assert (back.content, back.line, back.no, back.year) == ("ab12", 40, 2, 2025)
-    assert back.names[1] is sys.intern("".join(["家庭医生", "签约率"]))  # one string for a name in every table
-    assert back.department is sys.intern("".join(["市卫生健康委员会"]))
+    assert back.names[0] is back.names[2]  # a name the table repeats is one string, as in the worker
+
+
+def test_the_copy_check_index_keeps_each_name_once_and_drops_its_name_dict_when_queried():
+    import pickle
+
+    from auditor.checks.dup import Table, TableIndex
+
+    def sent(doc, department, names):  # as the copy-check process receives a worker's record
+        table = Table(doc, f"{department}.txt", department, "", 2025, 1, "", "项目", 1, names)
+        return pickle.loads(pickle.dumps([table], pickle.HIGHEST_PROTOCOL))
+
+    index = TableIndex(keep=False)
+    index.add(sent(0, "甲县水利局", ("农村饮水安全巩固提升人数", "水质检测合格率", "受益群众满意度")))
+    index.add(sent(1, "乙县水利局", ("供水管网改造长度", "水质检测合格率", "受益群众满意度")))
+    assert len(index.vocabulary) == 4
+    assert list(index.holders("水质检测合格率")) == [0, 1]  # the first query builds the arrays
+    assert index.vocabulary == {} and index.width == 4  # the name-to-number dict is let go
+    assert sorted(index.words) == sorted(
+        ["农村饮水安全巩固提升人数", "水质检测合格率", "受益群众满意度", "供水管网改造长度"]
+    )
+    assert index.names_of(1) == ("供水管网改造长度", "水质检测合格率", "受益群众满意度")
+    assert list(index.holders("未填报的指标")) == []
 
 
 def test_the_tables_named_again_and_again_stay_rebuilt_and_the_others_go():

@@ -69,7 +69,7 @@ class Table:
 
     def _intern(self) -> None:
         """The names and the department's strings interned: the same name in thousands of tables
-        is stored once (also after pickling, see ``_unpickled``)."""
+        is stored once (a pickle of one document's tables then holds each once, see ``_unpickled``)."""
         object.__setattr__(self, "names", tuple(map(sys.intern, self.names)))
         for attr in ("source", "department", "department_code"):
             object.__setattr__(self, attr, sys.intern(getattr(self, attr)))
@@ -100,13 +100,15 @@ _UNPICKLED = tuple(f for f in Table.__dataclass_fields__)  # the order of Table.
 
 def _unpickled(*values) -> Table:
     """A ``Table`` pickled in another process (a worker's, for the cross-document check): its
-    fields as they were, the names and the department's strings interned, ``__post_init__``'s
-    keys not computed again."""
+    fields as they were, ``__post_init__``'s keys not computed again. Not interned again: the
+    pickle of a document's tables holds each string once already (interned where they were
+    made), and the copy check's index keeps each name once in its own vocabulary, so interning
+    in the receiving process would only add a second table of every name (90 MB at 100,000
+    departments with 2.9 million names)."""
     table = object.__new__(Table)
     put = object.__setattr__
     for name, value in zip(_UNPICKLED, values, strict=True):
         put(table, name, value)
-    table._intern()
     return table
 
 
@@ -216,11 +218,12 @@ class TableIndex:
     """Project tables as numbered rows of numpy arrays, and an inverted index of their names.
 
     Each table is a number (its position in the run); its distinct 三级指标 names are numbers
-    too (``vocabulary``), end to end in ``names`` (table ``t``'s at ``starts[t]:starts[t + 1]``,
-    how often each occurs in ``mult``), and so are the posting lists (the tables holding name
-    ``v``, in table order, at ``post_starts[v]:post_starts[v + 1]``). What comparing two tables
-    needs (document, project keys, year, department) is one row of ``info``. The tables of one
-    document are compared with their candidates in a few array operations together.
+    too (the dict ``vocabulary`` while tables are added, then the list ``words``), end to end in
+    ``names`` (table ``t``'s at ``starts[t]:starts[t + 1]``, how often each occurs in ``mult``),
+    and so are the posting lists (the tables holding name ``v``, in table order, at
+    ``post_starts[v]:post_starts[v + 1]``). What comparing two tables needs (document, project
+    keys, year, department) is one row of ``info``. The tables of one document are compared
+    with their candidates in a few array operations together.
 
     ``TableIndex(tables)`` keeps the ``Table`` records themselves (one document's, or a test's);
     ``TableIndex(keep=False)`` fed document by document with ``add`` keeps only the arrays and
@@ -320,11 +323,18 @@ class TableIndex:
             self._owner_numbers = np.frombuffer(c["owner"], np.int32).astype(np.int64)
             self._content = np.frombuffer(c["content"], np.uint64)
         self._py = c
-        self.df = np.bincount(self.names, minlength=len(self.vocabulary))  # how many tables hold each name
+        # the names by number, and each name's place in text order (from the name-to-number dict,
+        # so no number is made per name); then the dict goes: ``add`` is over
+        vocabulary = self.vocabulary
+        self.words, self.width = list(vocabulary), len(vocabulary)
+        in_text_order = np.fromiter(map(vocabulary.__getitem__, sorted(vocabulary)), np.int64, self.width)
+        self._text_order = np.empty(self.width, np.int64)
+        self._text_order[in_text_order] = np.arange(self.width)
+        self.vocabulary = {}
+        self.df = np.bincount(self.names, minlength=self.width)  # how many tables hold each name
         self._postings: tuple[np.ndarray, np.ndarray] | None = None
         self._rare: np.ndarray | None = None
         self._signatures: np.ndarray | None = None
-        self._words: list[str] | None = None
         self._string_list: list[str] | None = None
         self._recent = _Recent()  # names_of
         self._made = _Recent()  # table
@@ -351,19 +361,12 @@ class TableIndex:
         return self._content
 
     @property
-    def words(self) -> list[str]:
-        """The names by number."""
-        if self._words is None:
-            self._words = list(self.vocabulary)
-        return self._words
-
-    @property
     def postings(self) -> tuple[np.ndarray, np.ndarray]:
         """(tables holding each name end to end, where each name's list starts)."""
         self._ready()
         if self._postings is None:
             holder = np.repeat(np.arange(len(self), dtype=np.int32), self.count)
-            post_starts = np.zeros(len(self.vocabulary) + 1, np.int64)
+            post_starts = np.zeros(self.width + 1, np.int64)
             np.cumsum(self.df, out=post_starts[1:])
             self._postings = holder[np.argsort(self.names, kind="stable")], post_starts
         return self._postings
@@ -373,9 +376,7 @@ class TableIndex:
         """Each name's place from rarest to commonest (fewest tables first, then in text order)."""
         self._ready()
         if self._rare is None:
-            words, order = self.words, np.empty(len(self.vocabulary), np.int64)
-            order[sorted(range(len(words)), key=words.__getitem__)] = np.arange(len(words))
-            self._rare = self.df.astype(np.int64) * len(words) + order
+            self._rare = self.df.astype(np.int64) * self.width + self._text_order
         return self._rare
 
     def table(self, k: int) -> Table:
@@ -423,10 +424,11 @@ class TableIndex:
         return len(np.unique(self._ready().info[:, DOC]))
 
     def holders(self, name: str) -> np.ndarray:
-        """The tables holding ``name``, in table order."""
+        """The tables holding ``name``, in table order (the name looked for among ``words``: for
+        tests and diagnostics)."""
         postings, post_starts = self.postings
-        v = self.vocabulary.get(name)
-        return postings[post_starts[v] : post_starts[v + 1]] if v is not None else postings[:0]
+        v = self.words.index(name) if name in self.words else -1
+        return postings[post_starts[v] : post_starts[v + 1]] if v >= 0 else postings[:0]
 
     def _prefixes(self, queries: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
         """The prefix names of the tables ``queries`` (the rarest distinct names that cover more
@@ -451,11 +453,12 @@ class TableIndex:
         the bits two tables share count about how many names they share, with no look at the names."""
         self._ready()
         if self._signatures is None:
-            bit = (np.arange(len(self.vocabulary), dtype=np.uint64) * _HASH) >> np.uint64(57)
+            bit = (np.arange(self.width, dtype=np.uint64) * _HASH) >> np.uint64(57)
             signatures = np.zeros((len(self) + 1, 2), np.uint64)  # a spare last row: reduceat's end
+            entries = np.zeros(len(self.names) + 1, np.uint64)  # each entry's bit; a spare last one too
             for word in (0, 1):
                 mask = np.where(bit >> np.uint64(6) == word, np.uint64(1) << (bit & np.uint64(63)), np.uint64(0))
-                entries = np.append(mask[self.names], np.uint64(0))
+                np.take(mask, self.names, out=entries[:-1])
                 signatures[:-1, word] = np.bitwise_or.reduceat(entries, self.starts[:-1])
             signatures[:-1][self.count == 0] = 0  # reduceat gives an empty table its next entry
             self._signatures = signatures[:-1]
@@ -498,7 +501,7 @@ class TableIndex:
     def hits(self, queries: np.ndarray, of: np.ndarray, keys: np.ndarray) -> np.ndarray:
         """For each pair (table ``queries[of[i]]``, table ``keys[i]``): how many of the first one's
         names (repeats counted) the second one holds."""
-        width = len(self.vocabulary)
+        width = self.width
         where, _ = _ranges(self.starts[queries], self.count[queries])
         code = np.repeat(np.arange(len(queries)), self.count[queries]) * width + self.names[where]
         order = np.argsort(code)
