@@ -20,7 +20,10 @@ prints the wall time (time.perf_counter) and ``getrusage(RUSAGE_CHILDREN).ru_max
 is the peak resident set of the largest single process among the command and every descendant
 that was waited for (pool workers included) — not the sum over processes; the wrapper also
 samples, every quarter second, the sum of the resident sets of all the command's processes (the
-main process, the workers, the copy-check process) and reports its peak as "all". The audit command also reports, as it exits,
+main process, the workers, the copy-check process) and reports its peak as "all (RSS)", and the
+sum of their proportional sets as "all (PSS)": the processes are forked from the main one and
+share its pages until they write them, which the RSS sum counts once per process and the PSS
+sum once in all (what the run occupies). The audit command also reports, as it exits,
 its own CPU time (user + system: the main process) and its children's (the workers, the
 copy-check process), which stay meaningful on a machine busy with other work when wall
 times do not.
@@ -51,18 +54,23 @@ sys.path.insert(0, str(BENCH))
 
 from make_corpus import COPYING  # noqa: E402
 
-# Runs one command, prints {"seconds", "maxrss_kb", "group_rss_kb", "returncode"} as JSON on its last
-# line; group_rss_kb: the largest sum of the resident sets of all its processes at once (sampled).
+# Runs one command, prints {"seconds", "maxrss_kb", "group_rss_kb", "group_pss_kb", "returncode"} as
+# JSON on its last line; group_rss_kb: the largest sum of the resident sets of all its processes at
+# once (sampled); group_pss_kb: the same with proportional sets (a page shared by k processes, as
+# forked processes share their parent's, counted 1/k in each: what the run occupies).
 WRAPPER = r"""
 import json, os, resource, signal, subprocess, sys, threading, time
 timeout = float(sys.argv[1]) or None
 start = time.perf_counter()
 proc = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, start_new_session=True)
-peak = [0]
+peak = [0, 0]
+def pss(pid):
+    with open(f"/proc/{pid}/smaps_rollup") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("Pss:"))
 def sample():  # every quarter second: the resident memory of every process of the command's group
     page = os.sysconf("SC_PAGE_SIZE") // 1024
     while proc.poll() is None:
-        total = 0
+        total = proportional = 0
         for pid in os.listdir("/proc"):
             if pid.isdigit():
                 try:
@@ -71,9 +79,10 @@ def sample():  # every quarter second: the resident memory of every process of t
                     if group == proc.pid:
                         with open(f"/proc/{pid}/statm") as fh:
                             total += int(fh.read().split()[1]) * page
-                except (OSError, ValueError, IndexError):
+                        proportional += pss(pid)
+                except (OSError, ValueError, IndexError, StopIteration):
                     pass
-        peak[0] = max(peak[0], total)
+        peak[0], peak[1] = max(peak[0], total), max(peak[1], proportional)
         time.sleep(0.25)
 threading.Thread(target=sample, daemon=True).start()
 try:
@@ -84,7 +93,8 @@ except subprocess.TimeoutExpired:
     code = "timeout"
 seconds = time.perf_counter() - start
 rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"seconds": seconds, "maxrss_kb": rss, "group_rss_kb": peak[0], "returncode": code}))
+print(json.dumps({"seconds": seconds, "maxrss_kb": rss, "group_rss_kb": peak[0], "group_pss_kb": peak[1],
+                  "returncode": code}))
 """
 
 # The reference pass: read, decode, one regex over every file of the folder (as `audit` finds them).
@@ -206,6 +216,7 @@ def run_size(n: int, args: argparse.Namespace) -> dict:
         "rows_per_s": round(rows / seconds, 1),
         "peak_rss_mb": round(audit["maxrss_kb"] / 1024, 1),  # the largest single process
         "peak_rss_all_mb": round(audit.get("group_rss_kb", 0) / 1024, 1),  # all its processes at once (sampled)
+        "peak_pss_all_mb": round(audit.get("group_pss_kb", 0) / 1024, 1),  # ... shared pages counted once
         "peak_rss_main_mb": round(cpu.get("main_maxrss_kb", 0) / 1024, 1),  # the main process alone
         "baseline_seconds": round(baseline["seconds"], 4),
         "baseline_runs": [round(r["seconds"], 4) for r in baselines],
@@ -223,7 +234,8 @@ def run_size(n: int, args: argparse.Namespace) -> dict:
 def table(results: list[dict]) -> str:
     head = (
         "| N | rows | audit s | rows/s | s per 1000 rows | CPU s: main / children | main share "
-        "| CPU s per 1000 rows | peak RSS MB: main / largest process / all | reference s | audit/reference |"
+        "| CPU s per 1000 rows | peak MB: main / largest process / all (RSS) / all (PSS) | reference s "
+        "| audit/reference |"
     )
     lines = [head, "|" + "---|" * 11]
     for r in results:
@@ -234,6 +246,7 @@ def table(results: list[dict]) -> str:
             f"| {r['seconds_per_1000_rows']:.2f} | {r['main_cpu_seconds']:.1f} / {r['workers_cpu_seconds']:.1f} "
             f"| {share} | {r['cpu_seconds_per_1000_rows']:.2f} "
             f"| {r.get('peak_rss_main_mb', 0):.0f} / {r['peak_rss_mb']:.0f} / {r['peak_rss_all_mb']:.0f} "
+            f"/ {r.get('peak_pss_all_mb', 0):.0f} "
             f"| {r['baseline_seconds']:.3f} | {r['ratio']:.0f}× |"
         )
     return "\n".join(lines)
