@@ -207,6 +207,20 @@ def test_a_tables_signature_has_a_bit_for_each_name_and_the_same_names_give_the_
     assert not signature[2].any()  # a table without names has no bits
     bits = [int(w).bit_count() for w in signature[0]]
     assert 1 <= sum(bits) <= 3 and sum(int(w).bit_count() for w in signature[3]) == 1
+    last_empty = TableIndex([_table(0, 1, names), _table(1, 1, [])], keep=False).signatures
+    assert last_empty[0].any() and not last_empty[1].any()  # nothing borrowed past the last name
+
+
+def test_names_held_by_as_many_tables_are_ranked_in_text_order_whatever_order_they_came_in():
+    tables = [
+        _table(0, 1, ["基本药物配备率", "乡镇卫生院诊疗人次"]),
+        _table(1, 1, ["村卫生室覆盖率", "基本药物配备率"]),
+    ]
+    tables.append(_table(2, 1, ["家庭医生签约率", "乡镇卫生院诊疗人次"]))  # text order differs from arrival order
+    index = TableIndex(tables, keep=False)
+    rank = dict(zip(index._ready().words, index.rare.tolist(), strict=True))
+    once = sorted(["家庭医生签约率", "村卫生室覆盖率"])  # in one table each: the rarest, in text order
+    assert sorted(rank, key=rank.get) == [*once, *sorted(["乡镇卫生院诊疗人次", "基本药物配备率"])]
 
 
 def test_the_shortlists_of_several_tables_at_once_are_each_tables_own(monkeypatch):
