@@ -323,17 +323,17 @@ class TableIndex:
             self._owner_numbers = np.frombuffer(c["owner"], np.int32).astype(np.int64)
             self._content = np.frombuffer(c["content"], np.uint64)
         self._py = c
-        # the names by number, and each name's place in text order (from the name-to-number dict,
-        # so no number is made per name); then the dict goes: ``add`` is over
+        # the names by number; then the name-to-number dict goes (``add`` is over)
         vocabulary = self.vocabulary
         self.words, self.width = list(vocabulary), len(vocabulary)
-        in_text_order = np.fromiter(map(vocabulary.__getitem__, sorted(vocabulary)), np.int64, self.width)
-        self._text_order = np.empty(self.width, np.int64)
-        self._text_order[in_text_order] = np.arange(self.width)
-        self.vocabulary = {}
         self.df = np.bincount(self.names, minlength=self.width)  # how many tables hold each name
+        # each name's place from rarest to commonest: fewest tables first, then in text order (the
+        # order worked out through the dict, so no number object is made per name)
+        in_text_order = np.fromiter(map(vocabulary.__getitem__, sorted(vocabulary)), np.int64, self.width)
+        self.rare = self.df.astype(np.int64) * self.width
+        self.rare[in_text_order] += np.arange(self.width)
+        self.vocabulary = {}
         self._postings: tuple[np.ndarray, np.ndarray] | None = None
-        self._rare: np.ndarray | None = None
         self._signatures: np.ndarray | None = None
         self._string_list: list[str] | None = None
         self._recent = _Recent()  # names_of
@@ -370,14 +370,6 @@ class TableIndex:
             np.cumsum(self.df, out=post_starts[1:])
             self._postings = holder[np.argsort(self.names, kind="stable")], post_starts
         return self._postings
-
-    @property
-    def rare(self) -> np.ndarray:
-        """Each name's place from rarest to commonest (fewest tables first, then in text order)."""
-        self._ready()
-        if self._rare is None:
-            self._rare = self.df.astype(np.int64) * self.width + self._text_order
-        return self._rare
 
     def table(self, k: int) -> Table:
         """Table number ``k`` (rebuilt from the arrays when the records were not kept, for a
