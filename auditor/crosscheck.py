@@ -43,7 +43,9 @@ def _child(tables_in, tables_out, results_in, results_out, config) -> None:
     tables_out.close()  # the parent's ends, inherited
     results_in.close()
     from auditor.checks.dup import TableIndex
+    from auditor.pipeline import collect_less
 
+    collect_less()  # the oldest generation seldom walked: the index holds millions of entries
     index = TableIndex(keep=False)  # arrays, not the records: a few dozen bytes per table
     while (blob := tables_in.recv_bytes()) != _END:
         index.add(pickle.loads(blob))

@@ -454,14 +454,12 @@ def document_states(sides: list[list[Path]], config=None, jobs: int = 1, on_load
     from auditor.batch import Run, paired_states
     from auditor.checks import prepare
     from auditor.crosscheck import CrossCheck, worth_a_process
-    from auditor.pipeline import Workers
+    from auditor.pipeline import Workers, collect_less
 
     jobs = max(1, min(jobs, max((len(files) for files in sides), default=1)))
     if jobs > 1:
-        import gc
-
         prepare(config)  # before the workers fork: they inherit the catalog and the classifier
-        gc.freeze()  # as batch.Run does: what they inherit is left out of their garbage collections
+    collect_less(freeze=jobs > 1)  # as batch.Run does (the copy-check processes fork after it)
     old, new = (Run(files, config, jobs, on_loaded=on_loaded or (lambda checked: None)) for files in sides)
     # each side's cross-document check (in a process of its own on a large run, forked before the pool, as check does)
     crosses = tuple(CrossCheck(config, separate=worth_a_process(jobs, len(files))) for files in sides)

@@ -183,6 +183,22 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+def collect_less(freeze: bool = False) -> None:
+    """Python's cycle collector tuned for a run's processes: a run makes millions of short-lived
+    objects and almost no reference cycles (records are trees), so the youngest generation is
+    collected every 50,000 allocations instead of 700 (≈6 % of the per-document stage's CPU) and
+    the oldest, which walks everything the process holds, seldom (the copy-check process holds
+    a name list and dicts of millions of entries: with Python's defaults walking them cost 9 %
+    of its CPU at 100,000 departments). With ``freeze`` everything loaded so far (catalog, word
+    lists, jieba, classifier) is moved out of the collector's sight before the workers fork:
+    they never walk it again, nor touch its pages by doing so."""
+    import gc
+
+    gc.set_threshold(50_000, 20, 100)
+    if freeze:
+        gc.freeze()
+
+
 class Workers:
     """A pool of ``jobs`` processes started once and used by several ``ordered_map`` calls.
 

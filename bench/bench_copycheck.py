@@ -7,8 +7,9 @@ of names, project names and copying, normalised as ``audit`` does, without value
 parsing; so not the very names of corpus-N, which draws more random numbers), and kept in
 bench/results/tables-<copying>-<seed>-<N>.pkl, one pickle per document one after the other (the
 largest N is made once; smaller N are its first documents, as corpus-100 is a prefix of
-corpus-1000; an existing larger file serves a smaller N). For each N, as the copy-check process of a run does: the records are read
-document by document into a ``TableIndex(keep=False)`` (only its arrays stay), then
+corpus-1000; an existing larger file serves a smaller N). For each N, as the copy-check
+process of a run does (its cycle collector tuned as there, pipeline.collect_less): the records
+are read document by document into a ``TableIndex(keep=False)`` (only its arrays stay), then
 ``checks.iter_across`` runs over it. Reported: the CPU time (time.process_time, this process
 only) of feeding the index and of the check, per table (reading the pickles, which a run does
 too, is not counted), the findings, and this process's peak memory so far: at the largest N
@@ -35,6 +36,7 @@ import make_corpus  # noqa: E402
 from auditor.checks import iter_across  # noqa: E402
 from auditor.checks.dup import Table, TableIndex  # noqa: E402
 from auditor.checks.facts import norm_text  # noqa: E402
+from auditor.pipeline import collect_less  # noqa: E402
 
 
 def _cache(n: int, seed: int, copying: str) -> Path:
@@ -77,6 +79,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs per size; the fastest is shown")
     args = parser.parse_args()
     list(iter_across([Table(d, f"{d}", "", "", None, 1, "", "x", 0, ("a", "b")) for d in range(2)]))  # rules read
+    collect_less()  # the cycle collector as in the copy-check process of a run
     print("| copying | departments | tables | findings | CPU s | µs per table | peak RSS MB so far |")
     print("|---|---|---|---|---|---|---|")
     for copying in args.copying:

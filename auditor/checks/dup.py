@@ -220,8 +220,8 @@ class TableIndex:
     Each table is a number (its position in the run); its distinct 三级指标 names are numbers
     too (the dict ``vocabulary`` while tables are added, then the list ``words``), end to end in
     ``names`` (table ``t``'s at ``starts[t]:starts[t + 1]``, how often each occurs in ``mult``),
-    and so are the posting lists (the tables holding name ``v``, in table order, at
-    ``post_starts[v]:post_starts[v + 1]``). What comparing two tables needs (document, project
+    and so are the posting lists (the first ``POSTING_LIMIT`` tables holding name ``v``, in
+    table order, at ``post_starts[v]:post_starts[v + 1]``). What comparing two tables needs (document, project
     keys, year, department) is one row of ``info``. The tables of one document are compared
     with their candidates in a few array operations together.
 
@@ -242,7 +242,7 @@ class TableIndex:
             "mult": array("i"),
             "count": array("q"),
             "size": array("i"),
-            "info": array("q"),
+            "info": array("i"),
             "no": array("q"),
             "line": array("q"),
             "source": array("i"),
@@ -318,7 +318,9 @@ class TableIndex:
         np.cumsum(self.count, out=self.starts[1:])
         c["starts"] = array("q", self.starts.tobytes())
         self.size = np.frombuffer(c["size"], np.int32).astype(np.int64)
-        self.info = np.frombuffer(c["info"], np.int64).reshape(n, 6)
+        # a numpy copy, then the array goes: numpy puts a large array on huge pages, and this one is
+        # read at random (a row for each table found), where small pages cost a TLB miss per row
+        self.info = np.frombuffer(c.pop("info"), np.int32).reshape(n, 6).copy()
         if self.tables is None:
             self._owner_numbers = np.frombuffer(c["owner"], np.int32).astype(np.int64)
             self._content = np.frombuffer(c["content"], np.uint64)
@@ -361,14 +363,24 @@ class TableIndex:
         return self._content
 
     @property
-    def postings(self) -> tuple[np.ndarray, np.ndarray]:
-        """(tables holding each name end to end, where each name's list starts)."""
+    def postings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(the first ``POSTING_LIMIT`` tables holding each name, end to end in table order; where
+        each name's list starts; each of those tables' ``signatures``, in the same order). The
+        signatures are copied beside the tables so that ranking the tables found reads a name's
+        list and their signatures in one stretch of memory, not one scattered row per table."""
         self._ready()
         if self._postings is None:
-            holder = np.repeat(np.arange(len(self), dtype=np.int32), self.count)
+            held = np.minimum(self.df, POSTING_LIMIT)
             post_starts = np.zeros(self.width + 1, np.int64)
-            np.cumsum(self.df, out=post_starts[1:])
-            self._postings = holder[np.argsort(self.names, kind="stable")], post_starts
+            np.cumsum(held, out=post_starts[1:])
+            entry_starts = np.zeros(self.width, np.int64)
+            np.cumsum(self.df[:-1], out=entry_starts[1:])
+            # the entries by name (stable: in table order), the first of each name's list taken
+            first, _ = _ranges(entry_starts, held)
+            entries = np.argsort(self.names, kind="stable")[first]
+            del first
+            holders = (np.searchsorted(self.starts, entries, side="right") - 1).astype(np.int32)
+            self._postings = holders, post_starts, self.signatures[holders]
         return self._postings
 
     def table(self, k: int) -> Table:
@@ -383,7 +395,7 @@ class TableIndex:
         if self._string_list is None:
             self._string_list = list(self._strings)
         strings, py = self._string_list, self._py
-        info, text = py["info"][6 * k : 6 * k + 6], py["text"]
+        info, text = self.info[k].tolist(), py["text"]
         start = text[2 * k - 1] if k else 0
         content = py["content"][k]
         t = object.__new__(Table)
@@ -416,9 +428,9 @@ class TableIndex:
         return len(np.unique(self._ready().info[:, DOC]))
 
     def holders(self, name: str) -> np.ndarray:
-        """The tables holding ``name``, in table order (the name looked for among ``words``: for
-        tests and diagnostics)."""
-        postings, post_starts = self.postings
+        """The first ``POSTING_LIMIT`` tables holding ``name``, in table order (the name looked for
+        among ``words``: for tests and diagnostics)."""
+        postings, post_starts, _ = self.postings
         v = self.words.index(name) if name in self.words else -1
         return postings[post_starts[v] : post_starts[v + 1]] if v >= 0 else postings[:0]
 
@@ -464,9 +476,9 @@ class TableIndex:
         in candidate order: those holding more prefix names first, then as met (the rarest
         name's tables first, each list in table order)."""
         of, ids = self._ready()._prefixes(queries, threshold)
-        postings, post_starts = self.postings
+        postings, post_starts, post_signatures = self.postings
         begin = post_starts[ids]
-        lengths = np.minimum(post_starts[ids + 1] - begin, POSTING_LIMIT)
+        lengths = post_starts[ids + 1] - begin
         where, _ = _ranges(begin, lengths)
         keys = postings[where].astype(np.int64)
         of = np.repeat(of, lengths)
@@ -475,8 +487,8 @@ class TableIndex:
         of, keys = of[first], keys[first]
         if not len(of):
             return of, keys
-        signatures = self.signatures
-        shared = np.bitwise_count(signatures[queries][of] & signatures[keys]).sum(axis=1, dtype=np.int64)
+        theirs = post_signatures[where[first]]
+        shared = np.bitwise_count(self.signatures[queries][of] & theirs).sum(axis=1, dtype=np.int64)
         # candidate order: by (query, most prefix lists, first met), one number per pair
         most = int(count.max())
         met = (of * (most + 1) + most - count) * len(where) + first
