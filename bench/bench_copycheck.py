@@ -1,6 +1,7 @@
 """The cross-document copy check alone, on synthetic table records: CPU per table as N grows.
 
 usage: python bench/bench_copycheck.py [--sizes 1000 10000 100000] [--copying light heavy] [--seed S]
+       [--repeat R] [--interleave SLICES]
 
 The ``Table`` records are made by bench/make_corpus.py's recipe (``names_only``: the same kind
 of names, project names and copying, normalised as ``audit`` does, without values, files or
@@ -71,34 +72,82 @@ def documents(n: int, seed: int, copying: str, largest: int) -> Iterator[list[Ta
             yield pickle.load(data)
 
 
+def _fed(docs) -> tuple[TableIndex, float]:
+    """An index fed ``docs`` (each document's records) and the CPU seconds feeding took."""
+    index, cpu = TableIndex(keep=False), 0.0
+    for records in docs:
+        start = time.process_time()
+        index.add(records)
+        cpu += time.process_time() - start
+    gc.collect()
+    return index, cpu
+
+
+def run_once(docs) -> tuple[float, int, int]:
+    """(CPU seconds of feeding and checking, tables, findings) of one run over ``docs``."""
+    index, cpu = _fed(docs)
+    start = time.process_time()
+    found = sum(len(f) for _, f in iter_across(index))
+    return cpu + time.process_time() - start, len(index), found
+
+
+def interleaved(small: list, large, slices: int) -> tuple[list[float], float, int, int]:
+    """The run over ``large`` with its check cut in ``slices`` (by document), a whole run over
+    ``small`` before each slice, so that both meet the machine of the same minutes: (each small
+    run's CPU seconds, the large run's, its tables, its findings)."""
+    small_cpu = []
+    index, cpu = _fed(large)
+    documents = index.documents()
+    checks = iter_across(index)
+    found, step = 0, -(-documents // slices)
+    for end in range(step, documents + step, step):
+        small_cpu.append(run_once(small)[0])
+        start = time.process_time()
+        for doc, findings in checks:  # the documents with findings, in order
+            found += len(findings)
+            if doc >= end - 1:
+                break
+        cpu += time.process_time() - start
+    return small_cpu, cpu, len(index), found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--copying", nargs="+", default=["none", "templates"], choices=make_corpus.COPYING)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=1, help="runs per size; the fastest is shown")
+    parser.add_argument(
+        "--interleave",
+        type=int,
+        metavar="SLICES",
+        help="the smallest and the largest size only: a whole run of the smallest before each of "
+        "SLICES parts of the largest one's check, in one process (a shared machine's speed drifts "
+        "within the hour; this way both sizes meet the same minutes); prints their ratio",
+    )
     args = parser.parse_args()
     list(iter_across([Table(d, f"{d}", "", "", None, 1, "", "x", 0, ("a", "b")) for d in range(2)]))  # rules read
     collect_less()  # the cycle collector as in the copy-check process of a run
+    if args.interleave:
+        small, large = min(args.sizes), max(args.sizes)
+        print(f"| copying | {small:,}: µs per table, fastest / median of {args.interleave} | {large:,}: µs per table "
+              "| ratio to fastest / median |")  # fmt: skip
+        print("|---|---|---|---|")
+        for copying in args.copying:
+            docs = list(documents(small, args.seed, copying, large))
+            times, cpu, tables, _ = interleaved(docs, documents(large, args.seed, copying, large), args.interleave)
+            per = [t / sum(len(d) for d in docs) * 1e6 for t in sorted(times)]
+            fastest, median, big = per[0], per[len(per) // 2], cpu / tables * 1e6
+            print(
+                f"| {copying} | {fastest:.0f} / {median:.0f} | {big:.0f} | {big / fastest:.2f} / {big / median:.2f} |"
+            )
+        return
     print("| copying | departments | tables | findings | CPU s | µs per table | peak RSS MB so far |")
     print("|---|---|---|---|---|---|---|")
     for copying in args.copying:
         for n in sorted(args.sizes):
-            best = None
-            for _ in range(args.repeat):
-                index, cpu = TableIndex(keep=False), 0.0
-                for records in documents(n, args.seed, copying, max(args.sizes)):
-                    start = time.process_time()
-                    index.add(records)
-                    cpu += time.process_time() - start
-                del records
-                gc.collect()
-                start = time.process_time()
-                found = sum(len(f) for _, f in iter_across(index))
-                cpu += time.process_time() - start
-                best = cpu if best is None else min(best, cpu)
-                tables = len(index)
-                del index
+            runs = [run_once(documents(n, args.seed, copying, max(args.sizes))) for _ in range(args.repeat)]
+            best, tables, found = min(runs)
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print(
                 f"| {copying} | {n:,} | {tables:,} | {found:,} | {best:.2f} | {best / tables * 1e6:.0f} | {rss:.0f} |",

@@ -183,6 +183,22 @@ def test_a_template_copied_into_many_tables_is_still_found_when_posting_lists_ar
     assert list(index.holders(_TEMPLATE[0])) == [0, 2, 4, 6, 8]
 
 
+def test_a_names_list_keeps_its_first_tables_with_their_signatures_beside_them(monkeypatch):
+    import auditor.checks.dup as dup
+
+    monkeypatch.setattr(dup, "POSTING_LIMIT", 3)
+    roads = ["农村公路养护里程", "路面病害处治及时率", "群众出行满意度"]
+    tables = [_table(doc, 1, [roads[doc % 3], f"危桥改造{doc}座", "群众出行满意度"]) for doc in range(7)]
+    tables.insert(2, _table(9, 2, []))  # a table without names between them holds nothing
+    index = TableIndex(tables, keep=False)
+    holders, starts, signatures = index.postings
+    assert list(index.holders("群众出行满意度")) == [0, 1, 3]  # 7 tables hold it: the first 3
+    assert list(index.holders("路面病害处治及时率")) == [1, 5]
+    assert list(index.holders("危桥改造6座")) == [7]
+    assert (signatures == index.signatures[holders]).all()  # each one's signature beside it
+    assert starts[-1] == len(holders) == 3 + 3 + 2 + 7  # three shared names (one held twice), seven own ones
+
+
 def test_the_tables_compared_are_those_sharing_most_names_not_the_first_met(monkeypatch):
     import auditor.checks.dup as dup
 
@@ -317,3 +333,15 @@ def test_the_tables_named_again_and_again_stay_rebuilt_and_the_others_go():
         recent.put(k, f"第{k}张表")
         assert recent.get("原表") == "某县教育局 校舍维修改造项目"
     assert recent.get(0) is None and recent.get(9) == "第9张表"
+
+
+def test_building_the_index_where_the_c_library_cannot_give_memory_back_still_works(monkeypatch):
+    import ctypes
+
+    def no_such_library(name):  # musl and others: no malloc_trim, or no library by that name
+        raise OSError("malloc_trim: symbol not found")
+
+    monkeypatch.setattr(ctypes, "CDLL", no_such_library)
+    names = ["培训人次", "培训合格率", "参训人员满意度"]
+    index = TableIndex([_table(0, 1, names), _table(1, 1, names)], keep=False)
+    assert list(similar_tables(range(2), index, 0.8, 100, cross=True)) == [(0, 1, 1.0), (1, 0, 1.0)]

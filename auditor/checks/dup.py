@@ -20,6 +20,7 @@ table is a candidate).
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import re
 import sys
@@ -184,6 +185,18 @@ def _rank_in_groups(groups: np.ndarray) -> np.ndarray:
     return np.arange(len(groups)) - np.repeat(start, np.diff(np.append(start, len(groups))))
 
 
+def _give_back() -> None:
+    """Memory freed while building the index handed back to the system. glibc keeps freed heap
+    for reuse, and building frees a lot (the name-to-number dict, the sorts' transients: about
+    100 MB at 100,000 departments) that the copy-check process would hold to its end. Elsewhere
+    (no glibc) nothing is done."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None).malloc_trim(0)
+        except (OSError, AttributeError):  # another C library (musl has no malloc_trim)
+            pass
+
+
 class _Recent:
     """What was rebuilt for the last few documents (tables, their names), so that a table named
     again soon is not rebuilt: when ``size`` are held, those used since the last time it was full
@@ -340,6 +353,7 @@ class TableIndex:
         self._string_list: list[str] | None = None
         self._recent = _Recent()  # names_of
         self._made = _Recent()  # table
+        _give_back()
 
     def _ready(self) -> TableIndex:
         if self._columns is not None:
@@ -370,18 +384,21 @@ class TableIndex:
         list and their signatures in one stretch of memory, not one scattered row per table."""
         self._ready()
         if self._postings is None:
-            held = np.minimum(self.df, POSTING_LIMIT)
-            post_starts = np.zeros(self.width + 1, np.int64)
-            np.cumsum(held, out=post_starts[1:])
-            entry_starts = np.zeros(self.width, np.int64)
-            np.cumsum(self.df[:-1], out=entry_starts[1:])
-            # the entries by name (stable: in table order), the first of each name's list taken
-            first, _ = _ranges(entry_starts, held)
-            entries = np.argsort(self.names, kind="stable")[first]
-            del first
-            holders = (np.searchsorted(self.starts, entries, side="right") - 1).astype(np.int32)
-            self._postings = holders, post_starts, self.signatures[holders]
+            self._postings = self._build_postings()
+            _give_back()  # the sorts' transients
         return self._postings
+
+    def _build_postings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        held = np.minimum(self.df, POSTING_LIMIT)
+        post_starts = np.zeros(self.width + 1, np.int64)
+        np.cumsum(held, out=post_starts[1:])
+        entry_starts = np.zeros(self.width, np.int64)
+        np.cumsum(self.df[:-1], out=entry_starts[1:])
+        # the entries by name (stable: in table order), the first of each name's list taken
+        first, _ = _ranges(entry_starts, held)
+        entries = np.argsort(self.names, kind="stable")[first]
+        holders = (np.searchsorted(self.starts, entries, side="right") - 1).astype(np.int32)
+        return holders, post_starts, self.signatures[holders]
 
     def table(self, k: int) -> Table:
         """Table number ``k`` (rebuilt from the arrays when the records were not kept, for a
