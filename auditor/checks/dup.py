@@ -234,9 +234,9 @@ class TableIndex:
     too (the dict ``vocabulary`` while tables are added, then the list ``words``), end to end in
     ``names`` (table ``t``'s at ``starts[t]:starts[t + 1]``, how often each occurs in ``mult``),
     and so are the posting lists (the first ``POSTING_LIMIT`` tables holding name ``v``, in
-    table order, at ``post_starts[v]:post_starts[v + 1]``). What comparing two tables needs (document, project
-    keys, year, department) is one row of ``info``. The tables of one document are compared
-    with their candidates in a few array operations together.
+    table order, at ``post_starts[v]:post_starts[v + 1]``). What comparing two tables needs
+    (document, project keys, year, department) is one row of ``info``. The tables of one
+    document are compared with their candidates in a few array operations together.
 
     ``TableIndex(tables)`` keeps the ``Table`` records themselves (one document's, or a test's);
     ``TableIndex(keep=False)`` fed document by document with ``add`` keeps only the arrays and
