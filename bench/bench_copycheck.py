@@ -139,7 +139,8 @@ def main() -> None:
             per = [t / sum(len(d) for d in docs) * 1e6 for t in sorted(times)]
             fastest, median, big = per[0], per[len(per) // 2], cpu / tables * 1e6
             print(
-                f"| {copying} | {fastest:.0f} / {median:.0f} | {big:.0f} | {big / fastest:.2f} / {big / median:.2f} |"
+                f"| {copying} | {fastest:.0f} / {median:.0f} | {big:.0f} | {big / fastest:.2f} / {big / median:.2f} |",
+                flush=True,
             )
         return
     print("| copying | departments | tables | findings | CPU s | µs per table | peak RSS MB so far |")

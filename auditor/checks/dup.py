@@ -348,7 +348,7 @@ class TableIndex:
         self.rare = self.df.astype(np.int64) * self.width
         self.rare[in_text_order] += np.arange(self.width)
         self.vocabulary = {}
-        self._postings: tuple[np.ndarray, np.ndarray] | None = None
+        self._postings: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._signatures: np.ndarray | None = None
         self._string_list: list[str] | None = None
         self._recent = _Recent()  # names_of
@@ -448,8 +448,11 @@ class TableIndex:
         """The first ``POSTING_LIMIT`` tables holding ``name``, in table order (the name looked for
         among ``words``: for tests and diagnostics)."""
         postings, post_starts, _ = self.postings
-        v = self.words.index(name) if name in self.words else -1
-        return postings[post_starts[v] : post_starts[v + 1]] if v >= 0 else postings[:0]
+        try:
+            v = self.words.index(name)
+        except ValueError:
+            return postings[:0]
+        return postings[post_starts[v] : post_starts[v + 1]]
 
     def _prefixes(self, queries: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
         """The prefix names of the tables ``queries`` (the rarest distinct names that cover more
